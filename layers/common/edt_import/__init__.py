@@ -1,0 +1,1 @@
+"""Import PRONOTE/EDT timetable exports into itslearning."""

@@ -1,0 +1,93 @@
+"""Every failure the product can report: a closed set of stable codes and the exceptions carrying them.
+
+A message is one plain sentence for a school administrator. ``details`` holds safe facts only (element
+names, line numbers, counts, idents) and never a person's name, birth date or identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    # The uploaded file is refused (nothing is written).
+    NOT_AN_EXPORT = "not_an_export"
+    MALFORMED_XML = "malformed_xml"
+    UNSAFE_XML = "unsafe_xml"
+    TOO_LARGE = "too_large"
+    PARTNER_KEY_MISSING = "partner_key_missing"
+    KEY_MISMATCH = "key_mismatch"
+    DECRYPT_FAILED = "decrypt_failed"
+    CONTENT_HASH_MISMATCH = "content_hash_mismatch"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    UAI_MISMATCH = "uai_mismatch"
+    INVALID_TIMETABLE = "invalid_timetable"
+    # Inputs beside the export.
+    INVALID_DIRECTORY = "invalid_directory"
+    INVALID_SELECTION = "invalid_selection"
+    INVALID_STATE = "invalid_state"
+    INVALID_PRIVATE_KEY = "invalid_private_key"
+    CONFIG_ERROR = "config_error"
+    # The LMS side.
+    LMS_UNAVAILABLE = "lms_unavailable"
+    LMS_ITEM_REJECTED = "lms_item_rejected"
+    LMS_PROTOCOL_ERROR = "lms_protocol_error"
+    IMPORT_IN_PROGRESS = "import_in_progress"
+
+
+class EdtImportError(Exception):
+    """Base of every error the product reports, with a stable code for machines and a message for people."""
+
+    def __init__(self, code: ErrorCode, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details: Mapping[str, object] = dict(details or {})
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class ExportRejectedError(EdtImportError):
+    """The export (or an input beside it) is refused: never retried, nothing written."""
+
+
+class ConfigError(EdtImportError):
+    """The product is misconfigured (missing key, unknown partner name, bad setting)."""
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(ErrorCode.CONFIG_ERROR, message, details)
+
+
+class LmsUnavailableError(EdtImportError):
+    """itslearning did not answer usefully (connection, timeout, 5xx, throttling): transient, retried."""
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(ErrorCode.LMS_UNAVAILABLE, message, details)
+
+
+class LmsProtocolError(EdtImportError):
+    """itslearning answered something we cannot read (a fault or an unexpected body): not retried."""
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(ErrorCode.LMS_PROTOCOL_ERROR, message, details)
+
+
+class LmsItemRejectedError(EdtImportError):
+    """itslearning refused one item of a batch (locked period, validation): reported per item."""
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(ErrorCode.LMS_ITEM_REJECTED, message, details)
+
+
+class ImportInProgressError(EdtImportError):
+    """Another import of the same establishment is running."""
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(ErrorCode.IMPORT_IN_PROGRESS, message, details)
+
+
+def rejected(code: ErrorCode, message: str, **details: object) -> ExportRejectedError:
+    """Shorthand for the reader and the validators: ``raise rejected(ErrorCode.X, "...", line=3)``."""
+    return ExportRejectedError(code, message, details)

@@ -1,0 +1,98 @@
+"""What itslearning must receive: the specs of the objects we own and the keyed actions on them.
+
+Keys are stable across imports and carry no personal data (see itslearning-api.md, "Sync keys").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from edt_import.domain.directory import PersonKey
+
+
+class ActionType(StrEnum):
+    CREATE_COURSE = "create_course"
+    UPDATE_COURSE = "update_course"
+    DELETE_COURSE = "delete_course"
+    ADD_MEMBER = "add_member"
+    REMOVE_MEMBER = "remove_member"
+    CREATE_EVENT = "create_event"
+    UPDATE_EVENT = "update_event"
+    DELETE_EVENT = "delete_event"
+
+
+class Role(StrEnum):
+    LEARNER = "Learner"
+    INSTRUCTOR = "Instructor"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YearNode:
+    """The per-year hierarchy node every imported course hangs under (``Cours 2025 - 2026``)."""
+
+    key: str  # edt:{uai}:{school_year}
+    title: str
+    parent_key: str  # the establishment's school node in itslearning
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CourseSpec:
+    key: str  # edt:{uai}:{school_year}:{subject_code}:{class_or_group_ident}
+    title: str  # SUBJECT_LABEL - CLASS_OR_GROUP_NAME, within itslearning's limit
+    code: str  # the subject's code
+    parent_key: str  # the year node
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberSpec:
+    key: str  # {course_key}|{person_key}|{role}
+    course_key: str
+    person_key: PersonKey
+    role: Role
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventSpec:
+    key: str  # {course_key}:{local_date}:{start_place}[:n]
+    course_key: str
+    title: str  # at most 80 characters
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+    local_date: date
+    rooms: tuple[str, ...] = ()
+    teachers: tuple[PersonKey, ...] = ()  # matched teachers present that week
+    description: str = ""
+
+
+Target = YearNode | CourseSpec | MemberSpec | EventSpec
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    type: ActionType
+    target: CourseSpec | MemberSpec | EventSpec
+
+    @property
+    def key(self) -> str:
+        return self.target.key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hold:
+    """Why a plan waits for an administrator: deletions above the guard, or an empty export."""
+
+    reasons: tuple[str, ...]
+    figures: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """Everything a sync applies: the year node, the actions in any order, the mappings to remember."""
+
+    uai: str
+    year_node: YearNode
+    actions: tuple[Action, ...]
+    pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> account, to store once synced
+    hold: Hold | None = None

@@ -1,0 +1,45 @@
+"""The interfaces the use cases need from the outside world; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from edt_import.domain.directory import DirectoryPerson
+from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemResult:
+    """itslearning's verdict on one item of a batch, in request order."""
+
+    key: str
+    ok: bool
+    reason: str | None = None  # itslearning's own words when refused (no personal data)
+
+
+class LmsGateway(Protocol):
+    """What the sync needs from itslearning. Batch methods return one result per item, in order.
+
+    Transient trouble (connection, timeout, 5xx, throttling) that outlasts the retry budget raises
+    ``LmsUnavailableError``; a refused item is an ``ItemResult`` with ``ok=False``.
+    """
+
+    def read_persons(self) -> Iterator[DirectoryPerson]: ...
+
+    def upsert_year_node(self, node: YearNode) -> ItemResult: ...
+
+    def upsert_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]: ...
+
+    def delete_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]: ...
+
+    def add_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]: ...
+
+    def remove_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]: ...
+
+    def create_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
+
+    def update_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
+
+    def delete_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
