@@ -1,0 +1,181 @@
+"""The ENT directory as a CSV file: one account per row, read once and trusted afterwards.
+
+Format: UTF-8 (a byte-order mark is tolerated), comma or semicolon separated (the header line decides),
+a header naming at least ``person_key,profile,last_name,first_name,birth_date,cas_id,source`` in any order
+(extra columns are ignored). Error messages give the line and the column, never a cell's content: the file
+holds pupils' names and birth dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
+from edt_import.domain.errors import ErrorCode, ExportRejectedError, rejected
+
+COLUMNS: tuple[str, ...] = ("person_key", "profile", "last_name", "first_name", "birth_date", "cas_id", "source")
+_SEPARATORS = (",", ";")
+_REQUIRED_TEXT = ("person_key", "last_name", "first_name")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_FRENCH_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+
+
+def read_directory_csv(data: bytes) -> tuple[DirectoryPerson, ...]:
+    """Parse a directory CSV; raise ``invalid_directory`` with the line (and column) of the first fault."""
+    text = _decode(data)
+    header_line = text.split("\n", 1)[0]
+    separator = _sniff_separator(header_line)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"', strict=True)
+    try:
+        header = next(rows, None)
+        if header is None:
+            raise rejected(ErrorCode.INVALID_DIRECTORY, "The directory file is empty.", line=1)
+        positions = _column_positions(header)
+        people: list[DirectoryPerson] = []
+        seen: set[str] = set()
+        for cells in rows:
+            if not any(cell.strip() for cell in cells):
+                continue
+            person = _person(cells, positions, rows.line_num)
+            if person.person_key in seen:
+                raise rejected(
+                    ErrorCode.INVALID_DIRECTORY,
+                    "The directory lists the same account key twice.",
+                    line=rows.line_num,
+                    column="person_key",
+                )
+            seen.add(person.person_key)
+            people.append(person)
+    except csv.Error as exc:
+        raise rejected(
+            ErrorCode.INVALID_DIRECTORY, "The directory file is not well-formed CSV.", line=rows.line_num
+        ) from exc
+    return tuple(people)
+
+
+def write_directory_csv(people: Iterable[DirectoryPerson]) -> bytes:
+    """The directory as UTF-8 CSV, comma separated, header first, fields quoted only when needed."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=",", quotechar='"', lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for person in people:
+        writer.writerow(
+            (
+                person.person_key,
+                person.profile.value,
+                person.last_name,
+                person.first_name,
+                person.birth_date.isoformat() if person.birth_date else "",
+                person.cas_id or "",
+                person.source.value,
+            )
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _decode(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise rejected(ErrorCode.INVALID_DIRECTORY, "The directory file is not UTF-8 text.", line=line) from exc
+    if not text.strip():
+        raise rejected(ErrorCode.INVALID_DIRECTORY, "The directory file is empty.", line=1)
+    return text
+
+
+def _sniff_separator(header_line: str) -> str:
+    """The separator that splits the header into the most known column names (ties: the more frequent)."""
+
+    def score(separator: str) -> tuple[int, int]:
+        names = {_column_name(name) for name in header_line.split(separator)}
+        return len(names & set(COLUMNS)), header_line.count(separator)
+
+    return max(_SEPARATORS, key=score)
+
+
+def _column_name(raw: str) -> str:
+    return raw.strip().strip('"').strip().lower()
+
+
+def _column_positions(header: Sequence[str]) -> Mapping[str, int]:
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(header):
+        name = _column_name(raw)
+        if name in COLUMNS:
+            if name in positions:
+                raise rejected(
+                    ErrorCode.INVALID_DIRECTORY, "The directory header names a column twice.", line=1, column=name
+                )
+            positions[name] = index
+    missing = [name for name in COLUMNS if name not in positions]
+    if missing:
+        raise rejected(
+            ErrorCode.INVALID_DIRECTORY,
+            "The directory header lacks a required column.",
+            line=1,
+            column=missing[0],
+            missing=missing,
+        )
+    return positions
+
+
+def _person(cells: Sequence[str], positions: Mapping[str, int], line: int) -> DirectoryPerson:
+    width = max(positions.values()) + 1
+    if len(cells) < width:
+        raise rejected(
+            ErrorCode.INVALID_DIRECTORY,
+            "A directory line has fewer fields than its header.",
+            line=line,
+            fields=len(cells),
+            expected=width,
+        )
+    values = {name: cells[index].strip() for name, index in positions.items()}
+    for name in _REQUIRED_TEXT:
+        if not values[name]:
+            raise _cell_error("A directory line leaves a required field empty.", line, name)
+    try:
+        profile = Profile(values["profile"].lower())
+    except ValueError as exc:
+        raise _cell_error(
+            "A directory line has a profile other than student, teacher or staff.", line, "profile"
+        ) from exc
+    try:
+        source = Source(values["source"].lower())
+    except ValueError as exc:
+        raise _cell_error("A directory line has a source other than aaf, csv or manual.", line, "source") from exc
+    return DirectoryPerson(
+        person_key=PersonKey(values["person_key"]),
+        profile=profile,
+        last_name=values["last_name"],
+        first_name=values["first_name"],
+        birth_date=_birth_date(values["birth_date"], line),
+        cas_id=values["cas_id"] or None,
+        source=source,
+    )
+
+
+def _birth_date(text: str, line: int) -> date | None:
+    """``YYYY-MM-DD`` or the French ``DD/MM/YYYY``; empty means unknown."""
+    if not text:
+        return None
+    iso = _ISO_DATE.match(text)
+    french = _FRENCH_DATE.match(text)
+    parts = (iso.group(1, 2, 3) if iso else None) or (french.group(3, 2, 1) if french else None)
+    try:
+        if parts is None:
+            raise ValueError(text)  # noqa: TRY301 - one error path for shape and calendar faults
+        year, month, day = (int(part) for part in parts)
+        return date(year, month, day)
+    except ValueError as exc:
+        raise _cell_error(
+            "A directory line has a birth date that is not YYYY-MM-DD or DD/MM/YYYY.", line, "birth_date"
+        ) from exc
+
+
+def _cell_error(message: str, line: int, column: str) -> ExportRejectedError:
+    return rejected(ErrorCode.INVALID_DIRECTORY, message, line=line, column=column)
