@@ -1,0 +1,151 @@
+"""itslearning's Organisation API (DataService): calendar events as messages, their outcome polled per item.
+
+Message type ids differ between environments, so they are resolved by name once per client. All messages of a call
+are posted first and polled afterwards: itslearning works on them meanwhile, so the polls mostly find them done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC
+
+from lxml import etree
+
+from edt_import.adapters.itslearning.envelopes import DS_NS, q, root_element
+from edt_import.adapters.itslearning.soap_channel import SoapChannel
+from edt_import.domain.errors import LmsProtocolError, LmsUnavailableError
+from edt_import.domain.plan import EventSpec
+from edt_import.domain.ports import ItemResult
+
+DATA_SERVICE_PATH = "/DataService.svc"
+CREATE_EVENT = "Create.Calendar.Event"
+UPDATE_EVENT = "Update.Calendar.Event"
+DELETE_EVENT = "Delete.Calendar.Event"
+_DONE = {"Finished", "Failed"}
+
+_UNREADABLE = "itslearning sent an answer the import cannot read."
+
+
+class DataServiceClient:
+    def __init__(
+        self,
+        channel: SoapChannel,
+        *,
+        poll_interval_s: float,
+        message_budget_s: float,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._channel = channel
+        self._poll_interval_s = poll_interval_s
+        self._message_budget_s = message_budget_s
+        self._sleep = sleep
+        self._clock = clock
+        self._type_ids: dict[str, str] | None = None
+
+    def message_type_id(self, name: str) -> str:
+        if self._type_ids is None:
+            request = root_element(DS_NS, "GetMessageTypes")
+            payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("GetMessageTypes"), request).payload)
+            self._type_ids = {
+                (item.findtext(q(DS_NS, "Name")) or "").strip(): (item.findtext(q(DS_NS, "Identifier")) or "").strip()
+                for item in payload.iter(q(DS_NS, "MessageType"))
+            }
+        type_id = self._type_ids.get(name)
+        if not type_id:
+            raise LmsProtocolError("itslearning does not offer a message type the import needs.", {"type": name})
+        return type_id
+
+    def send_events(self, type_name: str, events: Sequence[EventSpec], batch_size: int) -> list[ItemResult]:
+        if not events:
+            return []
+        type_id = self.message_type_id(type_name)
+        full = type_name != DELETE_EVENT
+        chunks = [events[start : start + batch_size] for start in range(0, len(events), batch_size)]
+        message_ids = [self._add_message(type_id, chunk, full=full) for chunk in chunks]
+        results: list[ItemResult] = []
+        for message_id, chunk in zip(message_ids, chunks, strict=True):
+            results.extend(self._await_result(message_id, [event.key for event in chunk]))
+        return results
+
+    def _add_message(self, type_id: str, events: Sequence[EventSpec], *, full: bool) -> str:
+        request = root_element(DS_NS, "AddMessage")
+        message = etree.SubElement(request, q(DS_NS, "message"))
+        etree.SubElement(message, q(DS_NS, "MessageTypeIdentifier")).text = type_id
+        container = etree.SubElement(etree.SubElement(message, q(DS_NS, "Data")), q(DS_NS, "CalendarEvents"))
+        for event in events:
+            _append_event(container, event, full=full)
+        payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("AddMessage"), request).payload)
+        message_id = (payload.findtext(q(DS_NS, "MessageId")) or "").strip()
+        if not message_id:
+            raise LmsProtocolError(_UNREADABLE, {"operation": "AddMessage"})
+        return message_id
+
+    def _await_result(self, message_id: str, keys: list[str]) -> list[ItemResult]:
+        started = self._clock()
+        while True:
+            request = root_element(DS_NS, "GetMessageResult")
+            etree.SubElement(request, q(DS_NS, "MessageId")).text = message_id
+            payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("GetMessageResult"), request).payload)
+            result = payload.find(q(DS_NS, "MessageResult"))
+            if result is None:
+                raise LmsProtocolError(_UNREADABLE, {"operation": "GetMessageResult"})
+            status = (result.findtext(q(DS_NS, "Status")) or "").strip()
+            if status in _DONE:
+                return _read_details(result, keys, status)
+            if self._clock() - started + self._poll_interval_s > self._message_budget_s:
+                raise LmsUnavailableError(
+                    "itslearning did not finish processing the calendar events in time; the import will try again.",
+                    {"status": status, "items": len(keys)},
+                )
+            self._sleep(self._poll_interval_s)
+
+
+def _action(operation: str) -> str:
+    return f"{DS_NS}/IDataService/{operation}"
+
+
+def _payload(payload: etree._Element | None) -> etree._Element:
+    if payload is None:
+        raise LmsProtocolError(_UNREADABLE, {"operation": "DataService"})
+    return payload
+
+
+def _append_event(container: etree._Element, event: EventSpec, *, full: bool) -> None:
+    sub = etree.SubElement
+    element = sub(container, q(DS_NS, "CalendarEvent"))
+    sub(element, q(DS_NS, "SyncKey")).text = event.key
+    sub(element, q(DS_NS, "CourseSyncKey")).text = event.course_key
+    if not full:
+        return
+    if event.teachers:
+        sub(element, q(DS_NS, "UserSyncKey")).text = event.teachers[0]
+    sub(element, q(DS_NS, "Title")).text = event.title
+    sub(element, q(DS_NS, "TitleReadOnlyInUi")).text = "true"
+    sub(element, q(DS_NS, "Description")).text = event.description
+    sub(element, q(DS_NS, "Location")).text = ", ".join(event.rooms)
+    sub(element, q(DS_NS, "StartDateTime")).text = event.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sub(element, q(DS_NS, "EndDateTime")).text = event.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _read_details(result: etree._Element, keys: list[str], status: str) -> list[ItemResult]:
+    details = result.findall(f"{q(DS_NS, 'StatusDetails')}/{q(DS_NS, 'DataStatusDetail')}")
+    if not details:
+        if status == "Finished":
+            return [ItemResult(key=key, ok=True) for key in keys]
+        reason = (result.findtext(q(DS_NS, "ErrorMessage")) or "the message failed").strip()
+        return [ItemResult(key=key, ok=False, reason=reason) for key in keys]
+    if len(details) != len(keys):
+        raise LmsProtocolError(
+            "itslearning answered for a different number of items than were sent.",
+            {"operation": "GetMessageResult", "sent": len(keys), "answered": len(details)},
+        )
+    status_tag, message_tag = q(DS_NS, "Status"), q(DS_NS, "Message")
+    results = []
+    for key, detail in zip(keys, details, strict=True):
+        if (detail.findtext(status_tag) or "").strip() == "Success":
+            results.append(ItemResult(key=key, ok=True))
+        else:
+            results.append(ItemResult(key=key, ok=False, reason=(detail.findtext(message_tag) or "refused").strip()))
+    return results

@@ -1,0 +1,159 @@
+"""``SoapLmsGateway``: the ``LmsGateway`` port over itslearning's IMS ES and DataService SOAP interfaces."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TypeVar
+
+from edt_import.adapters.itslearning.dataservice import CREATE_EVENT, DELETE_EVENT, UPDATE_EVENT, DataServiceClient
+from edt_import.adapters.itslearning.ims import MAX_PAGE_SIZE, ImsClient, ImsGroup, ImsMembership, ImsPerson
+from edt_import.adapters.itslearning.retry import RetryPolicy
+from edt_import.adapters.itslearning.soap_channel import SoapChannel
+from edt_import.adapters.itslearning.transport import KeepAliveTransport, SoapTransport
+from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
+from edt_import.domain.errors import ConfigError
+from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
+from edt_import.domain.ports import ItemResult
+
+T = TypeVar("T")
+
+_PROFILES = {"learner": Profile.STUDENT, "student": Profile.STUDENT, "instructor": Profile.TEACHER}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItslearningSettings:
+    """Where and how to reach itslearning. The credentials come from Secrets Manager in AWS, never from code.
+
+    ``base_url`` is the address the services hang under: ``{base_url}/GroupManagement.svc``,
+    ``/MembershipManagement.svc``, ``/PersonManagement.svc`` and ``/DataService.svc``.
+    """
+
+    base_url: str
+    username: str
+    password: str = field(repr=False)
+    timeout_s: float = 30.0  # one HTTP exchange
+    batch_size: int = 500  # items per plural call and events per message
+    retry_budget_s: float = 120.0  # transient trouble is retried this long per call
+    poll_interval_s: float = 1.0  # between two GetMessageResult of one message
+    message_budget_s: float = 600.0  # a message not Finished after this long makes the call unavailable
+    page_size: int = MAX_PAGE_SIZE  # readAllPersons (itslearning's limit is 100)
+
+    def __post_init__(self) -> None:
+        if not self.username or not self.password:
+            raise ConfigError("The itslearning user name and password must both be configured.")
+        if self.batch_size < 1 or self.timeout_s <= 0 or self.retry_budget_s < 0:
+            raise ConfigError(
+                "The itslearning batch size and time limits must be positive.", {"batch_size": self.batch_size}
+            )
+
+
+class SoapLmsGateway:
+    """Writes the plan's objects into itslearning; one result per item, in request order.
+
+    Not meant to be shared between threads: calls are serialised on one kept-alive connection anyway.
+    """
+
+    def __init__(
+        self,
+        settings: ItslearningSettings,
+        *,
+        transport: SoapTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] | None = None,
+    ) -> None:
+        self._settings = settings
+        retry = RetryPolicy(
+            budget_s=settings.retry_budget_s,
+            sleep=sleep,
+            clock=clock,
+            rand=rand or random.Random().random,  # noqa: S311 - jitter, not crypto
+        )
+        channel = SoapChannel(
+            transport or KeepAliveTransport(settings.base_url, timeout_s=settings.timeout_s),
+            retry,
+            username=settings.username,
+            password=settings.password,
+        )
+        self._channel = channel
+        self._ims = ImsClient(channel)
+        self._data = DataServiceClient(
+            channel,
+            poll_interval_s=settings.poll_interval_s,
+            message_budget_s=settings.message_budget_s,
+            sleep=sleep,
+            clock=clock,
+        )
+
+    def __enter__(self) -> SoapLmsGateway:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def read_persons(self) -> Iterator[DirectoryPerson]:
+        """Integration-managed persons only: a person without a sync key was made by hand and is skipped."""
+        for person in self._ims.read_all_persons(self._settings.page_size):
+            if person.key:
+                yield _directory_person(person)
+
+    def upsert_year_node(self, node: YearNode) -> ItemResult:
+        group = ImsGroup(key=node.key, parent_key=node.parent_key, title=node.title)
+        return self._ims.create_groups([group])[0]
+
+    def upsert_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
+        groups = [
+            ImsGroup(key=c.key, parent_key=c.parent_key, title=c.title, group_type="Course", course_code=c.code)
+            for c in courses
+        ]
+        return self._batched(groups, self._ims.create_groups)
+
+    def delete_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
+        return self._batched([course.key for course in courses], self._ims.delete_groups)
+
+    def add_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
+        memberships = [
+            ImsMembership(key=m.key, group_key=m.course_key, person_key=m.person_key, role=m.role.value)
+            for m in members
+        ]
+        return self._batched(memberships, self._ims.create_memberships)
+
+    def remove_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
+        return self._batched([member.key for member in members], self._ims.delete_memberships)
+
+    def create_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
+        return self._data.send_events(CREATE_EVENT, events, self._settings.batch_size)
+
+    def update_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
+        return self._data.send_events(UPDATE_EVENT, events, self._settings.batch_size)
+
+    def delete_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
+        return self._data.send_events(DELETE_EVENT, events, self._settings.batch_size)
+
+    def _batched(self, items: Sequence[T], send: Callable[[Sequence[T]], list[ItemResult]]) -> list[ItemResult]:
+        size = self._settings.batch_size
+        results: list[ItemResult] = []
+        for start in range(0, len(items), size):
+            results.extend(send(items[start : start + size]))
+        return results
+
+
+def _directory_person(person: ImsPerson) -> DirectoryPerson:
+    return DirectoryPerson(
+        person_key=PersonKey(person.key),
+        profile=_PROFILES.get(person.role.lower(), Profile.STAFF),
+        last_name=person.last_name,
+        first_name=person.first_name,
+        birth_date=person.birth_date,
+        cas_id=person.cas_id,
+        source=Source.AAF,
+    )

@@ -1,0 +1,118 @@
+"""HTTP(S) POST of SOAP bodies over one kept-alive connection (stdlib ``http.client``), with timeouts."""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from edt_import.adapters.itslearning.retry import TransientError
+from edt_import.domain.errors import ConfigError
+
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HttpReply:
+    status: int
+    body: bytes
+    content_type: str = ""
+    retry_after_s: float | None = None
+
+
+class SoapTransport(Protocol):
+    def post(self, path: str, body: bytes, soap_action: str) -> HttpReply: ...
+
+    def close(self) -> None: ...
+
+
+class KeepAliveTransport:
+    """One connection to itslearning, reused between calls; dropped and reopened after any failure.
+
+    Raises ``TransientError`` for connection trouble and timeouts; answers (any status) are returned as they are.
+    Thread-safe by a lock: calls through one transport are serialised.
+    """
+
+    def __init__(self, base_url: str, *, timeout_s: float, ssl_context: ssl.SSLContext | None = None) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError("The itslearning address must be an http or https URL.", {"scheme": parts.scheme})
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname
+        self._port = parts.port
+        self._prefix = parts.path.rstrip("/")
+        self._timeout_s = timeout_s
+        self._ssl_context = ssl_context or (ssl.create_default_context() if self._https else None)
+        self._connection: http.client.HTTPConnection | None = None
+        self._lock = threading.Lock()
+
+    def _open(self) -> http.client.HTTPConnection:
+        if self._https:
+            return http.client.HTTPSConnection(
+                self._host, self._port, timeout=self._timeout_s, context=self._ssl_context
+            )
+        return http.client.HTTPConnection(self._host, self._port, timeout=self._timeout_s)
+
+    def post(self, path: str, body: bytes, soap_action: str) -> HttpReply:
+        headers = {
+            "Content-Type": "text/xml; charset=utf-8",
+            "SOAPAction": f'"{soap_action}"',
+            "Connection": "keep-alive",
+        }
+        with self._lock:
+            reused = self._connection is not None
+            try:
+                return self._exchange(self._prefix + path, body, headers)
+            except _STALE as exc:
+                # The server may close an idle kept-alive connection at any time: one fresh try, no back-off.
+                if not reused:
+                    raise TransientError(type(exc).__name__) from exc
+            try:
+                return self._exchange(self._prefix + path, body, headers)
+            except _STALE as exc:
+                raise TransientError(type(exc).__name__) from exc
+
+    def _exchange(self, url: str, body: bytes, headers: dict[str, str]) -> HttpReply:
+        if self._connection is None:
+            self._connection = self._open()
+        connection = self._connection
+        try:
+            connection.request("POST", url, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+        except _STALE:
+            self._drop()
+            raise
+        except (OSError, http.client.HTTPException) as exc:  # timeouts are OSError (TimeoutError)
+            self._drop()
+            raise TransientError(type(exc).__name__) from exc
+        if response.will_close:
+            self._drop()
+        return HttpReply(
+            status=response.status,
+            body=data,
+            content_type=response.getheader("Content-Type", ""),
+            retry_after_s=_retry_after(response.getheader("Retry-After")),
+        )
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # an HTTP date: ignored, the back-off applies
+    return max(0.0, seconds)
