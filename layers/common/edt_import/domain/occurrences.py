@@ -1,0 +1,140 @@
+"""Dated occurrences of a course's lessons: local wall time in the establishment's zone, UTC per occurrence.
+
+Week i of a lesson falls on ``week1_monday + 7(i-1) + (day-1)``. Each occurrence is converted to UTC on its
+own date so that lessons never shift by an hour across daylight-saving changes. Nothing is dated before the
+import date. A large school yields ~120k occurrences: values here are plain tuples, conversions are cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from edt_import.domain.course_rules import DerivedCourse
+from edt_import.domain.directory import PersonKey
+from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.timetable import Ident, Lesson, Timetable
+from edt_import.domain.week_mask import ALL_WEEKS, weeks_of
+
+EVENT_TITLE_MAX = 80
+
+
+def zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise rejected(ErrorCode.CONFIG_ERROR, "The time zone is not a known IANA zone name.", zone=name) from exc
+
+
+@dataclass(slots=True)
+class UtcClock:
+    """Local wall time of one zone to aware UTC, cached per (date, time): a school has few distinct ones."""
+
+    zone: ZoneInfo
+    _cache: dict[tuple[date, time], datetime] = field(default_factory=dict)
+
+    def to_utc(self, day: date, at: time) -> datetime:
+        key = (day, at)
+        found = self._cache.get(key)
+        if found is None:
+            found = datetime.combine(day, at, tzinfo=self.zone).astimezone(UTC)
+            self._cache[key] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeekSlot:
+    """One week of a lesson: its date and who/what is there that week."""
+
+    week: int
+    day: date
+    day_text: str  # ISO date, built once for the keys
+    rooms: tuple[str, ...]
+    teachers: tuple[PersonKey, ...]
+
+
+@dataclass(slots=True)
+class LessonCalendar:
+    """Per-lesson facts computed once and shared by every course the lesson feeds."""
+
+    timetable: Timetable
+    today: date
+    clock: UtcClock
+    teacher_keys: Mapping[Ident, PersonKey]
+    _weeks: dict[int, dict[int, WeekSlot]] = field(default_factory=dict)
+
+    def first_week_from_today(self, lesson: Lesson) -> int:
+        offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
+        return max(1, -(-offset // 7) + 1)  # smallest i with 7(i-1) >= offset
+
+    def slot(self, lesson: Lesson, week: int) -> WeekSlot:
+        per_lesson = self._weeks.setdefault(lesson.index, {})
+        found = per_lesson.get(week)
+        if found is None:
+            bit = 1 << week
+            rooms = self.timetable.rooms
+            day = self.timetable.school_year.week1_monday + timedelta(days=7 * (week - 1) + lesson.day - 1)
+            found = WeekSlot(
+                week=week,
+                day=day,
+                day_text=day.isoformat(),
+                rooms=tuple(
+                    rooms[link.ident].name for link in lesson.rooms if link.weeks & bit and link.ident in rooms
+                ),
+                teachers=tuple(
+                    sorted(
+                        {
+                            self.teacher_keys[link.ident]
+                            for link in lesson.teachers
+                            if link.weeks & bit and link.ident in self.teacher_keys
+                        }
+                    )
+                ),
+            )
+            per_lesson[week] = found
+        return found
+
+    def times(self, lesson: Lesson) -> tuple[time, time]:
+        places = self.timetable.grid.places
+        return places[lesson.start_place].start, places[lesson.start_place + lesson.place_count - 1].end
+
+
+# key, local date, start (UTC), end (UTC), rooms, teachers
+Occurrence = tuple[str, date, datetime, datetime, tuple[str, ...], tuple[PersonKey, ...]]
+
+
+def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Iterator[Occurrence]:
+    """The course's occurrences from the import date on, keyed ``course_key:local_date:start_place``.
+
+    Two lessons of one course on the same date and start place get ``:2``, ``:3``... in export order.
+    """
+    seen: set[str] = set()
+    clock = calendar.clock
+    for item in sorted(course.lessons, key=lambda item: item.lesson.index):
+        lesson = item.lesson
+        first = calendar.first_week_from_today(lesson)
+        weeks = item.weeks & ALL_WEEKS & ~((1 << first) - 1)
+        if not weeks:
+            continue
+        start_time, end_time = calendar.times(lesson)
+        for week in weeks_of(weeks):
+            slot = calendar.slot(lesson, week)
+            day = slot.day
+            key = f"{course.key}:{slot.day_text}:{lesson.start_place}"
+            if key in seen:
+                number = 2
+                while f"{key}:{number}" in seen:
+                    number += 1
+                key = f"{key}:{number}"
+            seen.add(key)
+            yield key, day, clock.to_utc(day, start_time), clock.to_utc(day, end_time), slot.rooms, slot.teachers
+
+
+def event_title(course_title: str) -> str:
+    return course_title[:EVENT_TITLE_MAX]
+
+
+def event_description(rooms: tuple[str, ...]) -> str:
+    return f"Salle : {', '.join(rooms)}" if rooms else ""

@@ -1,0 +1,244 @@
+"""Timetable people ↔ ENT accounts (domain.md, "Preconditions and identities" and wizard step 7).
+
+Only integration-managed accounts take part. Order: the CAS id, then the Pronote id (IDPN) stored by earlier
+imports, then last name + first name (+ birth date for students), compared loosely. A match must be unique.
+IDPN drift (an account already known under another IDPN, or a known IDPN now resolving to another account)
+is reported as a conflict and never re-keys anything: the established account is kept, no mapping changes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile
+from edt_import.domain.plan import Role
+from edt_import.domain.timetable import Ident, Student, Teacher, Timetable
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae"})
+_PROFILES_OF = {
+    Role.INSTRUCTOR: frozenset({Profile.TEACHER, Profile.STAFF}),
+    Role.LEARNER: frozenset({Profile.STUDENT}),
+}
+
+
+class UnmatchedReason(StrEnum):
+    NOT_FOUND = "not_found"
+    AMBIGUOUS = "ambiguous"
+
+
+class ConflictKind(StrEnum):
+    ACCOUNT_HAS_OTHER_IDPN = "account_has_other_idpn"  # the account is already known under another IDPN
+    IDPN_MATCHES_OTHER_ACCOUNT = "idpn_matches_other_account"  # a known IDPN now resolves to another account
+    ACCOUNT_CLAIMED_TWICE = "account_claimed_twice"  # two timetable people resolve to one account
+
+
+class MatchedBy(StrEnum):
+    CAS = "cas"
+    PRONOTE_ID = "pronote_id"
+    NAMES = "names"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonRef:
+    """A timetable person as the administrator's report shows them (never logged)."""
+
+    role: Role
+    ident: Ident
+    last_name: str
+    first_name: str
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unmatched:
+    person: PersonRef
+    reason: UnmatchedReason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conflict:
+    person: PersonRef
+    kind: ConflictKind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reconciliation:
+    teachers: Mapping[Ident, PersonKey]  # timetable ident -> account
+    students: Mapping[Ident, PersonKey]
+    unmatched: tuple[Unmatched, ...]
+    conflicts: tuple[Conflict, ...]
+    new_pronote_ids: Mapping[str, PersonKey]  # IDPN -> account, first seen in this import
+
+
+def normalise_name(text: str) -> str:
+    """Case-, accent-, hyphen-, apostrophe- and space-insensitive form of a name."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(char for char in decomposed.casefold() if char.isalnum())
+
+
+@dataclass(slots=True)
+class _Index:
+    by_key: dict[PersonKey, DirectoryPerson]
+    by_cas: dict[str, list[DirectoryPerson]]
+    by_names: dict[tuple[str, str], list[DirectoryPerson]]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    ref: PersonRef
+    pronote_id: str | None
+    account: PersonKey
+    by: MatchedBy
+
+
+def _index(directory: Iterable[DirectoryPerson], role: Role) -> _Index:
+    profiles = _PROFILES_OF[role]
+    index = _Index(by_key={}, by_cas={}, by_names={})
+    for person in directory:
+        if not person.integration_managed or person.profile not in profiles:
+            continue
+        index.by_key[person.person_key] = person
+        if person.cas_id:
+            index.by_cas.setdefault(person.cas_id, []).append(person)
+        index.by_names.setdefault((normalise_name(person.last_name), normalise_name(person.first_name)), []).append(
+            person
+        )
+    return index
+
+
+def reconcile(
+    timetable: Timetable, directory: Iterable[DirectoryPerson], *, known_pronote_ids: Mapping[str, PersonKey]
+) -> Reconciliation:
+    """Match every teacher and student of the timetable with an ENT account, or say why not."""
+    people = tuple(directory)
+    unmatched: list[Unmatched] = []
+    conflicts: list[Conflict] = []
+    new_ids: dict[str, PersonKey] = {}
+    accounts_known_as: dict[PersonKey, set[str]] = {}
+    for idpn, account in known_pronote_ids.items():
+        accounts_known_as.setdefault(account, set()).add(idpn)
+    matches: dict[Role, dict[Ident, PersonKey]] = {}
+    for role, persons in ((Role.INSTRUCTOR, timetable.teachers.values()), (Role.LEARNER, timetable.students.values())):
+        index = _index(people, role)
+        candidates: list[_Candidate] = []
+        for person in persons:
+            ref = _ref(person, role)
+            found = _match(person, ref, index, known_pronote_ids, conflicts)
+            if isinstance(found, UnmatchedReason):
+                unmatched.append(Unmatched(person=ref, reason=found))
+            else:
+                candidates.append(found)
+        matches[role] = _settle(candidates, accounts_known_as, known_pronote_ids, conflicts, new_ids)
+    return Reconciliation(
+        teachers=matches[Role.INSTRUCTOR],
+        students=matches[Role.LEARNER],
+        unmatched=tuple(unmatched),
+        conflicts=tuple(conflicts),
+        new_pronote_ids=new_ids,
+    )
+
+
+def _ref(person: Teacher | Student, role: Role) -> PersonRef:
+    return PersonRef(
+        role=role,
+        ident=person.ident,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        birth_date=person.birth_date if role is Role.LEARNER else None,
+    )
+
+
+def _match(
+    person: Teacher | Student,
+    ref: PersonRef,
+    index: _Index,
+    known_pronote_ids: Mapping[str, PersonKey],
+    conflicts: list[Conflict],
+) -> _Candidate | UnmatchedReason:
+    known = known_pronote_ids.get(person.pronote_id) if person.pronote_id else None
+    known_alive = known if known is not None and known in index.by_key else None
+    if person.cas_id and person.cas_id in index.by_cas:
+        return _match_cas(person, ref, index.by_cas[person.cas_id], known_alive, conflicts)
+    if known_alive is not None:
+        return _Candidate(ref=ref, pronote_id=person.pronote_id, account=known_alive, by=MatchedBy.PRONOTE_ID)
+    by_names = [
+        candidate
+        for candidate in index.by_names.get((normalise_name(person.last_name), normalise_name(person.first_name)), ())
+        if ref.role is Role.INSTRUCTOR or _same_birth_date(ref.birth_date, candidate.birth_date)
+    ]
+    if not by_names:
+        return UnmatchedReason.NOT_FOUND
+    if len(by_names) > 1:
+        return UnmatchedReason.AMBIGUOUS
+    account = by_names[0].person_key
+    if known is not None and known != account:
+        # The account the IDPN was mapped to has left the directory: the name now points elsewhere.
+        conflicts.append(Conflict(person=ref, kind=ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT))
+    return _Candidate(ref=ref, pronote_id=person.pronote_id, account=account, by=MatchedBy.NAMES)
+
+
+def _match_cas(
+    person: Teacher | Student,
+    ref: PersonRef,
+    by_cas: list[DirectoryPerson],
+    known_alive: PersonKey | None,
+    conflicts: list[Conflict],
+) -> _Candidate | UnmatchedReason:
+    if len(by_cas) > 1:
+        return UnmatchedReason.AMBIGUOUS
+    account = by_cas[0].person_key
+    if known_alive is not None and known_alive != account:
+        # Keep the established account: re-keying waits for the administrator.
+        conflicts.append(Conflict(person=ref, kind=ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT))
+        return _Candidate(ref=ref, pronote_id=person.pronote_id, account=known_alive, by=MatchedBy.PRONOTE_ID)
+    return _Candidate(ref=ref, pronote_id=person.pronote_id, account=account, by=MatchedBy.CAS)
+
+
+def _same_birth_date(ours: date | None, theirs: date | None) -> bool:
+    return ours is None or theirs is None or ours == theirs
+
+
+def _settle(
+    candidates: list[_Candidate],
+    accounts_known_as: Mapping[PersonKey, set[str]],
+    known_pronote_ids: Mapping[str, PersonKey],
+    conflicts: list[Conflict],
+    new_ids: dict[str, PersonKey],
+) -> dict[Ident, PersonKey]:
+    """One account per person: a strongly identified claimant keeps a shared account; others lose it."""
+    claims: dict[PersonKey, list[_Candidate]] = {}
+    for candidate in candidates:
+        claims.setdefault(candidate.account, []).append(candidate)
+    matched: dict[Ident, PersonKey] = {}
+    for account, claimants in claims.items():
+        winners = claimants
+        if len(claimants) > 1:
+            strong = [c for c in claimants if c.by is not MatchedBy.NAMES]
+            winners = strong if len(strong) == 1 else []
+            conflicts.extend(
+                Conflict(person=c.ref, kind=ConflictKind.ACCOUNT_CLAIMED_TWICE) for c in claimants if c not in winners
+            )
+        for winner in winners:
+            matched[winner.ref.ident] = account
+            _remember(winner, accounts_known_as.get(account, set()), known_pronote_ids, conflicts, new_ids)
+    return matched
+
+
+def _remember(
+    winner: _Candidate,
+    known_as: set[str],
+    known_pronote_ids: Mapping[str, PersonKey],
+    conflicts: list[Conflict],
+    new_ids: dict[str, PersonKey],
+) -> None:
+    idpn = winner.pronote_id
+    if not idpn or idpn in known_pronote_ids:
+        return
+    if known_as - {idpn}:
+        conflicts.append(Conflict(person=winner.ref, kind=ConflictKind.ACCOUNT_HAS_OTHER_IDPN))
+        return
+    new_ids[idpn] = winner.account
