@@ -1,0 +1,601 @@
+"""The outer layer of an EDT / PRONOTE export: the encrypted container ``EXPORT_INDEX_EDUCATION``.
+
+Opening follows Index Education's recipe: RSA (PKCS#1 v1.5) gives 48 bytes = AES key ‖ IV ‖ MD5(key ‖ IV);
+AES-128-CBC with PKCS#7 padding gives the content; SHA-256 of that content (still compressed) must equal
+``VERIFICATION``; zlib inflates it unless ``CompresseAvantChiffrement`` is false. Sealing does the same in reverse
+(for the generator and the tests).
+
+The container is an upload like any other: its size is checked before parsing, any DTD is refused before the
+parser sees a byte, and inflating is bounded while it runs, so a zlib bomb is refused without being expanded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum, auto
+
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from lxml import etree
+
+from edt_import.domain.errors import ConfigError, ErrorCode, rejected
+from edt_import.domain.timetable import ContainerInfo, Uai
+
+NAMESPACE = "http://www.index-education.com/conteneurexportchiffre"
+ROOT = "EXPORT_INDEX_EDUCATION"
+INNER_ROOT = "ExportEmploiDuTemps"
+MIN_SUPPORTED_YEAR = 2018
+
+_MIB = 1024 * 1024
+_AES_BLOCK = 16
+_KEY_BLOCK = 48  # AES key (16) ‖ IV (16) ‖ MD5(key ‖ IV) (16)
+_SHA256_SIZE = 32
+_UTF8_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = b" \t\r\n\f\v"
+_FALSE_VALUES = frozenset({"false", "0"})
+_REQUIRED = ("VERSION", "LOGICIEL", "CLES", "CONTENU", "VERIFICATION")
+_SINGLE_TEXT = ("VERSION", "LOGICIEL", "VERIFICATION", "DATEHEURE", "UAI", "NOMETABLISSEMENT", "CODEPOSTALVILLE")
+# A real container has about fifteen elements; a cap keeps a hostile flood of elements from building a huge tree.
+_MAX_ELEMENTS = 10_000
+_FEED_CHUNK = _MIB
+# Inflated output is kept up to this size in one pass; beyond it the first pass only counts (so a bomb costs no
+# memory) and a legitimate large export is inflated a second time once its size is known to be within the cap.
+_INFLATE_KEEP = 32 * _MIB
+_INFLATE_CHUNK = 4 * _MIB
+# The prolog (XML declaration, comments) of a real export is a few dozen bytes.
+_PROLOG_WINDOW = 64 * 1024
+_SOFTWARE_YEAR = re.compile(r"\b(EDT|PRONOTE)\s+(\d{4})\b", re.IGNORECASE)
+_ROOT_NAME = re.compile(r"<([^\s/>]+)")
+_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReaderLimits:
+    """Caps on what an upload may cost: its own size, and the size of the inner XML once inflated."""
+
+    max_upload_bytes: int = 64 * _MIB
+    max_inflated_bytes: int = 256 * _MIB
+
+    def __post_init__(self) -> None:
+        if self.max_upload_bytes <= 0 or self.max_inflated_bytes <= 0:
+            raise ValueError("reader limits must be positive")
+
+
+# --- sniffing the prolog ---------------------------------------------------------------------------------------
+
+
+class _Prolog(Enum):
+    EMPTY = auto()
+    NOT_MARKUP = auto()
+    DOCTYPE = auto()
+    ROOT = auto()
+    UNREADABLE = auto()  # no root start tag within the window (an endless comment, a truncated file)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Sniff:
+    kind: _Prolog
+    local_name: str = ""
+
+
+def _decode_prefix(data: bytes) -> tuple[str, bool]:
+    """The start of the document as text, by its byte-order mark or first bytes; and whether it is all of it."""
+    window = data[: _PROLOG_WINDOW + 4]
+    encoding = "utf-8"
+    for mark, codec in (
+        (_UTF8_BOM, "utf-8"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if window.startswith(mark):
+            window, encoding = window[len(mark) :], codec
+            break
+    else:
+        if window.startswith((b"<\x00\x00\x00", b"\x00\x00\x00<")):
+            encoding = "utf-32-le" if window[0:1] == b"<" else "utf-32-be"
+        elif window.startswith((b"<\x00", b"\x00<")):
+            encoding = "utf-16-le" if window[0:1] == b"<" else "utf-16-be"
+    return window.decode(encoding, errors="replace"), len(data) <= _PROLOG_WINDOW
+
+
+def _sniff(data: bytes) -> _Sniff:
+    """What comes first in the document after the declaration, comments and whitespace."""
+    text, complete = _decode_prefix(data)
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            empty = complete and not text.strip()
+            return _Sniff(kind=_Prolog.EMPTY if empty else _Prolog.UNREADABLE)
+        if text.startswith("<?", position) or text.startswith("<!--", position):
+            closing = "?>" if text[position + 1] == "?" else "-->"
+            end = text.find(closing, position + 2)
+            if end < 0:
+                return _Sniff(kind=_Prolog.UNREADABLE)
+            position = end + len(closing)
+        elif text.startswith("<!", position):
+            # A DOCTYPE (or any other declaration): exports never carry one.
+            doctype = _DOCTYPE_NAME.match(text, position)
+            return _Sniff(kind=_Prolog.DOCTYPE, local_name=_local(doctype.group(1)) if doctype else "")
+        elif text.startswith("<", position):
+            root = _ROOT_NAME.match(text, position)
+            return _Sniff(kind=_Prolog.ROOT, local_name=_local(root.group(1)) if root else "")
+        else:
+            return _Sniff(kind=_Prolog.NOT_MARKUP)
+
+
+def _local(qualified: str) -> str:
+    return qualified.rpartition(":")[2]
+
+
+def is_container(data: bytes) -> bool:
+    """True when the document's root element is ``EXPORT_INDEX_EDUCATION`` (cheap: reads the prolog only)."""
+    sniff = _sniff(data)
+    return sniff.kind in {_Prolog.ROOT, _Prolog.DOCTYPE} and sniff.local_name == ROOT
+
+
+# --- reading the outer XML -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, kw_only=True)
+class _Outer:
+    """The container's elements as written (text still base64)."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    partners: list[tuple[str, str]] = field(default_factory=list)  # (NOM, base64 block)
+    has_cles: bool = False
+    has_contenu: bool = False
+    contenu: str = ""
+    compressed: bool = True
+
+
+def _element_text(element: etree._Element) -> str:
+    # Comments are removed by the parser, so text may still be split around an unknown child.
+    return (element.text or "") + "".join(child.tail or "" for child in element)
+
+
+def _attribute(element: etree._Element, local_name: str) -> str | None:
+    for name, value in element.attrib.items():
+        if etree.QName(name).localname == local_name:
+            return str(value)
+    return None
+
+
+def _record(outer: _Outer, element: etree._Element) -> None:
+    name = etree.QName(element).localname
+    if name == "CLES" and not outer.has_cles:
+        outer.has_cles = True
+        for child in element:
+            if isinstance(child.tag, str) and etree.QName(child).localname == "PARTENAIRE":
+                outer.partners.append(((_attribute(child, "NOM") or "").strip(), _element_text(child)))
+    elif name == "CONTENU" and not outer.has_contenu:
+        outer.has_contenu = True
+        outer.contenu = _element_text(element)
+        flag = _attribute(element, "CompresseAvantChiffrement")
+        outer.compressed = flag is None or flag.strip().lower() not in _FALSE_VALUES
+    elif name in _SINGLE_TEXT and name not in outer.texts:
+        outer.texts[name] = _element_text(element).strip()
+
+
+def _container_parser() -> etree.XMLPullParser:
+    # huge_tree lets CONTENU exceed libxml2's 10 MB text limit (an uncompressed export); it is safe here because a
+    # DTD was refused before parsing (no entity can be declared, hence none expanded) and elements are counted.
+    return etree.XMLPullParser(
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+@dataclass(slots=True)
+class _OuterCollector:
+    """Consumes parser events: checks the root, counts elements, records and frees each child of the root."""
+
+    outer: _Outer = field(default_factory=_Outer)
+    depth: int = 0
+    elements: int = 0
+
+    def consume(self, parser: etree.XMLPullParser) -> None:
+        for event, element in parser.read_events():
+            if not isinstance(element, etree._Element):
+                continue
+            if event == "start":
+                self._start(element)
+            else:
+                self._end(element)
+
+    def _start(self, element: etree._Element) -> None:
+        self.depth += 1
+        self.elements += 1
+        if self.depth == 1 and etree.QName(element).localname != ROOT:
+            raise _not_a_container(etree.QName(element).localname)
+        if self.elements > _MAX_ELEMENTS:
+            raise rejected(
+                ErrorCode.NOT_AN_EXPORT,
+                "The file has far more elements than an export container; it is not a PRONOTE or EDT export.",
+                limit=_MAX_ELEMENTS,
+            )
+
+    def _end(self, element: etree._Element) -> None:
+        self.depth -= 1
+        if self.depth == 1:
+            _record(self.outer, element)
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                parent.remove(element)
+
+
+def _parse_outer(data: bytes) -> _Outer:
+    parser = _container_parser()
+    collector = _OuterCollector()
+    try:
+        for offset in range(0, len(data), _FEED_CHUNK):
+            parser.feed(data[offset : offset + _FEED_CHUNK])
+            collector.consume(parser)
+        root = parser.close()
+        collector.consume(parser)
+    except etree.XMLSyntaxError as exc:
+        raise rejected(
+            ErrorCode.MALFORMED_XML,
+            "The export container is not well-formed XML; the file may be truncated or damaged.",
+            line=exc.lineno,
+        ) from exc
+    if _has_doctype(root.getroottree().docinfo):
+        raise _unsafe()
+    return collector.outer
+
+
+def _has_doctype(docinfo: etree.DocInfo) -> bool:
+    # Belt and braces after the prolog check, for encodings the prolog sniffing may misread.
+    dtds: tuple[object, ...] = (docinfo.internalDTD, docinfo.externalDTD)
+    # lxml-stubs lag behind lxml: ``doctype`` is the ``<!DOCTYPE ...>`` line as written, empty without one.
+    doctype = getattr(docinfo, "doctype", "")
+    return bool(doctype or docinfo.public_id) or any(dtd is not None for dtd in dtds)
+
+
+def _unsafe() -> Exception:
+    return rejected(
+        ErrorCode.UNSAFE_XML,
+        "The file declares a document type (DTD), which exports never do; it is refused for safety.",
+    )
+
+
+def _not_a_container(root: str) -> Exception:
+    if root == INNER_ROOT:
+        return rejected(
+            ErrorCode.NOT_AN_EXPORT,
+            "The file is a clear timetable, not an encrypted export container.",
+            root=root,
+        )
+    return rejected(
+        ErrorCode.NOT_AN_EXPORT,
+        "The file is XML but not a PRONOTE or EDT export.",
+        root=root[:64],
+    )
+
+
+def _check_prolog(data: bytes) -> None:
+    sniff = _sniff(data)
+    if sniff.kind is _Prolog.EMPTY:
+        raise rejected(ErrorCode.NOT_AN_EXPORT, "The file is empty.")
+    if sniff.kind is _Prolog.NOT_MARKUP:
+        raise rejected(
+            ErrorCode.NOT_AN_EXPORT, "The file is not an XML document, so it is not a PRONOTE or EDT export."
+        )
+    if sniff.kind is _Prolog.UNREADABLE:
+        raise rejected(ErrorCode.NOT_AN_EXPORT, "The file does not start like an XML document; it is not an export.")
+    if sniff.kind is _Prolog.DOCTYPE:
+        raise _unsafe()
+    if sniff.local_name != ROOT:
+        raise _not_a_container(sniff.local_name)
+
+
+# --- checks on the container's facts ---------------------------------------------------------------------------
+
+
+def software_year(software: str) -> tuple[str, int] | None:
+    """(program, year) from ``LOGICIEL``, e.g. ``PRONOTE Monoposte-PRONOTE 2013 - 0.5.14`` → ("PRONOTE", 2013)."""
+    match = _SOFTWARE_YEAR.search(software)
+    if match is None:
+        return None
+    return match.group(1).upper(), int(match.group(2))
+
+
+def _check_version(software: str) -> None:
+    found = software_year(software)
+    if found is None or found[1] < MIN_SUPPORTED_YEAR:
+        raise rejected(
+            ErrorCode.UNSUPPORTED_VERSION,
+            "The export was made by a program or version the import does not support; "
+            "export it from EDT or PRONOTE 2018 or later.",
+            software=software[:120],
+        )
+
+
+def _choose_partner(outer: _Outer, partner: str) -> str:
+    wanted = partner.strip().casefold()
+    for name, block in outer.partners:
+        if name.casefold() == wanted:
+            return block
+    raise rejected(
+        ErrorCode.PARTNER_KEY_MISSING,
+        "The export was not encrypted for this platform; ask the school to export it for the ENT partner "
+        f"{partner.strip()}.",
+        partner=partner.strip(),
+        partners_present=[name for name, _ in outer.partners],
+    )
+
+
+def _decode_base64(text: str) -> bytes:
+    """Raises ValueError when ``text`` is not base64 once every whitespace is removed (lines may wrap anywhere)."""
+    raw = text.encode("ascii").translate(None, _WHITESPACE)
+    try:
+        return base64.b64decode(raw, validate=True)
+    except binascii.Error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+# --- decryption ------------------------------------------------------------------------------------------------
+
+
+def _key_mismatch(reason: str) -> Exception:
+    return rejected(
+        ErrorCode.KEY_MISMATCH,
+        "The export cannot be decrypted with our private key: it was encrypted for another key, or it is damaged.",
+        reason=reason,
+    )
+
+
+def _unwrap_key(block_text: str, private_key: RSAPrivateKey) -> tuple[bytes, bytes]:
+    try:
+        block = _decode_base64(block_text)
+        plain = private_key.decrypt(block, asymmetric_padding.PKCS1v15())
+    except ValueError as exc:
+        raise _key_mismatch("rsa") from exc
+    # With implicit rejection (OpenSSL 3.2+) a wrong key yields random bytes: the length and MD5 catch it.
+    if len(plain) != _KEY_BLOCK:
+        raise _key_mismatch("length")
+    key, iv, digest = plain[:16], plain[16:32], plain[32:]
+    if not hmac.compare_digest(hashlib.md5(key + iv).digest(), digest):
+        raise _key_mismatch("md5")
+    return key, iv
+
+
+def _decrypt_failed(message: str, reason: str) -> Exception:
+    return rejected(ErrorCode.DECRYPT_FAILED, message, reason=reason)
+
+
+def _decrypt_content(text: str, key: bytes, iv: bytes) -> memoryview:
+    try:
+        ciphertext = _decode_base64(text)
+    except ValueError as exc:
+        raise _decrypt_failed(
+            "The encrypted content of the export is not valid base64; the file is damaged.", "base64"
+        ) from exc
+    if not ciphertext:
+        raise _decrypt_failed("The encrypted content of the export is empty.", "empty")
+    if len(ciphertext) % _AES_BLOCK:
+        raise _decrypt_failed("The encrypted content of the export is truncated; the file is damaged.", "length")
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+    plain = decryptor.update(ciphertext) + decryptor.finalize()
+    pad = plain[-1]
+    if not 1 <= pad <= _AES_BLOCK or plain[-pad:] != bytes((pad,)) * pad:
+        raise _decrypt_failed("The export's content could not be decrypted; the file is damaged.", "padding")
+    return memoryview(plain)[:-pad]
+
+
+def _check_hash(content: memoryview, verification: str) -> None:
+    try:
+        expected = _decode_base64(verification)
+    except ValueError:
+        expected = b""
+    actual = hashlib.sha256(content).digest()
+    if len(expected) != _SHA256_SIZE or not hmac.compare_digest(actual, expected):
+        raise rejected(
+            ErrorCode.CONTENT_HASH_MISMATCH,
+            "The decrypted content does not match the export's checksum; the file is damaged or was altered.",
+        )
+
+
+# --- bounded inflate -------------------------------------------------------------------------------------------
+
+
+def _too_large_inflated(limit: int) -> Exception:
+    return rejected(
+        ErrorCode.TOO_LARGE,
+        f"The export's content expands to more than {limit // _MIB} MB, more than the import accepts.",
+        limit_bytes=limit,
+    )
+
+
+def _inflate_step(inflater: zlib._Decompress, pending: bytes | memoryview) -> bytes:
+    try:
+        return inflater.decompress(pending, _INFLATE_CHUNK)
+    except zlib.error as exc:
+        raise _decrypt_failed(
+            "The export's decrypted content is not valid compressed (zlib) data; the file is damaged.", "zlib"
+        ) from exc
+
+
+def _inflate_pass(compressed: memoryview, *, max_bytes: int, keep_bytes: int) -> bytes | None:
+    """The inflated bytes, or None once they exceed ``keep_bytes`` (counting on, so the cap is still enforced)."""
+    inflater = zlib.decompressobj()
+    kept: list[bytes] | None = []
+    total = 0
+    pending: bytes | memoryview = compressed
+    while not inflater.eof:
+        chunk = _inflate_step(inflater, pending)
+        pending = inflater.unconsumed_tail
+        if not chunk and not pending and not inflater.eof:
+            raise _decrypt_failed("The export's compressed content is truncated; the file is damaged.", "zlib_eof")
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_large_inflated(max_bytes)
+        if kept is not None and total > keep_bytes:
+            kept = None
+        elif kept is not None:
+            kept.append(chunk)
+    return None if kept is None else b"".join(kept)
+
+
+def _inflate(compressed: memoryview, max_bytes: int) -> bytes:
+    inflated = _inflate_pass(compressed, max_bytes=max_bytes, keep_bytes=min(max_bytes, _INFLATE_KEEP))
+    if inflated is None:
+        inflated = _inflate_pass(compressed, max_bytes=max_bytes, keep_bytes=max_bytes)
+    if inflated is None:  # pragma: no cover - the second pass keeps up to the cap it enforces
+        raise _too_large_inflated(max_bytes)
+    return inflated
+
+
+# --- opening ---------------------------------------------------------------------------------------------------
+
+
+def _container_info(outer: _Outer) -> ContainerInfo:
+    uai = outer.texts.get("UAI")
+    return ContainerInfo(
+        version=outer.texts["VERSION"],
+        software=outer.texts["LOGICIEL"],
+        partners=tuple(name for name, _ in outer.partners),
+        compressed=outer.compressed,
+        exported_at=outer.texts.get("DATEHEURE") or None,
+        uai=Uai(uai.upper()) if uai else None,
+        establishment_name=outer.texts.get("NOMETABLISSEMENT") or None,
+    )
+
+
+def _check_required(outer: _Outer) -> None:
+    present = set(outer.texts) | {
+        name for name, seen in (("CLES", outer.has_cles), ("CONTENU", outer.has_contenu)) if seen
+    }
+    missing = [name for name in _REQUIRED if name not in present]
+    if missing:
+        raise rejected(
+            ErrorCode.NOT_AN_EXPORT,
+            "The export container lacks elements every export has; it is not a complete PRONOTE or EDT export.",
+            missing=missing,
+        )
+
+
+def open_container(
+    data: bytes,
+    *,
+    private_key: RSAPrivateKey | None,
+    partner: str,
+    limits: ReaderLimits = ReaderLimits(),
+    allow_any_version: bool = False,
+) -> tuple[ContainerInfo, bytes]:
+    """The container's facts and the inner XML (UTF-8 BOM stripped); ExportRejectedError with its code otherwise."""
+    if len(data) > limits.max_upload_bytes:
+        raise rejected(
+            ErrorCode.TOO_LARGE,
+            f"The file is larger than the {limits.max_upload_bytes // _MIB} MB the import accepts.",
+            size_bytes=len(data),
+            limit_bytes=limits.max_upload_bytes,
+        )
+    _check_prolog(data)
+    outer = _parse_outer(data)
+    _check_required(outer)
+    info = _container_info(outer)
+    if not allow_any_version:
+        _check_version(info.software)
+    block = _choose_partner(outer, partner)
+    if private_key is None:
+        raise ConfigError("No partner private key is configured, so encrypted exports cannot be opened.")
+    key, iv = _unwrap_key(block, private_key)
+    content = _decrypt_content(outer.contenu, key, iv)
+    _check_hash(content, outer.texts["VERIFICATION"])
+    inner = _inflate(content, limits.max_inflated_bytes) if outer.compressed else bytes(content)
+    if len(inner) > limits.max_inflated_bytes:
+        raise _too_large_inflated(limits.max_inflated_bytes)
+    return info, inner.removeprefix(_UTF8_BOM)
+
+
+# --- sealing ---------------------------------------------------------------------------------------------------
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _base64_text(data: bytes, *, wrap: bool) -> str:
+    if not wrap:
+        return base64.b64encode(data).decode("ascii")
+    # encodebytes wraps at 76 columns; Index Education's program writes Windows line ends.
+    return base64.encodebytes(data).decode("ascii").rstrip("\n").replace("\n", "\r\n")
+
+
+def _encrypt(content: bytes, key: bytes, iv: bytes) -> bytes:
+    padder = padding.PKCS7(_AES_BLOCK * 8).padder()
+    padded = padder.update(content) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return encryptor.update(padded) + encryptor.finalize()
+
+
+def seal_container(
+    inner_xml: bytes,
+    *,
+    partners: Mapping[str, RSAPublicKey],
+    software: str = "PRONOTE 2019 - 2019.0.2.5",
+    uai: str | None = None,
+    establishment_name: str | None = None,
+    postcode_city: str | None = None,
+    exported_at: datetime,
+    compress: bool = True,
+    random_bytes: Callable[[int], bytes] = os.urandom,
+    wrap_base64: bool = True,
+) -> bytes:
+    """An encrypted container for ``inner_xml``, as Index Education's program writes it, for each partner's key."""
+    if not partners:
+        raise ValueError("a container needs at least one partner")
+    if exported_at.utcoffset() is None:
+        raise ValueError("exported_at must carry its UTC offset")
+    key, iv = random_bytes(16), random_bytes(16)
+    if len(key) != 16 or len(iv) != 16:
+        raise ValueError("random_bytes must return the number of bytes asked for")
+    key_block = key + iv + hashlib.md5(key + iv).digest()
+    content = zlib.compress(inner_xml) if compress else inner_xml
+    ciphertext = _encrypt(content, key, iv)
+    crlf = "\r\n"
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<{ROOT} xmlns="{NAMESPACE}">',
+        "  <VERSION>1.0</VERSION>",
+        f"  <LOGICIEL>{_escape(software)}</LOGICIEL>",
+        "  <CLES>",
+        *(
+            f'    <PARTENAIRE NOM="{_escape(name)}">'
+            f"{_base64_text(public_key.encrypt(key_block, asymmetric_padding.PKCS1v15()), wrap=wrap_base64)}"
+            "</PARTENAIRE>"
+            for name, public_key in partners.items()
+        ),
+        "  </CLES>",
+        f'  <CONTENU CompresseAvantChiffrement="{"true" if compress else "false"}">'
+        f"{_base64_text(ciphertext, wrap=wrap_base64)}</CONTENU>",
+        f"  <VERIFICATION>{base64.b64encode(hashlib.sha256(content).digest()).decode('ascii')}</VERIFICATION>",
+        f"  <DATEHEURE>{exported_at.isoformat(timespec='milliseconds')}</DATEHEURE>",
+    ]
+    for tag, value in (("UAI", uai), ("NOMETABLISSEMENT", establishment_name), ("CODEPOSTALVILLE", postcode_city)):
+        if value is not None:
+            lines.append(f"  <{tag}>{_escape(value)}</{tag}>")
+    lines.append(f"</{ROOT}>")
+    return (crlf.join(lines) + crlf).encode("utf-8")

@@ -1,0 +1,81 @@
+"""The partner's RSA key pair: loading the private key we are given, and making one for tests and the generator.
+
+Index Education encrypts each export's AES key with our RSA public key; the private key arrives as PKCS#8 (PEM or
+DER), sometimes as a traditional PKCS#1 PEM. Only unencrypted keys are accepted: the key store protects the secret.
+"""
+
+from __future__ import annotations
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from edt_import.domain.errors import ErrorCode, rejected
+
+_PUBLIC_EXPONENT = 65537
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def load_private_key(data: bytes) -> RSAPrivateKey:
+    """An unencrypted RSA private key from PKCS#8 PEM or DER (or PKCS#1 PEM/DER); anything else is refused."""
+    text = data.removeprefix(_UTF8_BOM).strip()
+    if not text:
+        raise rejected(ErrorCode.INVALID_PRIVATE_KEY, "The private key file is empty.")
+    is_pem = text.startswith(b"-----BEGIN")
+    try:
+        key = (
+            serialization.load_pem_private_key(text, password=None)
+            if is_pem
+            else serialization.load_der_private_key(data, password=None)
+        )
+    except TypeError as exc:  # cryptography raises TypeError when the key is protected by a password
+        raise rejected(
+            ErrorCode.INVALID_PRIVATE_KEY,
+            "The private key is protected by a password; provide it unencrypted (PKCS#8).",
+            format="pem" if is_pem else "der",
+        ) from exc
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        raise rejected(
+            ErrorCode.INVALID_PRIVATE_KEY,
+            "The private key could not be read; provide an RSA key in PKCS#8 format (PEM or DER).",
+            format="pem" if is_pem else "der",
+        ) from exc
+    if not isinstance(key, RSAPrivateKey):
+        raise rejected(
+            ErrorCode.INVALID_PRIVATE_KEY,
+            "The private key is not an RSA key; exports are encrypted for an RSA key.",
+            key_type=type(key).__name__,
+        )
+    return key
+
+
+def generate_partner_key(bits: int = 2048) -> RSAPrivateKey:
+    """A fresh RSA key pair, as an ENT vendor would give Index Education (2048-bit in practice)."""
+    return rsa.generate_private_key(public_exponent=_PUBLIC_EXPONENT, key_size=bits)
+
+
+def private_key_pem(key: RSAPrivateKey) -> bytes:
+    """PKCS#8 PEM, unencrypted."""
+    return key.private_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+
+
+def private_key_der(key: RSAPrivateKey) -> bytes:
+    """PKCS#8 DER, unencrypted."""
+    return key.private_bytes(
+        encoding=serialization.Encoding.DER,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+
+
+def public_key_pem(key: RSAPrivateKey) -> bytes:
+    """The public half as SubjectPublicKeyInfo PEM (what a vendor sends to Index Education)."""
+    return key.public_key().public_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PublicFormat.SubjectPublicKeyInfo,
+    )
