@@ -19,6 +19,7 @@ early would make the mapping outlive a person that never reached itslearning.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -369,11 +370,50 @@ def apply_plan(
     return run.report(stopped)
 
 
+class ThrottledCheckpoint:
+    """A checkpoint saving at most every ``min_interval_s`` and spending at most ~1/``cost_ratio`` of the time saving.
+
+    Serialising a large state takes about a second (120k events), so saving after each of hundreds of
+    batches would dominate a sync. Skipping some saves is safe: what a killed run confirmed but did not
+    save is planned and sent again, and itslearning upserts it by key. The caller saves once at the end.
+    """
+
+    def __init__(
+        self,
+        save: Checkpoint,
+        *,
+        min_interval_s: float = 5.0,
+        cost_ratio: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._save = save
+        self._min_interval_s = min_interval_s
+        self._cost_ratio = cost_ratio
+        self._clock = clock
+        self._last_end: float | None = None
+        self._last_cost = 0.0
+        self.saves = 0
+
+    def __call__(self, state: AppliedState) -> None:
+        now = self._clock()
+        wait = max(self._min_interval_s, self._cost_ratio * self._last_cost)
+        if self._last_end is None or now - self._last_end >= wait:
+            self.flush(state)
+
+    def flush(self, state: AppliedState) -> None:
+        started = self._clock()
+        self._save(state)
+        self._last_end = self._clock()
+        self._last_cost = self._last_end - started
+        self.saves += 1
+
+
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "PHASES",
     "ReasonGroup",
     "SyncReport",
+    "ThrottledCheckpoint",
     "TypeCounts",
     "YearNodeOutcome",
     "apply_plan",

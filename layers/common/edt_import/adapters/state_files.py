@@ -1,0 +1,56 @@
+"""Applied states kept as files: one JSON document per establishment, replaced atomically.
+
+A sync checkpoints often; a crash in the middle of a write must leave the previous document whole, so
+each save writes a temporary file beside the target, flushes it to disk and renames it over the target
+(``os.replace``, behind ``Path.replace``, is atomic on POSIX and Windows within one folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.errors import ErrorCode, rejected
+
+_SAFE_UAI = re.compile(r"[0-9A-Za-z]{1,16}")
+
+
+class FileAppliedStateStore:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path_for(self, uai: str) -> Path:
+        if not _SAFE_UAI.fullmatch(uai):
+            raise rejected(ErrorCode.INVALID_STATE, "The establishment code cannot name a state file.")
+        return self.directory / f"{uai.upper()}.json"
+
+    def load(self, uai: str) -> AppliedState | None:
+        """The last saved state of ``uai``, or None before its first sync."""
+        path = self.path_for(uai)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        state = AppliedState.from_json(text)
+        if state.uai != uai:
+            raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
+        return state
+
+    def save(self, state: AppliedState) -> None:
+        path = self.path_for(state.uai)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(state.to_json())
+                out.flush()
+                os.fsync(out.fileno())
+            Path(temporary).replace(path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                Path(temporary).unlink()
+            raise
