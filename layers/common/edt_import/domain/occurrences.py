@@ -69,6 +69,19 @@ class LessonCalendar:
         offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
         return max(1, -(-offset // 7) + 1)  # smallest i with 7(i-1) >= offset
 
+    def last_week_of_year(self, lesson: Lesson) -> int:
+        year = self.timetable.school_year
+        offset = (year.end - year.week1_monday).days - (lesson.day - 1)
+        return offset // 7 + 1  # largest i with 7(i-1) <= offset
+
+    def weeks_to_plan(self, lesson: Lesson, weeks: int) -> int:
+        """``weeks`` cut to the school year and to the import date on (bit 0 dropped)."""
+        first = self.first_week_from_today(lesson)
+        last = self.last_week_of_year(lesson)
+        if last < first:
+            return 0
+        return weeks & ALL_WEEKS & ~((1 << first) - 1) & ((1 << (last + 1)) - 1)
+
     def slot(self, lesson: Lesson, week: int) -> WeekSlot:
         per_lesson = self._weeks.setdefault(lesson.index, {})
         found = per_lesson.get(week)
@@ -114,8 +127,7 @@ def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Itera
     clock = calendar.clock
     for item in sorted(course.lessons, key=lambda item: item.lesson.index):
         lesson = item.lesson
-        first = calendar.first_week_from_today(lesson)
-        weeks = item.weeks & ALL_WEEKS & ~((1 << first) - 1)
+        weeks = calendar.weeks_to_plan(lesson, item.weeks)
         if not weeks:
             continue
         start_time, end_time = calendar.times(lesson)

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from edt_import.domain.course_rules import COURSE_TITLE_MAX, course_title, derive_courses, unique_titles
+from tests.unit.planner.builders import (
+    a_class,
+    a_class_part,
+    a_group,
+    a_lesson,
+    a_subject,
+    a_timetable,
+    course_key,
+    link,
+    plan_of,
+)
+
+
+def test_derive_courses_lesson_with_groups_makes_one_course_per_group() -> None:
+    # Given a lesson attached to class 3A and to its two language groups
+    timetable = a_timetable(
+        groups=[a_group("g1", "3A_G1", classes=["c1"]), a_group("g2", "3A_G2", classes=["c1"])],
+        lessons=[a_lesson(classes=(link("c1"),), groups=(link("g1"), link("g2")))],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then the groups define the courses, the class only explains who is in them
+    assert [(c.key, c.title) for c in derivation.courses] == [
+        (course_key(audience="gg1"), "MATHEMATIQUES - 3A_G1"),
+        (course_key(audience="gg2"), "MATHEMATIQUES - 3A_G2"),
+    ]
+
+
+def test_derive_courses_two_classes_attached_directly_make_two_courses() -> None:
+    # Given one lesson attached to 3A and 3B
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A"), a_class("c2", "3B")], lessons=[a_lesson(classes=(link("c1"), link("c2")))]
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then
+    assert [(c.key, c.title) for c in derivation.courses] == [
+        (course_key(audience="cc1"), "MATHEMATIQUES - 3A"),
+        (course_key(audience="cc2"), "MATHEMATIQUES - 3B"),
+    ]
+
+
+def test_derive_courses_lessons_of_one_subject_and_class_share_one_course() -> None:
+    # Given three weekly lessons of maths for 3A
+    timetable = a_timetable(lessons=[a_lesson(index=i, day=i + 1) for i in range(3)])
+    # When
+    derivation = derive_courses(timetable)
+    # Then
+    assert [c.key for c in derivation.courses] == [course_key()]
+    assert [item.lesson.index for item in derivation.courses[0].lessons] == [0, 1, 2]
+
+
+def test_derive_courses_class_part_only_lesson_is_skipped_with_its_reason() -> None:
+    # Given a lesson attached to a class part alone
+    timetable = a_timetable(class_parts=[a_class_part("p1")], lessons=[a_lesson(classes=(), class_parts=(link("p1"),))])
+    # When
+    derivation = derive_courses(timetable)
+    # Then
+    assert derivation.courses == ()
+    assert derivation.skipped == {"class_part_only": 1}
+
+
+def test_derive_courses_lesson_without_audience_is_skipped_with_its_reason() -> None:
+    timetable = a_timetable(lessons=[a_lesson(classes=())])
+    derivation = derive_courses(timetable)
+    assert derivation.courses == ()
+    assert derivation.skipped == {"no_audience": 1}
+
+
+def test_derive_courses_lesson_outside_the_grid_is_skipped_with_its_reason() -> None:
+    # Given a grid of places 0..9 and a lesson over places 9 and 10
+    timetable = a_timetable(lessons=[a_lesson(start_place=9, place_count=2), a_lesson(index=1, day=2)])
+    # When
+    derivation = derive_courses(timetable)
+    # Then the other lesson still makes its course
+    assert derivation.skipped == {"outside_grid": 1}
+    assert [item.lesson.index for item in derivation.courses[0].lessons] == [1]
+
+
+def test_derive_courses_class_and_group_sharing_an_ident_get_distinct_keys() -> None:
+    # Given class "7" and group "7"
+    timetable = a_timetable(
+        classes=[a_class("7", "3A")],
+        groups=[a_group("7", "3A_LATIN", classes=["7"])],
+        lessons=[a_lesson(classes=(link("7"),)), a_lesson(index=1, classes=(), groups=(link("7"),))],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then
+    assert [c.key for c in derivation.courses] == [course_key(audience="c7"), course_key(audience="g7")]
+
+
+def test_derive_courses_shared_subject_code_falls_back_to_the_subject_ident() -> None:
+    # Given two subjects with the same code (a damaged referential)
+    timetable = a_timetable(
+        subjects=[a_subject("m1", "AGL1", "ANGLAIS LV1"), a_subject("m2", "AGL1", "ANGLAIS LV1 EURO")],
+        lessons=[a_lesson(), a_lesson(index=1, subject="m2")],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then keys never collide
+    assert [c.key for c in derivation.courses] == [course_key("sm1"), course_key("sm2")]
+
+
+def test_course_title_trims_the_subject_label_first() -> None:
+    # Given a label that makes the title longer than 64 characters
+    label = "SCIENCES ECONOMIQUES ET SOCIALES ET SCIENCES DE LA VIE ET DE LA TERRE"
+    # When
+    title = course_title(label, "1ES3")
+    # Then the class name is whole and the label shortened
+    assert title == "SCIENCES ECONOMIQUES ET SOCIALES ET SCIENCES DE LA VIE ET - 1ES3"
+    assert len(title) == COURSE_TITLE_MAX
+
+
+def test_course_title_name_longer_than_the_limit_is_cut_as_a_last_resort() -> None:
+    assert course_title("MATHS", "N" * 70) == "N" * 64
+
+
+def test_unique_titles_same_title_gets_a_numbered_suffix_in_key_order() -> None:
+    # Given two subjects with one label and a long label trimmed to the same prefix
+    titles = unique_titles(
+        {"k1": ("ANGLAIS", "3A"), "k2": ("ANGLAIS", "3A"), "k3": ("X" * 70, "3A"), "k4": ("X" * 71, "3A")}
+    )
+    # Then
+    assert titles == {
+        "k1": "ANGLAIS - 3A",
+        "k2": "ANGLAIS - 3A (2)",
+        "k3": "X" * 59 + " - 3A",
+        "k4": "X" * 55 + " - 3A (2)",
+    }
+
+
+def test_plan_course_spec_has_code_parent_and_key() -> None:
+    # Given the default timetable
+    result = plan_of(a_timetable())
+    # Then
+    [spec] = [a.target for a in result.plan.actions if a.type == "create_course"]
+    assert (spec.key, spec.title, spec.code, spec.parent_key) == (  # type: ignore[union-attr]
+        course_key(),
+        "MATHEMATIQUES - 3A",
+        "MATHS",
+        "edt:0750001A:2025-2026",
+    )
+    assert (result.plan.year_node.key, result.plan.year_node.title, result.plan.year_node.parent_key) == (
+        "edt:0750001A:2025-2026",
+        "Cours 2025 - 2026",
+        "0750001A",
+    )
