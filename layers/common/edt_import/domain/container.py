@@ -326,8 +326,8 @@ def _check_version(software: str) -> None:
     if found is None or found[1] < MIN_SUPPORTED_YEAR:
         raise rejected(
             ErrorCode.UNSUPPORTED_VERSION,
-            "The export was made by a program or version the import does not support; "
-            "export it from EDT or PRONOTE 2018 or later.",
+            f"The export was made by {software.strip()[:80] or 'an unnamed program'}, which the import does not "
+            "support; export it from EDT or PRONOTE 2018 or later.",
             software=software[:120],
         )
 
