@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.plan import ActionType, CourseSpec, EventSpec
+from edt_import.domain.planning import PlanResult
+from edt_import.domain.timetable import Lesson, Timetable
+from edt_import.domain.week_mask import mask_of
+from tests.unit.planner.builders import (
+    a_class,
+    a_lesson,
+    a_room,
+    a_student,
+    a_teacher,
+    a_timetable,
+    counts,
+    course_key,
+    link,
+    plan_of,
+)
+
+TODAY = date(2025, 11, 5)
+
+
+def applied(result: PlanResult, previous: AppliedState | None = None) -> AppliedState:
+    """What a sync leaves when every action succeeds, the way the sync engine records it."""
+    state = previous if previous is not None else AppliedState(uai=result.plan.uai)
+    state.record(result.plan.actions)
+    state.year_node = result.plan.year_node
+    state.pronote_ids.update(result.plan.pronote_ids)
+    return AppliedState.from_json(state.to_json())
+
+
+def test_plan_first_import_creates_course_members_and_future_events() -> None:
+    result = plan_of(a_timetable(), today=TODAY)
+    assert counts(result.report.actions) == {"create_course": 1, "add_member": 3, "create_event": 34}
+
+
+def test_plan_unchanged_export_yields_no_actions() -> None:
+    # Given a first plan fully applied
+    timetable = a_timetable()
+    state = applied(plan_of(timetable, today=TODAY))
+    # When the same export is planned again, a week later
+    result = plan_of(timetable, today=date(2025, 11, 12), previous=state)
+    # Then
+    assert result.plan.actions == ()
+    assert counts(result.report.actions) == {}
+
+
+def test_plan_room_change_updates_future_events_only() -> None:
+    # Given a plan applied on 5 November, then the room changes from week 20 on, imported on 19 November
+    state = applied(plan_of(a_timetable(), today=TODAY))
+    moved = a_lesson(rooms=(link("r1", mask_of(range(1, 20))), link("r2", mask_of(range(20, 64)))))
+    timetable = a_timetable(rooms=[a_room(), a_room("r2", "LABO")], lessons=[moved])
+    # When
+    result = plan_of(timetable, today=date(2025, 11, 19), previous=state)
+    # Then every event from week 20 (12 January) is updated, keeping its key; nothing else moves
+    updated = [a.target for a in result.plan.actions if a.type is ActionType.UPDATE_EVENT]
+    assert counts(result.report.actions) == {"update_event": 25}
+    assert updated[0].key == f"{course_key()}:2026-01-12:0"
+    assert isinstance(updated[0], EventSpec)
+    assert updated[0].rooms == ("LABO",)
+
+
+def test_plan_teacher_change_updates_events_and_membership() -> None:
+    # Given t1 replaced by t2 for the rest of the year
+    state = applied(plan_of(a_timetable(), today=TODAY))
+    timetable = a_timetable(
+        teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")], lessons=[a_lesson(teachers=(link("t2"),))]
+    )
+    # When
+    result = plan_of(timetable, today=TODAY, previous=state)
+    # Then
+    assert counts(result.report.actions) == {"update_event": 34, "add_member": 1, "remove_member": 1}
+    assert {a.key for a in result.plan.actions if a.type is not ActionType.UPDATE_EVENT} == {
+        f"{course_key()}|T-t2|Instructor",
+        f"{course_key()}|T-t1|Instructor",
+    }
+
+
+def test_plan_removed_lesson_deletes_future_events_and_never_past_ones() -> None:
+    # Given the course planned from September, and the lesson gone in a November export
+    state = applied(plan_of(a_timetable(), today=date(2025, 9, 1)))
+    timetable = a_timetable(
+        classes=[a_class(), a_class("c2", "3B")],
+        students=[a_student("s1"), a_student("s2", "BERNARD", "Hugo")],
+        lessons=[a_lesson(classes=(link("c2"),))],
+    )
+    # When
+    result = plan_of(timetable, today=TODAY, previous=state)
+    # Then only the 34 events from 10 November are deleted, and the 3A course (created by us) goes
+    deleted = [a.target for a in result.plan.actions if a.type is ActionType.DELETE_EVENT]
+    assert len(deleted) == 34
+    assert all(isinstance(e, EventSpec) and e.local_date >= TODAY for e in deleted)
+    assert [a.key for a in result.plan.actions if a.type is ActionType.DELETE_COURSE] == [course_key()]
+    # And the resulting state keeps the past events of September and October
+    assert len([e for e in result.state.events.values() if e.course_key == course_key()]) == 10
+
+
+def test_plan_deletes_only_courses_the_state_holds() -> None:
+    # Given a previous state holding one course of ours and another year's course
+    state = AppliedState(uai="0750001A")
+    other_year = CourseSpec(key="edt:0750001A:2024-2025:MATHS:cc1", title="M", code="MATHS", parent_key="x")
+    state.courses[other_year.key] = other_year
+    # When the export has no course for it
+    result = plan_of(a_timetable(lessons=[a_lesson(classes=())]), previous=state)
+    # Then nothing is deleted: another year's course is not this import's to remove
+    assert counts(result.report.actions) == {}
+    assert other_year.key in result.state.courses
+
+
+def test_plan_result_state_is_what_recording_every_action_gives() -> None:
+    # Given a plan over a previous state
+    first = plan_of(a_timetable(), today=date(2025, 9, 1))
+    timetable = a_timetable(lessons=[a_lesson(day=2)])
+    result = plan_of(timetable, today=TODAY, previous=applied(first))
+    # Then its state equals the previous state with every action recorded
+    recorded = applied(result, applied(first))
+    assert result.state.to_json() == recorded.to_json()
+
+
+lesson_strategy = st.builds(
+    lambda day, place, weeks, room: a_lesson(
+        day=day, start_place=place, classes=(link("c1", weeks),), rooms=(link(room),)
+    ),
+    st.integers(1, 5),
+    st.integers(0, 9),
+    st.integers(0, (1 << 45) - 1).map(lambda m: m << 1),
+    st.sampled_from(["r1", "r2"]),
+)
+
+
+def numbered(lessons: list[Lesson]) -> Timetable:
+    return a_timetable(
+        rooms=[a_room(), a_room("r2", "LABO")],
+        lessons=[replace(lesson, index=i) for i, lesson in enumerate(lessons)],
+    )
+
+
+@given(
+    before=st.lists(lesson_strategy, max_size=4),
+    after=st.lists(lesson_strategy, max_size=4),
+    today_offset=st.integers(0, 200),
+)
+@settings(max_examples=40, deadline=None)
+def test_plan_is_idempotent_once_its_actions_are_recorded(
+    before: list[Lesson], after: list[Lesson], today_offset: int
+) -> None:
+    # Given any previous export applied, then any new export planned and applied
+    today = date(2025, 9, 1) + timedelta(days=today_offset)
+    state = applied(plan_of(numbered(before), today=date(2025, 9, 1)))
+    state = applied(plan_of(numbered(after), today=today, previous=state), state)
+    # When the new export is planned again
+    result = plan_of(numbered(after), today=today, previous=state)
+    # Then
+    assert result.plan.actions == ()
