@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from edt_import.domain.errors import ConfigError
+
+if TYPE_CHECKING:
+    from itslearning_standin import StandinServer
 
 
 def register(commands: Any) -> None:
@@ -16,8 +23,54 @@ def register(commands: Any) -> None:
     serve.add_argument("--fault-rate", type=float, default=0.0)
     serve.add_argument("--latency-ms", type=int, default=0)
     serve.add_argument("--data", help="persist the stand-in's state to this file")
+    serve.add_argument("--seed", type=int, default=None, help="seed of the fault injection's random source")
+    serve.add_argument(
+        "--uai", action="append", default=[], help="establishment whose school node exists (sync key = UAI)"
+    )
+    serve.add_argument("--locked-before", help="YYYY-MM-DD: events starting before this UTC date cannot be deleted")
+    serve.add_argument("--stall-s", type=float, default=0.0, help="half of the faults answer this late instead")
+    serve.add_argument("--queue-polls", type=int, default=0, help="GetMessageResult says InQueue this many times")
     serve.set_defaults(run=run)
 
 
+def build_standin(args: argparse.Namespace) -> StandinServer:
+    """The stand-in the arguments describe, not started."""
+    from edt_import.domain.directory_csv import read_directory_csv  # noqa: PLC0415
+    from itslearning_standin import StandinServer  # noqa: PLC0415 - a local tool, never in the Lambda layer
+
+    if not 0.0 <= args.fault_rate <= 1.0:
+        raise ConfigError("The fault rate must be between 0 and 1.", {"fault_rate": args.fault_rate})
+    locked_before = None
+    if args.locked_before:
+        try:
+            day = date.fromisoformat(args.locked_before)
+        except ValueError as exc:
+            raise ConfigError("The locked-before date must be written YYYY-MM-DD.") from exc
+        locked_before = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    persons = read_directory_csv(Path(args.persons).read_bytes()) if args.persons else ()
+    return StandinServer(
+        persons=persons,
+        schools=tuple(args.uai),
+        fault_rate=args.fault_rate,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+        locked_before=locked_before,
+        stall_s=args.stall_s,
+        queue_polls=args.queue_polls,
+        host=args.host,
+        port=args.port,
+        data_path=Path(args.data) if args.data else None,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sandbox serve")
+    from itslearning_standin import SANDBOX_USERNAME  # noqa: PLC0415
+
+    standin = build_standin(args)
+    standin.start()
+    print(f"itslearning stand-in on {standin.base_url} (user {SANDBOX_USERNAME}); Ctrl-C stops it", flush=True)
+    try:
+        standin.serve_forever()
+    except KeyboardInterrupt:
+        standin.stop()
+    return 0
