@@ -83,7 +83,7 @@ class LessonCalendar:
         return weeks & ALL_WEEKS & ~((1 << first) - 1) & ((1 << (last + 1)) - 1)
 
     def slot(self, lesson: Lesson, week: int) -> WeekSlot:
-        per_lesson = self._weeks.setdefault(lesson.index, {})
+        per_lesson = self._weeks.setdefault(id(lesson), {})  # lessons live as long as the timetable
         found = per_lesson.get(week)
         if found is None:
             bit = 1 << week
