@@ -1,8 +1,9 @@
 """Hostile and damaged containers, each paired with the ErrorCode that must refuse it.
 
 Built from code (the project's own sealing), never from real exports. The reader's "hostile files" suite imports
-``make_keys`` and ``hostile_containers`` (cheap cases) and, when it wants them, ``zlib_bomb`` and
-``oversized_upload`` (costlier). Open every case with ``private_key=keys.ours`` and ``partner=keys.partner``.
+``make_keys``, ``hostile_containers`` (cheap cases, all sniffed as containers), ``non_container_files`` (empty,
+not XML, another root) and, when it wants them, ``zlib_bomb`` and ``oversized_upload`` (costlier). Open every case
+with ``private_key=keys.ours`` and ``partner=keys.partner``.
 """
 
 from __future__ import annotations
@@ -115,15 +116,20 @@ def flip_byte(data: bytes, index: int, mask: int = 0x80) -> bytes:
 # --- the cases ---------------------------------------------------------------------------------------------------
 
 
-def not_an_export_cases(keys: ContainerKeys) -> dict[str, Case]:
-    good = sealed(keys)
-    cases: dict[str, Case] = {
+def non_container_files() -> dict[str, Case]:
+    """Files that are no container at all (``is_container`` is False): the reader routes them, then refuses them."""
+    return {
         "empty_file": (b"", ErrorCode.NOT_AN_EXPORT),
         "whitespace_only": (b"\xef\xbb\xbf \r\n\t", ErrorCode.NOT_AN_EXPORT),
         "not_xml": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", ErrorCode.NOT_AN_EXPORT),
         "zip_archive": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", ErrorCode.NOT_AN_EXPORT),
         "other_root": (b'<?xml version="1.0"?>\n<html><body>export</body></html>', ErrorCode.NOT_AN_EXPORT),
-        "endless_comment": (b"<!-- " + b"x" * 70_000, ErrorCode.NOT_AN_EXPORT),
+    }
+
+
+def not_an_export_cases(keys: ContainerKeys) -> dict[str, Case]:
+    good = sealed(keys)
+    cases: dict[str, Case] = {
         "element_flood": (
             b"<EXPORT_INDEX_EDUCATION><X>" + b"<a/>" * 20_000 + b"</X></EXPORT_INDEX_EDUCATION>",
             ErrorCode.NOT_AN_EXPORT,
@@ -233,7 +239,7 @@ def version_cases(keys: ContainerKeys) -> dict[str, Case]:
 
 
 def hostile_containers(keys: ContainerKeys) -> dict[str, Case]:
-    """Every cheap container-level case, by a stable id (for ``pytest.mark.parametrize(ids=...)``)."""
+    """Every cheap container-level case (``is_container`` is True for each), by a stable id for test ids."""
     return {
         **not_an_export_cases(keys),
         **xml_cases(keys),

@@ -5,7 +5,7 @@ import zlib
 
 import pytest
 
-from edt_import.domain.container import ReaderLimits, open_container, software_year
+from edt_import.domain.container import ReaderLimits, is_container, open_container, software_year
 from edt_import.domain.errors import ConfigError, ErrorCode, ExportRejectedError
 from tests.unit.container.hostile import (
     INNER_XML,
@@ -13,6 +13,7 @@ from tests.unit.container.hostile import (
     ContainerKeys,
     hostile_containers,
     make_keys,
+    non_container_files,
     oversized_upload,
     sealed,
     zeros_zlib,
@@ -22,7 +23,7 @@ from tests.unit.container.hostile import (
 MIB = 1024 * 1024
 # Built at collection so each case gets its own test id; the keys are those the cases were sealed for.
 _CASE_KEYS = make_keys(1024)
-_CASES = hostile_containers(_CASE_KEYS)
+_CASES = hostile_containers(_CASE_KEYS) | non_container_files()
 
 
 def _refusal(container: bytes, keys: ContainerKeys, limits: ReaderLimits = ReaderLimits()) -> ExportRejectedError:  # noqa: B008
@@ -57,6 +58,19 @@ def test_hostile_containers_cover_every_container_code() -> None:
         ErrorCode.CONTENT_HASH_MISMATCH,
         ErrorCode.UNSUPPORTED_VERSION,
     }
+
+
+def test_hostile_containers_all_sniffed_as_containers() -> None:
+    # Given the container-level cases, Then the reader's sniffing routes each to the container opener, and no other
+    assert all(is_container(data) for data, _ in hostile_containers(_CASE_KEYS).values())
+    assert not any(is_container(data) for data, _ in non_container_files().values())
+
+
+def test_open_container_endless_comment_not_an_export(keys: ContainerKeys) -> None:
+    # Given a file that opens a comment and never closes it within the prolog window
+    data = b"<!-- " + b"x" * 70_000
+    # When we open it, Then it is not an export
+    assert _refusal(data, keys).code is ErrorCode.NOT_AN_EXPORT
 
 
 def test_open_container_wrong_key_says_key_mismatch(keys: ContainerKeys) -> None:
