@@ -99,7 +99,7 @@ class StandinServer:
         self._httpd = ThreadingHTTPServer((self._host, self._port), handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
-        serving = threading.Thread(target=self._httpd.serve_forever, name="standin-http", daemon=True)
+        serving = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="standin-http", daemon=True)
         serving.start()
         self._threads.append(serving)
         if self._data_path is not None:
