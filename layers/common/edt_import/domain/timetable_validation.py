@@ -1,0 +1,249 @@
+"""Checks on a timetable once the whole export is read: errors refuse it, warnings go to the administrator.
+
+Errors (``invalid_timetable``) are what makes the export unusable: a reference to something the export
+does not define, a school year that ends before it starts. Warnings are suspicious but usable facts; each has a
+stable code and one plain sentence. Messages name idents and lesson positions only, never a person's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.timetable import Ident, Lesson, LessonLink, ReadWarning, Timetable
+from edt_import.domain.uai import is_valid_uai
+from edt_import.domain.week_mask import MAX_WEEK
+
+_MONDAY: Final = 0
+_SHOWN: Final = 5  # idents quoted in a warning before "..."
+
+
+class WarningCode(StrEnum):
+    DUPLICATE_IDENT = "duplicate_ident"
+    LESSON_OUTSIDE_GRID = "lesson_outside_grid"
+    LESSON_DAY_NOT_WORKING = "lesson_day_not_working"
+    STUDENT_WITHOUT_CLASS = "student_without_class"
+    EMPTY_SECTION = "empty_section"
+    INVALID_UAI = "invalid_uai"
+    WEEK1_NOT_MONDAY = "week1_not_monday"
+    WEEKS_BEYOND_YEAR = "weeks_beyond_year"
+    UNKNOWN_ESTABLISHMENT = "unknown_establishment"
+    OTHER_ESTABLISHMENTS = "other_establishments"
+    CONTAINER_UAI_DIFFERS = "container_uai_differs"
+
+
+def lesson_label(index: int, day: int, start_place: int) -> str:
+    """``lesson #12 (day 2, place 3)``: #n counts the export's ``Cours`` from 1."""
+    return f"lesson #{index + 1} (day {day}, place {start_place})"
+
+
+def label_of(lesson: Lesson) -> str:
+    return lesson_label(lesson.index, lesson.day, lesson.start_place)
+
+
+def shown(idents: Iterable[str]) -> str:
+    """A few idents for a message: ``1, 2, 3, 4, 5, ...``."""
+    listed = list(idents)
+    return ", ".join(listed[:_SHOWN]) + (", ..." if len(listed) > _SHOWN else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Dangling:
+    kind: str
+    ident: Ident
+    where: str
+
+
+def validate_timetable(timetable: Timetable) -> tuple[ReadWarning, ...]:
+    """Raise ``invalid_timetable`` for an unusable timetable; return the warnings for a usable one."""
+    year = timetable.school_year
+    if year.end < year.start:
+        raise rejected(
+            ErrorCode.INVALID_TIMETABLE,
+            f"The school year ends ({year.end.isoformat()}) before it starts ({year.start.isoformat()}).",
+            element="AnneeScolaire",
+        )
+    _refuse_dangling(timetable)
+    return (
+        *_school_year_warnings(timetable),
+        *_grid_warnings(timetable),
+        *_student_warnings(timetable),
+        *_empty_section_warnings(timetable),
+        *_uai_warnings(timetable),
+        *_establishment_warnings(timetable),
+    )
+
+
+# -- dangling references ---------------------------------------------------------------------------------------
+
+
+def _refuse_dangling(timetable: Timetable) -> None:
+    dangling = list(_dangling_references(timetable))
+    if not dangling:
+        return
+    first = dangling[0]
+    more = f" ({len(dangling) - 1} other reference(s) dangle too)" if len(dangling) > 1 else ""
+    raise rejected(
+        ErrorCode.INVALID_TIMETABLE,
+        f"{first.where} refers to {first.kind} {first.ident} which the export does not define{more}.",
+        kind=first.kind,
+        ident=first.ident,
+        where=first.where,
+        count=len(dangling),
+    )
+
+
+def _missing(kind: str, idents: Iterable[Ident], defined: Mapping[Ident, object], where: str) -> Iterator[_Dangling]:
+    for ident in idents:
+        if ident not in defined:
+            yield _Dangling(kind=kind, ident=ident, where=where)
+
+
+def _link_idents(links: tuple[LessonLink, ...]) -> Iterator[Ident]:
+    return (link.ident for link in links)
+
+
+def _dangling_references(timetable: Timetable) -> Iterator[_Dangling]:
+    classes, parts, students = timetable.classes, timetable.class_parts, timetable.students
+    for group in timetable.groups.values():
+        where = f"group {group.ident}"
+        yield from _missing("class", group.class_idents, classes, where)
+        yield from _missing("class part", group.class_part_idents, parts, where)
+        yield from _missing("student", group.student_idents, students, where)
+    for student in students.values():
+        where = f"student {student.ident}"
+        yield from _missing("class", (m.ident for m in student.classes), classes, where)
+        yield from _missing("class part", (m.ident for m in student.class_parts), parts, where)
+    for lesson in timetable.lessons:
+        yield from _lesson_dangling(timetable, lesson)
+
+
+def _lesson_dangling(timetable: Timetable, lesson: Lesson) -> Iterator[_Dangling]:
+    kinds: tuple[tuple[str, tuple[LessonLink, ...], Mapping[Ident, object]], ...] = (
+        ("teacher", lesson.teachers, timetable.teachers),
+        ("class", lesson.classes, timetable.classes),
+        ("class part", lesson.class_parts, timetable.class_parts),
+        ("group", lesson.groups, timetable.groups),
+        ("room", lesson.rooms, timetable.rooms),
+        ("student", lesson.students, timetable.students),
+    )
+    if lesson.subject not in timetable.subjects:
+        yield _Dangling(kind="subject", ident=lesson.subject, where=label_of(lesson))
+    for kind, links, defined in kinds:
+        for link in links:
+            if link.ident not in defined:
+                yield _Dangling(kind=kind, ident=link.ident, where=label_of(lesson))
+
+
+# -- warnings ----------------------------------------------------------------------------------------------------
+
+
+def _warning(code: WarningCode, message: str) -> ReadWarning:
+    return ReadWarning(code=code, message=message)
+
+
+def _school_year_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
+    year = timetable.school_year
+    if year.week1_monday.weekday() != _MONDAY:
+        yield _warning(
+            WarningCode.WEEK1_NOT_MONDAY,
+            f"The first day of week 1 ({year.week1_monday.isoformat()}) is not a Monday; "
+            "lesson dates are counted from it as written.",
+        )
+    last_week = (year.end - year.week1_monday).days // 7 + 1
+    if last_week >= MAX_WEEK:
+        return
+    beyond = ~((1 << (last_week + 1)) - 1)
+    late = [
+        lesson
+        for lesson in timetable.lessons
+        if any(
+            link.weeks & beyond
+            for links in (lesson.teachers, lesson.classes, lesson.class_parts, lesson.groups, lesson.rooms)
+            for link in links
+        )
+    ]
+    if late:
+        yield _warning(
+            WarningCode.WEEKS_BEYOND_YEAR,
+            f"{len(late)} lesson(s) have weeks after the end of the school year (week {last_week}), "
+            f"first {label_of(late[0])}; those weeks are ignored.",
+        )
+
+
+def _grid_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
+    places = timetable.grid.places
+    outside = [
+        lesson
+        for lesson in timetable.lessons
+        if lesson.place_count < 1
+        or any(number not in places for number in range(lesson.start_place, lesson.start_place + lesson.place_count))
+    ]
+    if outside:
+        yield _warning(
+            WarningCode.LESSON_OUTSIDE_GRID,
+            f"{len(outside)} lesson(s) use places missing from the time grid and will be skipped, "
+            f"first {label_of(outside[0])}.",
+        )
+    working = set(timetable.grid.working_days)
+    if working:
+        off = [lesson for lesson in timetable.lessons if lesson.day not in working]
+        if off:
+            yield _warning(
+                WarningCode.LESSON_DAY_NOT_WORKING,
+                f"{len(off)} lesson(s) fall on a day that is not a working day of the grid, first {label_of(off[0])}.",
+            )
+
+
+def _student_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
+    classless = [student.ident for student in timetable.students.values() if not student.classes]
+    if classless:
+        yield _warning(
+            WarningCode.STUDENT_WITHOUT_CLASS,
+            f"{len(classless)} student(s) belong to no class ({shown(classless)}); "
+            "they only join courses through groups or lessons that name them.",
+        )
+
+
+def _empty_section_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
+    sections = {
+        "subjects": timetable.subjects,
+        "teachers": timetable.teachers,
+        "classes": timetable.classes,
+        "rooms": timetable.rooms,
+        "students": timetable.students,
+        "lessons": timetable.lessons,
+    }
+    empty = [name for name, items in sections.items() if not items]
+    if not timetable.grid.places:
+        empty.insert(0, "time grid places")
+    if empty:
+        yield _warning(WarningCode.EMPTY_SECTION, f"The export has no {', no '.join(empty)}.")
+
+
+def _uai_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
+    uais = [timetable.uai] if timetable.uai else []
+    uais += [establishment.uai for establishment in timetable.establishments.values() if establishment.uai]
+    invalid = [uai for uai in dict.fromkeys(uais) if not is_valid_uai(uai)]
+    if invalid:
+        yield _warning(
+            WarningCode.INVALID_UAI,
+            f"The establishment code(s) {shown(invalid)} do not end with their check letter; check the UAI.",
+        )
+
+
+def _establishment_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
+    establishments = timetable.establishments
+    unknown = {
+        school_class.establishment
+        for school_class in timetable.classes.values()
+        if school_class.establishment is not None and school_class.establishment not in establishments
+    }
+    if unknown:
+        yield _warning(
+            WarningCode.UNKNOWN_ESTABLISHMENT,
+            f"Classes refer to establishment(s) {shown(sorted(unknown))} which the export does not define.",
+        )
