@@ -120,3 +120,12 @@ def test_plan_only_matched_people_become_members() -> None:
     assert members_of(result, course_key()) == {("S-s1", "Learner")}
     [course] = result.report.courses
     assert (course.teachers, course.students) == (0, 1)
+
+
+def test_plan_before_the_school_year_counts_pupils_as_of_its_first_day() -> None:
+    # Given pupils entering 3A on 1 September, and a set-up import on 28 August
+    timetable = a_timetable(students=[a_student("s1", classes=[Membership(ident=Ident("c1"), entry=date(2025, 9, 1))])])
+    # When
+    result = plan_of(timetable, today=date(2025, 8, 28))
+    # Then
+    assert {m for m in members_of(result, course_key()) if m[1] == "Learner"} == {("S-s1", "Learner")}

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from edt_import.cli.export_args import add_export_arguments
+from edt_import.cli.plan_inputs import import_date, load_plan_inputs
+from edt_import.domain.errors import ConfigError
+from edt_import.domain.plan import EventSpec, Role
+from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
+from edt_import.domain.reconciliation import PersonRef
+
+_ROLE_NAMES = {Role.INSTRUCTOR: "teacher", Role.LEARNER: "student"}
+_SKIP_REASONS = ("class_part_only", "no_audience", "outside_grid")
 
 
 def register(commands: Any) -> None:
@@ -22,4 +34,71 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("plan")
+    today = import_date(args.today, args.timezone)
+    inputs = load_plan_inputs(args)
+    result = plan_import(
+        inputs.export.timetable,
+        inputs.directory or (),
+        previous=inputs.previous,
+        selection=inputs.selection,
+        settings=PlanSettings(today=today, timezone=args.timezone),
+    )
+    if args.write_state:
+        try:
+            Path(args.write_state).write_text(result.state.to_json(), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"The state file {args.write_state} cannot be written ({exc.strerror}).") from exc
+    json.dump(plan_summary(result, with_events=args.with_events), sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def plan_summary(result: PlanResult, *, with_events: bool = False) -> dict[str, Any]:
+    """The administrator's view of a plan. Unmatched people carry their names: they must be found and fixed."""
+    report = result.report
+    hold = report.hold
+    summary: dict[str, Any] = {
+        "courses": [
+            {"key": c.key, "title": c.title, "teachers": c.teachers, "students": c.students, "events": c.events}
+            for c in report.courses
+        ],
+        "skipped_lessons": {**dict.fromkeys(_SKIP_REASONS, 0), **report.skipped_lessons},
+        "matched": {"teachers": report.matched_teachers, "students": report.matched_students},
+        "unmatched": [{**_person(u.person), "reason": u.reason.value} for u in report.unmatched],
+        "conflicts": [{**_person(c.person), "kind": c.kind.value} for c in report.conflicts],
+        "actions": report.actions,
+        "held": hold is not None,
+        "hold": {
+            "reasons": list(hold.reasons) if hold is not None else [],
+            "figures": report.guard_figures,
+        },
+    }
+    if with_events:
+        summary["events"] = [_event(e) for e in result.events.values()]
+    return summary
+
+
+def _person(person: PersonRef) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "role": _ROLE_NAMES[person.role],
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+    }
+    if person.role is Role.LEARNER:
+        row["birth_date"] = person.birth_date.isoformat() if person.birth_date else None
+    return row
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _event(event: EventSpec) -> dict[str, Any]:
+    return {
+        "key": event.key,
+        "course_key": event.course_key,
+        "title": event.title,
+        "start": _utc(event.start),
+        "end": _utc(event.end),
+        "rooms": list(event.rooms),
+    }

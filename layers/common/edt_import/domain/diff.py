@@ -104,22 +104,27 @@ def diff_courses(desired: Mapping[str, CourseSpec], previous: Mapping[str, Cours
 
 
 def diff_members(desired: Mapping[str, MemberSpec], previous: Mapping[str, MemberSpec], changes: Changes) -> None:
+    add, adds = ActionType.ADD_MEMBER, changes.by_type[ActionType.ADD_MEMBER]
     for key, spec in desired.items():
         if key not in previous:
-            changes.add(ActionType.ADD_MEMBER, spec)
+            adds.append(Action(type=add, target=spec))
+    remove, removes = ActionType.REMOVE_MEMBER, changes.by_type[ActionType.REMOVE_MEMBER]
     for key, old in previous.items():
         if key not in desired:
-            changes.add(ActionType.REMOVE_MEMBER, old)
+            removes.append(Action(type=remove, target=old))
 
 
 def diff_events(desired: Mapping[str, EventSpec], previous_future: Mapping[str, EventSpec], changes: Changes) -> None:
     """``desired`` holds events from the import date on; ``previous_future`` the previous ones from that date on."""
+    create, creates = ActionType.CREATE_EVENT, changes.by_type[ActionType.CREATE_EVENT]
+    update, updates = ActionType.UPDATE_EVENT, changes.by_type[ActionType.UPDATE_EVENT]
     for key, spec in desired.items():
         old = previous_future.get(key)
         if old is None:
-            changes.add(ActionType.CREATE_EVENT, spec)
+            creates.append(Action(type=create, target=spec))
         elif old is not spec and old != spec:
-            changes.add(ActionType.UPDATE_EVENT, spec)
+            updates.append(Action(type=update, target=spec))
+    delete, deletes = ActionType.DELETE_EVENT, changes.by_type[ActionType.DELETE_EVENT]
     for key, old in previous_future.items():
         if key not in desired:
-            changes.add(ActionType.DELETE_EVENT, old)
+            deletes.append(Action(type=delete, target=old))

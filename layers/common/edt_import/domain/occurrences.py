@@ -44,15 +44,36 @@ class UtcClock:
         return found
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WeekSlot:
-    """One week of a lesson: its date and who/what is there that week."""
+Presence = tuple[tuple[str, ...], tuple[PersonKey, ...]]  # room names, matched teachers' accounts
 
-    week: int
-    day: date
-    day_text: str  # ISO date, built once for the keys
-    rooms: tuple[str, ...]
-    teachers: tuple[PersonKey, ...]
+
+@dataclass(slots=True)
+class _LessonCast:
+    """A lesson's rooms and teachers with their weeks; who is there is computed once per distinct pattern."""
+
+    rooms: tuple[tuple[int, str], ...]
+    teachers: tuple[tuple[int, PersonKey], ...]
+    constant: Presence | None  # the same every week the lesson is planned (the common case)
+    by_pattern: dict[int, Presence] = field(default_factory=dict)
+
+    def present(self, week: int) -> Presence:
+        if self.constant is not None:
+            return self.constant
+        bit = 1 << week
+        pattern = 0
+        for mask, _ in (*self.rooms, *self.teachers):
+            pattern = (pattern << 1) | (1 if mask & bit else 0)
+        found = self.by_pattern.get(pattern)
+        if found is None:
+            found = self.by_pattern[pattern] = _presence(self.rooms, self.teachers, bit)
+        return found
+
+
+def _presence(rooms: tuple[tuple[int, str], ...], teachers: tuple[tuple[int, PersonKey], ...], weeks: int) -> Presence:
+    return (
+        tuple(name for mask, name in rooms if mask & weeks),
+        tuple(sorted({key for mask, key in teachers if mask & weeks})),
+    )
 
 
 @dataclass(slots=True)
@@ -63,7 +84,8 @@ class LessonCalendar:
     today: date
     clock: UtcClock
     teacher_keys: Mapping[Ident, PersonKey]
-    _weeks: dict[int, dict[int, WeekSlot]] = field(default_factory=dict)
+    _casts: dict[int, _LessonCast] = field(default_factory=dict)
+    _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
 
     def first_week_from_today(self, lesson: Lesson) -> int:
         offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
@@ -82,32 +104,36 @@ class LessonCalendar:
             return 0
         return weeks & ALL_WEEKS & ~((1 << first) - 1) & ((1 << (last + 1)) - 1)
 
-    def slot(self, lesson: Lesson, week: int) -> WeekSlot:
-        per_lesson = self._weeks.setdefault(id(lesson), {})  # lessons live as long as the timetable
-        found = per_lesson.get(week)
+    def day(self, weekday: int, week: int) -> tuple[date, str]:
+        """The date of ``weekday`` (1 = Monday) in school week ``week``, and its ISO text for keys."""
+        found = self._days.get((weekday, week))
         if found is None:
-            bit = 1 << week
-            rooms = self.timetable.rooms
-            day = self.timetable.school_year.week1_monday + timedelta(days=7 * (week - 1) + lesson.day - 1)
-            found = WeekSlot(
-                week=week,
-                day=day,
-                day_text=day.isoformat(),
-                rooms=tuple(
-                    rooms[link.ident].name for link in lesson.rooms if link.weeks & bit and link.ident in rooms
-                ),
-                teachers=tuple(
-                    sorted(
-                        {
-                            self.teacher_keys[link.ident]
-                            for link in lesson.teachers
-                            if link.weeks & bit and link.ident in self.teacher_keys
-                        }
-                    )
-                ),
-            )
-            per_lesson[week] = found
+            day = self.timetable.school_year.week1_monday + timedelta(days=7 * (week - 1) + weekday - 1)
+            found = self._days[(weekday, week)] = (day, day.isoformat())
         return found
+
+    def cast(self, lesson: Lesson) -> _LessonCast:
+        found = self._casts.get(id(lesson))  # lessons live as long as the timetable
+        if found is None:
+            found = self._casts[id(lesson)] = self._cast_of(lesson)
+        return found
+
+    def _cast_of(self, lesson: Lesson) -> _LessonCast:
+        rooms = self.timetable.rooms
+        keys = self.teacher_keys
+        room_links = tuple((link.weeks, rooms[link.ident].name) for link in lesson.rooms if link.ident in rooms)
+        teacher_links = tuple((link.weeks, keys[link.ident]) for link in lesson.teachers if link.ident in keys)
+        used = 0
+        for link in (*lesson.classes, *lesson.groups):
+            used |= link.weeks
+        used &= ~lesson.cancelled_weeks & ALL_WEEKS
+        masks = [mask & used for mask, _ in (*room_links, *teacher_links)]
+        constant = all(mask in {0, used} for mask in masks)
+        return _LessonCast(
+            rooms=room_links,
+            teachers=teacher_links,
+            constant=_presence(room_links, teacher_links, used) if constant else None,
+        )
 
     def times(self, lesson: Lesson) -> tuple[time, time]:
         places = self.timetable.grid.places
@@ -124,24 +150,27 @@ def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Itera
     Two lessons of one course on the same date and start place get ``:2``, ``:3``... in export order.
     """
     seen: set[str] = set()
-    clock = calendar.clock
+    to_utc = calendar.clock.to_utc
+    course_key = course.key
     for item in sorted(course.lessons, key=lambda item: item.lesson.index):
         lesson = item.lesson
         weeks = calendar.weeks_to_plan(lesson, item.weeks)
         if not weeks:
             continue
         start_time, end_time = calendar.times(lesson)
+        cast = calendar.cast(lesson)
+        weekday, place = lesson.day, lesson.start_place
         for week in weeks_of(weeks):
-            slot = calendar.slot(lesson, week)
-            day = slot.day
-            key = f"{course.key}:{slot.day_text}:{lesson.start_place}"
+            day, day_text = calendar.day(weekday, week)
+            key = f"{course_key}:{day_text}:{place}"
             if key in seen:
                 number = 2
                 while f"{key}:{number}" in seen:
                     number += 1
                 key = f"{key}:{number}"
             seen.add(key)
-            yield key, day, clock.to_utc(day, start_time), clock.to_utc(day, end_time), slot.rooms, slot.teachers
+            rooms, teachers = cast.present(week)
+            yield key, day, to_utc(day, start_time), to_utc(day, end_time), rooms, teachers
 
 
 def event_title(course_title: str) -> str:

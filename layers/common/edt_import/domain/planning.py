@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from edt_import.domain.applied_state import AppliedState, member_key
+from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.course_rules import DerivedCourse, derive_courses, year_node_key
 from edt_import.domain.deletion_guard import Deletions, GuardSettings, check_deletions, guard_figures
 from edt_import.domain.diff import Changes, diff_courses, diff_events, diff_members, reuse_course, reuse_event
@@ -97,7 +97,8 @@ def plan_import(
         k: e for k, e in previous.events.items() if e.local_date >= settings.today and e.course_key.startswith(in_year)
     }
     desired = _Desired()
-    rosters = build_rosters(timetable, settings.today)
+    # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
+    rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start))
     reports = [
         _plan_course(
             course=course,
@@ -188,9 +189,15 @@ def _plan_course(
     members = course_members(course, timetable, rosters)
     teacher_keys = {people.teachers[i] for i in members.teachers if i in people.teachers}
     student_keys = {people.students[i] for i in members.students if i in people.students}
+    member_table = desired.members
     for role, person_keys in ((Role.INSTRUCTOR, teacher_keys), (Role.LEARNER, student_keys)):
+        suffix = f"|{role.value}"
         for person_key in sorted(person_keys):
-            _add_member(key, person_key, role, previous.members, desired.members)
+            member = f"{key}|{person_key}{suffix}"  # applied_state.member_key, inlined on this hot path
+            old = previous.members.get(member)
+            member_table[member] = (
+                old if old is not None else MemberSpec(key=member, course_key=key, person_key=person_key, role=role)
+            )
     title = event_title(spec.title)
     descriptions: dict[tuple[str, ...], str] = {}
     events = desired.events
@@ -213,20 +220,6 @@ def _plan_course(
         )
         count += 1
     return CourseReport(key=key, title=spec.title, teachers=len(teacher_keys), students=len(student_keys), events=count)
-
-
-def _add_member(
-    course_key: str,
-    person_key: PersonKey,
-    role: Role,
-    previous: Mapping[str, MemberSpec],
-    desired: dict[str, MemberSpec],
-) -> None:
-    key = member_key(course_key, person_key, role)
-    old = previous.get(key)
-    desired[key] = (
-        old if old is not None else MemberSpec(key=key, course_key=course_key, person_key=person_key, role=role)
-    )
 
 
 def _next_state(
