@@ -101,10 +101,11 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
         )
     check_prolog(xml)
     reader = _TimetableReader()
+    events = _iterparse(BytesIO(xml), events=_EVENTS, **_PARSER_OPTIONS)
     try:
-        reader.read(xml)
+        reader.read(events)
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position
+        line, column = _error_position(exc, events)
         raise rejected(
             ErrorCode.MALFORMED_XML,
             f"The timetable is not well-formed XML (line {line}).",
@@ -112,6 +113,16 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
             column=column,
         ) from None
     return reader.build()
+
+
+def _error_position(exc: etree.XMLSyntaxError, events: object) -> tuple[int, int]:
+    """Where the first error of this parse is: libxml2 may recover from it and only fail at the end of the file."""
+    for entry in getattr(events, "error_log", ()):
+        line: int = entry.line
+        column: int = entry.column
+        if line > 0:
+            return line, column
+    return exc.position
 
 
 def check_prolog(xml: bytes) -> None:
@@ -133,8 +144,9 @@ def check_prolog(xml: bytes) -> None:
         while position < length and text[position] in " \t\r\n\ufeff\xef\xbb\xbf":
             position += 1
         if position >= length:
-            if not xml.strip():
-                raise _not_an_export("The file is empty.")
+            if len(head) == len(xml):
+                blank = not xml.strip(b" \t\r\n\xef\xbb\xbf")
+                raise _not_an_export("The file is empty." if blank else "The file holds no XML element.")
             return  # a prolog longer than the scan: the parser's own check still applies
         if text[position] != "<":
             raise _not_an_export("The file is not an XML timetable export.")
@@ -219,7 +231,7 @@ class _TimetableReader:
 
     # -- the event loop ---------------------------------------------------------------------------------------
 
-    def read(self, xml: bytes) -> None:
+    def read(self, events: Iterator[tuple[str, etree._Element]]) -> None:
         records = self._record_handlers()
         starts = self._section_start_handlers()
         local_names = self.local_names
@@ -227,7 +239,7 @@ class _TimetableReader:
         section: etree._Element | None = None
         processed = 0
         depth = 0
-        for event, element in _iterparse(BytesIO(xml), events=_EVENTS, **_PARSER_OPTIONS):
+        for event, element in events:
             if event == "start":
                 depth += 1
                 if depth == 2:  # a section
