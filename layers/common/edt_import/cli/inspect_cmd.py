@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 from typing import Any
 
 from edt_import.cli.export_args import add_export_arguments
+from edt_import.domain.container import ReaderLimits
+from edt_import.domain.errors import ConfigError, ErrorCode, rejected
+from edt_import.domain.export_reader import read_export
+from edt_import.domain.private_key import load_private_key
+from edt_import.domain.timetable import Export
 
 
 def register(commands: Any) -> None:
@@ -15,4 +22,62 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("inspect")
+    limits = ReaderLimits()
+    path = Path(args.file)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_upload_bytes:
+            raise rejected(
+                ErrorCode.TOO_LARGE,
+                "The file is larger than the import accepts.",
+                size_bytes=size,
+                limit_bytes=limits.max_upload_bytes,
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"The export file {args.file} cannot be read ({exc.strerror}).") from exc
+    key = None
+    if args.key:
+        try:
+            key_bytes = Path(args.key).read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"The private key file {args.key} cannot be read ({exc.strerror}).") from exc
+        key = load_private_key(key_bytes)
+    export = read_export(
+        data,
+        private_key=key,
+        partner=args.partner,
+        expected_uai=args.uai,
+        allow_any_version=args.allow_any_version,
+        limits=limits,
+    )
+    print(json.dumps(summary(export), ensure_ascii=False, indent=2))
+    return 0
+
+
+def summary(export: Export) -> dict[str, object]:
+    """What an administrator checks before importing: no names, only the establishment, year and counts."""
+    timetable = export.timetable
+    year = timetable.school_year
+    container = export.container
+    return {
+        "uai": timetable.uai or (container.uai if container is not None else None) or None,
+        "software": container.software if container is not None else None,
+        "version": timetable.version,
+        "school_year": {
+            "start": year.start.isoformat(),
+            "end": year.end.isoformat(),
+            "week1": year.week1_monday.isoformat(),
+        },
+        "counts": {
+            "subjects": len(timetable.subjects),
+            "teachers": len(timetable.teachers),
+            "classes": len(timetable.classes),
+            "class_parts": len(timetable.class_parts),
+            "groups": len(timetable.groups),
+            "rooms": len(timetable.rooms),
+            "students": len(timetable.students),
+            "lessons": len(timetable.lessons),
+        },
+        "warnings": [{"code": str(warning.code), "message": warning.message} for warning in export.warnings],
+    }

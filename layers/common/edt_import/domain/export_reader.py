@@ -1,0 +1,118 @@
+"""Open an uploaded export end to end: size, container or clear XML, timetable, validation, establishment.
+
+This is the one entry point the use cases and the CLI call; everything it refuses raises an
+``ExportRejectedError`` carrying its code, and everything merely suspicious comes back as warnings.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+from edt_import.domain.container import ReaderLimits, is_container, open_container
+from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable
+from edt_import.domain.timetable_validation import WarningCode, shown, validate_timetable
+from edt_import.domain.uai import is_valid_uai, normalise_uai
+from edt_import.domain.xml_reader import parse_timetable
+
+_MIB = 1024 * 1024
+DEFAULT_LIMITS = ReaderLimits()
+
+
+def read_export(
+    data: bytes,
+    *,
+    private_key: RSAPrivateKey | None = None,
+    partner: str = "ITSLEARNING",
+    expected_uai: str | None = None,
+    allow_any_version: bool = False,
+    limits: ReaderLimits = DEFAULT_LIMITS,
+) -> Export:
+    """An opened, validated export; raise ``ExportRejectedError`` (or ``ConfigError`` without a key) otherwise.
+
+    ``data`` is an encrypted container or, for tests and tools, the clear inner XML (told apart by the root
+    element). With ``expected_uai``, the export must belong to that establishment (``uai_mismatch``).
+    """
+    if len(data) > limits.max_upload_bytes:
+        raise rejected(
+            ErrorCode.TOO_LARGE,
+            f"The file is larger than the {limits.max_upload_bytes // _MIB} MB the import accepts.",
+            size_bytes=len(data),
+            limit_bytes=limits.max_upload_bytes,
+        )
+    container: ContainerInfo | None = None
+    inner = data
+    if is_container(data):
+        container, inner = open_container(
+            data, private_key=private_key, partner=partner, limits=limits, allow_any_version=allow_any_version
+        )
+    timetable, read_warnings = parse_timetable(inner, max_bytes=limits.max_inflated_bytes)
+    checks = validate_timetable(timetable)
+    establishment = check_establishment(timetable, container, expected_uai)
+    return Export(container=container, timetable=timetable, warnings=(*read_warnings, *checks, *establishment))
+
+
+def check_establishment(
+    timetable: Timetable, container: ContainerInfo | None, expected_uai: str | None
+) -> tuple[ReadWarning, ...]:
+    """Raise ``uai_mismatch`` when the export is not ``expected_uai``'s; warn about other establishments it covers.
+
+    A multi-establishment export (``Etablissements``) belongs to each establishment it lists (plus its root
+    ``UAI``); otherwise the container's UAI and the timetable's, where present, must both be the expected one.
+    """
+    container_uai = normalise_uai(container.uai) if container is not None and container.uai else ""
+    inner_uai = timetable.uai
+    listed = [establishment.uai for establishment in timetable.establishments.values() if establishment.uai]
+    warnings: list[ReadWarning] = []
+    if container_uai and container_uai != inner_uai:
+        if not is_valid_uai(container_uai):
+            warnings.append(
+                ReadWarning(
+                    code=WarningCode.INVALID_UAI,
+                    message=f"The container's establishment code {container_uai} does not end with its check letter.",
+                )
+            )
+        if expected_uai is None and inner_uai and not listed:
+            warnings.append(
+                ReadWarning(
+                    code=WarningCode.CONTAINER_UAI_DIFFERS,
+                    message=f"The container names establishment {container_uai} but the timetable {inner_uai}.",
+                )
+            )
+    if expected_uai is None:
+        return tuple(warnings)
+    expected = normalise_uai(expected_uai)
+    if listed:
+        known = dict.fromkeys(uai for uai in (inner_uai, *listed, container_uai) if uai)
+        if expected not in known:
+            raise _mismatch(expected, next(iter(known)), sorted(known))
+        others = [uai for uai in known if uai != expected]
+        if others:
+            warnings.append(
+                ReadWarning(
+                    code=WarningCode.OTHER_ESTABLISHMENTS,
+                    message=f"The export also covers establishment(s) {shown(others)}; "
+                    f"only what belongs to {expected} is meant for this import.",
+                )
+            )
+        return tuple(warnings)
+    present = [uai for uai in (container_uai, inner_uai) if uai]
+    if not present:
+        raise rejected(
+            ErrorCode.UAI_MISMATCH,
+            f"The export does not say which establishment it belongs to, so it cannot be imported into {expected}.",
+            expected=expected,
+        )
+    for uai in present:
+        if uai != expected:
+            raise _mismatch(expected, uai, present)
+    return tuple(warnings)
+
+
+def _mismatch(expected: str, found: str, uais: list[str]) -> Exception:
+    return rejected(
+        ErrorCode.UAI_MISMATCH,
+        f"This export belongs to establishment {found}, not to {expected}.",
+        expected=expected,
+        found=uais,
+    )
