@@ -1,11 +1,41 @@
-"""``edt-import sync``: plan against the saved state, apply to itslearning, save what succeeded."""
+"""``edt-import sync``: plan against the saved state, apply to itslearning, save what succeeded.
+
+The applied state of each establishment lives in ``--state-dir`` as ``{UAI}.json``, replaced atomically and
+checkpointed during the sync, so an interrupted sync simply resumes: the next run re-plans what was not
+confirmed. Credentials come from ``ITSLEARNING_USERNAME`` / ``ITSLEARNING_PASSWORD`` (never logged); against a
+stand-in on this machine they default to the stand-in's demo account.
+
+Prints one JSON object (counts and keys only, no personal data). Exit status: 0 when every action
+succeeded, 3 when some failed or were skipped (they are retried by the next sync), 4 when the deletion
+guard held the plan (nothing is sent: review it with ``edt-import plan``), 2 when an input is refused or
+itslearning cannot be reached before anything was applied.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
+from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.cli.export_args import add_export_arguments
+from edt_import.cli.plan_inputs import import_date, load_plan_inputs
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.errors import ConfigError
+from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
+from edt_import.usecases.apply_plan import SyncReport, ThrottledCheckpoint, apply_plan
+
+EXIT_SOME_FAILED = 3
+EXIT_HELD = 4
+USERNAME_VARIABLE = "ITSLEARNING_USERNAME"
+PASSWORD_VARIABLE = "ITSLEARNING_PASSWORD"  # noqa: S105 - the variable's name, not a password
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def register(commands: Any) -> None:
@@ -21,4 +51,78 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("sync")
+    today = import_date(args.today, args.timezone)
+    settings = itslearning_settings(args.itslearning_url, os.environ)
+    inputs = load_plan_inputs(args)
+    timetable = inputs.export.timetable
+    store = FileAppliedStateStore(Path(args.state_dir))
+    previous = store.load(timetable.uai)
+    with SoapLmsGateway(settings) as gateway:
+        directory = inputs.directory if inputs.directory is not None else tuple(gateway.read_persons())
+        result = plan_import(
+            timetable,
+            directory,
+            previous=previous,
+            selection=inputs.selection,
+            settings=PlanSettings(today=today, timezone=args.timezone),
+        )
+        if result.plan.hold is not None:
+            _print(held_summary(result))
+            return EXIT_HELD
+        state = previous if previous is not None else AppliedState(uai=timetable.uai)
+        checkpoint = ThrottledCheckpoint(store.save)
+        try:
+            report = apply_plan(result.plan, state, gateway, batch_size=settings.batch_size, checkpoint=checkpoint)
+        finally:
+            checkpoint.flush(state)  # whatever happened, what itslearning confirmed is kept
+    _print({**sync_summary(result, report), "state_file": str(store.path_for(timetable.uai))})
+    return 0 if report.complete else EXIT_SOME_FAILED
+
+
+def itslearning_settings(url: str, environ: Mapping[str, str]) -> ItslearningSettings:
+    """The client's settings; a stand-in on this machine accepts its demo account without configuration."""
+    username = environ.get(USERNAME_VARIABLE, "")
+    password = environ.get(PASSWORD_VARIABLE, "")
+    if not (username and password):
+        if urlsplit(url).hostname not in _LOCAL_HOSTS:
+            raise ConfigError(
+                f"Set {USERNAME_VARIABLE} and {PASSWORD_VARIABLE} to the credentials of the itslearning integration."
+            )
+        from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME  # noqa: PLC0415 - local tool only
+
+        username = username or SANDBOX_USERNAME
+        password = password or SANDBOX_PASSWORD
+    return ItslearningSettings(base_url=url, username=username, password=password)
+
+
+def sync_summary(result: PlanResult, report: SyncReport) -> dict[str, Any]:
+    plan_report = result.report
+    return {
+        **report.as_dict(),
+        "held": False,
+        "complete": report.complete,
+        "courses": len(plan_report.courses),
+        "matched": {"teachers": plan_report.matched_teachers, "students": plan_report.matched_students},
+        "unmatched": len(plan_report.unmatched),
+        "conflicts": len(plan_report.conflicts),
+    }
+
+
+def held_summary(result: PlanResult) -> dict[str, Any]:
+    plan_report = result.report
+    hold = result.plan.hold
+    return {
+        "uai": result.plan.uai,
+        "held": True,
+        "hold": {"reasons": list(hold.reasons) if hold is not None else [], "figures": plan_report.guard_figures},
+        "planned": plan_report.actions,
+        "actions": {"succeeded": 0, "failed": 0, "skipped": 0},
+        "courses": len(plan_report.courses),
+        "unmatched": len(plan_report.unmatched),
+        "conflicts": len(plan_report.conflicts),
+    }
+
+
+def _print(summary: dict[str, Any]) -> None:
+    json.dump(summary, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
