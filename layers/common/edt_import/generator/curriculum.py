@@ -136,7 +136,7 @@ LYCEE_LEVELS: dict[str, tuple[Teaching, ...]] = {
         _t("PH-CH", 1, 1),
         _t("PH-CH", 1, mode=Mode.HALVES),
         _t("SVT", 1),
-        _t("SVT", 1, mode=Mode.HALVES),
+        _t("SVT", 1, mode=Mode.ALTERNATE),
         _t("SNT", 1, mode=Mode.HALVES),
         _t("EPS", 2),
         _t("EMC", 1),

@@ -36,12 +36,12 @@ from edt_import.generator import curriculum
 from edt_import.generator.curriculum import Mode, Teaching
 from edt_import.generator.french_names import pick_first_name, pick_last_name
 from edt_import.generator.school_calendar import (
-    FIRST_AFTERNOON_PLACE,
     GRID,
     PLACES_PER_DAY,
     SCHOOL_WEEKS,
     SCHOOL_YEAR,
     WEDNESDAY,
+    WEDNESDAY_LAST_PLACE,
     WEEK_A,
     WEEK_B,
     WORKING_DAYS,
@@ -349,7 +349,7 @@ class TimetableBuilder:
         college = any(draft.college for draft in classes)
         slots: list[Slot] = []
         for day in WORKING_DAYS:
-            last = FIRST_AFTERNOON_PLACE - 1 if college and day == WEDNESDAY else PLACES_PER_DAY - 1
+            last = WEDNESDAY_LAST_PLACE if college and day == WEDNESDAY else PLACES_PER_DAY - 1
             for start in range(last - length + 2):
                 if not any(start <= lunch < start + length for lunch in lunches):
                     slots.append((day, start))
@@ -468,7 +468,8 @@ class TimetableBuilder:
 
     def _add_rooms(self, lesson: _LessonDraft, subject: str, slot: Slot, base: WeekMask) -> None:
         room = self._room(subject, slot, lesson.count)
-        if curriculum.ROOM_KINDS.get(subject) is None and self._rng.random() < 0.04:
+        alternating = base & WEEK_A and base & WEEK_B
+        if alternating and curriculum.ROOM_KINDS.get(subject) is None and self._rng.random() < 0.04:
             other = self._room(subject, slot, lesson.count, avoid=room)
             lesson.rooms.append(LessonLink(ident=room, weeks=base & WEEK_A))
             lesson.rooms.append(LessonLink(ident=other, weeks=base & WEEK_B))
@@ -660,7 +661,7 @@ class TimetableBuilder:
             substitute = self._new_teacher(self._teacher_subject[teacher])
             for lesson in self._lessons:
                 for position, link in enumerate(lesson.teachers):
-                    if link.ident == teacher:
+                    if link.ident == teacher and link.weeks & absence and link.weeks & ~absence:
                         lesson.teachers[position] = LessonLink(ident=teacher, weeks=link.weeks & ~absence)
                         lesson.teachers.append(LessonLink(ident=substitute, weeks=link.weeks & absence))
                         self._teacher_load[substitute] += lesson.count
@@ -724,7 +725,8 @@ class TimetableBuilder:
         """Two pupils with one name and different birth dates; two with one name and one birth date."""
         rng = self._rng
         regular = [draft for draft in self._classes if not draft.support]
-        first, second, third, fourth = rng.sample(regular, 4)
+        first, second, third = rng.sample(regular, 3)
+        fourth = rng.choice([draft for draft in regular if draft.level == third.level and draft is not third])
         original, copy = first.pupils[0], second.pupils[1]
         copy.last_name, copy.first_name, copy.sex = original.last_name, original.first_name, original.sex
         if copy.birth_date == original.birth_date:
