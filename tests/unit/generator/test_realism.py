@@ -148,6 +148,9 @@ def test_generated_students_include_homonyms(size: Size) -> None:
     by_name = Counter((s.last_name, s.first_name) for s in students)
     by_name_and_birth = Counter((s.last_name, s.first_name, s.birth_date) for s in students)
     assert any(count >= 2 for count in by_name_and_birth.values())
+    # and every homonym has their account in the directory
+    accounts = cached.establishment(size).student_accounts
+    assert all(s.ident in accounts for s in students if by_name[s.last_name, s.first_name] >= 2)
     shared_names = {key for key, count in by_name.items() if count >= 2}
     assert any(len({s.birth_date for s in students if (s.last_name, s.first_name) == key}) >= 2 for key in shared_names)
 

@@ -9,6 +9,7 @@ date too), and one teacher's birth date is mistyped.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -112,9 +113,15 @@ def build_directory(rng: random.Random, timetable: Timetable, *, staff: int) -> 
     teachers = list(timetable.teachers.values())
     students = list(timetable.students.values())
     missing_teachers = {teacher.ident for teacher in rng.sample(teachers, max(1, round(MISSING_SHARE * len(teachers))))}
-    missing_students = {student.ident for student in rng.sample(students, max(1, round(MISSING_SHARE * len(students))))}
-    mistyped = next(
-        teacher for teacher in teachers if teacher.birth_date is not None and teacher.ident not in missing_teachers
+    # Homonyms stay in the directory: they are the cases reconciliation must tell apart.
+    names = Counter((student.last_name, student.first_name) for student in students)
+    ordinary = [student for student in students if names[student.last_name, student.first_name] == 1]
+    missing_students = {student.ident for student in rng.sample(ordinary, max(1, round(MISSING_SHARE * len(students))))}
+    present_teachers = [teacher for teacher in teachers if teacher.ident not in missing_teachers]
+    dated = [teacher for teacher in present_teachers if teacher.birth_date is not None]
+    mistyped, duplicated_teacher = dated[0], dated[-1]
+    duplicated_student = next(
+        student for student in ordinary[len(ordinary) // 3 :] if student.ident not in missing_students
     )
 
     teacher_accounts: dict[Ident, PersonKey] = {}
@@ -149,7 +156,7 @@ def build_directory(rng: random.Random, timetable: Timetable, *, staff: int) -> 
     builder.invented(Profile.STAFF, Source.MANUAL, 1990)
     builder.invented(Profile.TEACHER, Source.MANUAL, 1985)
     # Hand-made duplicates of real people: same names and birth date, never to be matched.
-    for original, profile in ((mistyped, Profile.TEACHER), (students[len(students) // 3], Profile.STUDENT)):
+    for original, profile in ((duplicated_teacher, Profile.TEACHER), (duplicated_student, Profile.STUDENT)):
         builder.people.append(
             DirectoryPerson(
                 person_key=builder.key(Source.MANUAL),
