@@ -7,6 +7,7 @@ import pytest
 
 from edt_import.domain.directory import Profile, Source
 from edt_import.domain.directory_csv import read_directory_csv, write_directory_csv
+from edt_import.domain.reconciliation import reconcile
 from edt_import.domain.timetable import Timetable
 from edt_import.generator import curriculum
 from edt_import.generator.establishment import Size
@@ -206,3 +207,15 @@ def test_generated_directory_has_realistic_mismatches(size: Size) -> None:
 def test_generated_directory_survives_csv_round_trip(size: Size) -> None:
     directory = cached.establishment(size).directory
     assert read_directory_csv(write_directory_csv(directory)) == directory
+
+
+@pytest.mark.parametrize("size", ALL_SIZES)
+def test_reconciliation_of_generated_directory_never_contradicts_ground_truth(size: Size) -> None:
+    # Given a generated establishment and its directory (with its known true accounts)
+    generated = cached.establishment(size)
+    # When the product reconciles them on a first import
+    result = reconcile(generated.timetable, generated.directory, known_pronote_ids={})
+    # Then every match is the person's own account, never a manual one, and most people are matched
+    assert all(generated.teacher_accounts.get(ident) == key for ident, key in result.teachers.items())
+    assert all(generated.student_accounts.get(ident) == key for ident, key in result.students.items())
+    assert len(result.students) >= 0.95 * len(generated.timetable.students)
