@@ -11,8 +11,9 @@ from typing import Any
 
 from edt_import.cli.export_args import add_export_arguments
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
+from edt_import.domain.applied_state import EventRow
 from edt_import.domain.errors import ConfigError
-from edt_import.domain.plan import EventSpec, Role
+from edt_import.domain.plan import Role
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.reconciliation import PersonRef
 
@@ -74,7 +75,7 @@ def plan_summary(result: PlanResult, *, with_events: bool = False) -> dict[str, 
         },
     }
     if with_events:
-        summary["events"] = [_event(e) for e in result.events.values()]
+        summary["events"] = [_event(key, row) for key, row in result.event_rows.items()]
     return summary
 
 
@@ -93,12 +94,13 @@ def _utc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _event(event: EventSpec) -> dict[str, Any]:
+def _event(key: str, row: EventRow) -> dict[str, Any]:
+    course_key, title, start, end, _, rooms, _, _ = row
     return {
-        "key": event.key,
-        "course_key": event.course_key,
-        "title": event.title,
-        "start": _utc(event.start),
-        "end": _utc(event.end),
-        "rooms": list(event.rooms),
+        "key": key,
+        "course_key": course_key,
+        "title": title,
+        "start": _utc(start),
+        "end": _utc(end),
+        "rooms": list(rooms),
     }

@@ -1,18 +1,20 @@
 """Actions that bring itslearning from the previous applied state to the planned one (Canvas's diffing mode).
 
 Only what the import itself created is ever deleted (the state holds nothing else), past events are never
-touched, and an unchanged input gives no action at all. Unchanged objects are the previous state's very
-objects (see ``reuse_*``), so the comparison of a re-plan is mostly identity checks.
+touched, and an unchanged input gives no action at all. Both sides are compared as plain rows (see
+``applied_state``); the spec and action objects are built only when someone asks for the actions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
+from edt_import.domain.applied_state import EventRow, MemberGroup, event_from_row
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec
+from edt_import.domain.plan import Action, ActionType, CourseSpec, MemberSpec, Role
 
 ACTION_ORDER = (
     ActionType.CREATE_COURSE,
@@ -24,107 +26,125 @@ ACTION_ORDER = (
     ActionType.REMOVE_MEMBER,
     ActionType.DELETE_COURSE,
 )
+_ROLES = (Role.INSTRUCTOR, Role.LEARNER)  # the order of a MemberGroup
+_NO_MEMBERS: MemberGroup = ((), ())
+_COURSE_ACTIONS = frozenset({ActionType.CREATE_COURSE, ActionType.UPDATE_COURSE, ActionType.DELETE_COURSE})
+_MEMBER_ACTIONS = frozenset({ActionType.ADD_MEMBER, ActionType.REMOVE_MEMBER})
 
 
 @dataclass(slots=True)
 class Changes:
-    """Actions by type; ``actions()`` gives them in a safe application order (creations before removals)."""
+    """What must change, by action type: course specs, or (key, row) pairs for members and events."""
 
-    by_type: dict[ActionType, list[Action]]
+    by_type: dict[ActionType, list[Any]]
 
     @classmethod
     def empty(cls) -> Changes:
         return cls(by_type={action_type: [] for action_type in ACTION_ORDER})
 
-    def add(self, action_type: ActionType, target: CourseSpec | MemberSpec | EventSpec) -> None:
-        self.by_type[action_type].append(Action(type=action_type, target=target))
-
-    def actions(self) -> tuple[Action, ...]:
-        return tuple(action for action_type in ACTION_ORDER for action in self.by_type[action_type])
-
     def counts(self) -> dict[str, int]:
         return {action_type.value: len(self.by_type[action_type]) for action_type in ACTION_ORDER}
 
-
-def reuse_course(spec: CourseSpec, previous: Mapping[str, CourseSpec]) -> CourseSpec:
-    old = previous.get(spec.key)
-    return old if old == spec else spec
-
-
-def reuse_event(
-    *,
-    key: str,
-    course_key: str,
-    title: str,
-    start: datetime,
-    end: datetime,
-    local_date: date,
-    rooms: tuple[str, ...],
-    teachers: tuple[PersonKey, ...],
-    description: str,
-    previous: Mapping[str, EventSpec],
-) -> EventSpec:
-    """The previous event itself when nothing changed, otherwise a new spec."""
-    old = previous.get(key)
-    if (
-        old is not None
-        and old.start == start
-        and old.end == end
-        and old.rooms == rooms
-        and old.teachers == teachers
-        and old.title == title
-        and old.description == description
-        and old.course_key == course_key
-        and old.local_date == local_date
-    ):
-        return old
-    return EventSpec(
-        key=key,
-        course_key=course_key,
-        title=title,
-        start=start,
-        end=end,
-        local_date=local_date,
-        rooms=rooms,
-        teachers=teachers,
-        description=description,
-    )
+    def actions(self) -> tuple[Action, ...]:
+        """The actions in a safe application order: creations first, removals last."""
+        actions: list[Action] = []
+        for action_type in ACTION_ORDER:
+            items = self.by_type[action_type]
+            if action_type in _COURSE_ACTIONS:
+                actions.extend(Action(type=action_type, target=spec) for spec in items)
+            elif action_type in _MEMBER_ACTIONS:
+                actions.extend(
+                    Action(
+                        type=action_type,
+                        target=MemberSpec(key=key, course_key=row[0], person_key=row[1], role=row[2]),
+                    )
+                    for key, row in items
+                )
+            else:
+                actions.extend(Action(type=action_type, target=event_from_row(key, row)) for key, row in items)
+        return tuple(actions)
 
 
 def diff_courses(desired: Mapping[str, CourseSpec], previous: Mapping[str, CourseSpec], changes: Changes) -> None:
+    """``previous`` holds only this year's courses."""
     for key, spec in desired.items():
         old = previous.get(key)
         if old is None:
-            changes.add(ActionType.CREATE_COURSE, spec)
-        elif old is not spec and old != spec:
-            changes.add(ActionType.UPDATE_COURSE, spec)
+            changes.by_type[ActionType.CREATE_COURSE].append(spec)
+        elif old != spec:
+            changes.by_type[ActionType.UPDATE_COURSE].append(spec)
     for key, old in previous.items():
         if key not in desired:
-            changes.add(ActionType.DELETE_COURSE, old)
+            changes.by_type[ActionType.DELETE_COURSE].append(old)
 
 
-def diff_members(desired: Mapping[str, MemberSpec], previous: Mapping[str, MemberSpec], changes: Changes) -> None:
-    add, adds = ActionType.ADD_MEMBER, changes.by_type[ActionType.ADD_MEMBER]
-    for key, spec in desired.items():
-        if key not in previous:
-            adds.append(Action(type=add, target=spec))
-    remove, removes = ActionType.REMOVE_MEMBER, changes.by_type[ActionType.REMOVE_MEMBER]
-    for key, old in previous.items():
-        if key not in desired:
-            removes.append(Action(type=remove, target=old))
+def diff_members(
+    desired: Mapping[str, MemberGroup], previous: Mapping[str, MemberGroup], *, in_year: str, changes: Changes
+) -> int:
+    """Add and remove members course by course; return how many this year's courses held before.
+
+    An unchanged course costs one tuple comparison, whatever its size.
+    """
+    adds = changes.by_type[ActionType.ADD_MEMBER]
+    removes = changes.by_type[ActionType.REMOVE_MEMBER]
+    for course_key, group in desired.items():
+        old = previous.get(course_key, _NO_MEMBERS)
+        if old != group:
+            for role, now, then in zip(_ROLES, group, old, strict=True):
+                _member_changes(course_key, role, now, then, adds=adds, removes=removes)
+    before = 0
+    for course_key, old in previous.items():
+        if course_key.startswith(in_year):
+            before += len(old[0]) + len(old[1])
+            if course_key not in desired:
+                for role, then in zip(_ROLES, old, strict=True):
+                    _member_changes(course_key, role, (), then, adds=adds, removes=removes)
+    return before
 
 
-def diff_events(desired: Mapping[str, EventSpec], previous_future: Mapping[str, EventSpec], changes: Changes) -> None:
-    """``desired`` holds events from the import date on; ``previous_future`` the previous ones from that date on."""
-    create, creates = ActionType.CREATE_EVENT, changes.by_type[ActionType.CREATE_EVENT]
-    update, updates = ActionType.UPDATE_EVENT, changes.by_type[ActionType.UPDATE_EVENT]
-    for key, spec in desired.items():
-        old = previous_future.get(key)
+def _member_changes(
+    course_key: str,
+    role: Role,
+    now: tuple[PersonKey, ...],
+    then: tuple[PersonKey, ...],
+    *,
+    adds: list[Any],
+    removes: list[Any],
+) -> None:
+    if now == then:
+        return
+    kept = set(then)
+    suffix = f"|{role.value}"
+    adds.extend((f"{course_key}|{p}{suffix}", (course_key, p, role)) for p in now if p not in kept)
+    current = set(now)
+    removes.extend((f"{course_key}|{p}{suffix}", (course_key, p, role)) for p in then if p not in current)
+
+
+def diff_events(
+    desired: Mapping[str, EventRow],
+    previous: Mapping[str, EventRow],
+    *,
+    in_year: str,
+    today: date,
+    changes: Changes,
+) -> int:
+    """Create, update, delete events from ``today`` on (``desired`` holds no earlier one); past ones stay as they are.
+
+    Return how many events of this year's courses the previous state held from ``today`` on.
+    """
+    creates = changes.by_type[ActionType.CREATE_EVENT]
+    updates = changes.by_type[ActionType.UPDATE_EVENT]
+    for key, row in desired.items():
+        old = previous.get(key)
         if old is None:
-            creates.append(Action(type=create, target=spec))
-        elif old is not spec and old != spec:
-            updates.append(Action(type=update, target=spec))
-    delete, deletes = ActionType.DELETE_EVENT, changes.by_type[ActionType.DELETE_EVENT]
-    for key, old in previous_future.items():
-        if key not in desired:
-            deletes.append(Action(type=delete, target=old))
+            creates.append((key, row))
+        elif old != row:
+            updates.append((key, row))
+    deletes = changes.by_type[ActionType.DELETE_EVENT]
+    before = 0
+    for key, old in previous.items():
+        if old[4] >= today and old[0].startswith(in_year):
+            before += 1
+            if key not in desired:
+                deletes.append((key, old))
+    return before

@@ -1,4 +1,8 @@
-"""The planner's entry point: timetable + directory + previous state → the plan, its report, the next state."""
+"""The planner's entry point: timetable + directory + previous state → the plan, its report, the next state.
+
+Work is done on plain rows (a large school has ~280k members and events); the ``Plan`` with its action
+objects, the event specs and the next ``AppliedState`` are built only when asked for.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.applied_state import AppliedState, EventRow, MemberGroup, event_from_row
 from edt_import.domain.course_rules import DerivedCourse, derive_courses, year_node_key
 from edt_import.domain.deletion_guard import Deletions, GuardSettings, check_deletions, guard_figures
-from edt_import.domain.diff import Changes, diff_courses, diff_events, diff_members, reuse_course, reuse_event
+from edt_import.domain.diff import Changes, diff_courses, diff_events, diff_members
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.membership import Rosters, build_rosters, course_members
@@ -21,7 +25,7 @@ from edt_import.domain.occurrences import (
     event_title,
     zone_named,
 )
-from edt_import.domain.plan import CourseSpec, EventSpec, Hold, MemberSpec, Plan, Role, YearNode
+from edt_import.domain.plan import CourseSpec, EventSpec, Hold, Plan, YearNode
 from edt_import.domain.reconciliation import Conflict, Reconciliation, Unmatched, reconcile
 from edt_import.domain.selection import Selection, SubjectStatus, subject_statuses
 from edt_import.domain.timetable import Timetable
@@ -60,12 +64,83 @@ class PlanReport:
     new_pronote_ids: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True)
+class _Desired:
+    courses: dict[str, CourseSpec] = field(default_factory=dict)
+    members: dict[str, MemberGroup] = field(default_factory=dict)
+    events: dict[str, EventRow] = field(default_factory=dict)
+
+
 class PlanResult:
-    plan: Plan
-    report: PlanReport
-    events: Mapping[str, EventSpec]  # every planned event from the import date on, changed or not
-    state: AppliedState  # the state once every action has succeeded (``--write-state``)
+    """The report at once; the plan (actions), the event specs and the next state on first access."""
+
+    def __init__(
+        self,
+        *,
+        report: PlanReport,
+        year_node: YearNode,
+        changes: Changes,
+        pronote_ids: dict[str, PersonKey],
+        desired: _Desired,
+        previous: AppliedState,
+        in_year: str,
+        today: date,
+    ) -> None:
+        self.report = report
+        self.year_node = year_node
+        self._changes = changes
+        self._pronote_ids = pronote_ids
+        self._desired = desired
+        self._previous = previous
+        self._in_year = in_year
+        self._today = today
+        self._plan: Plan | None = None
+        self._events: dict[str, EventSpec] | None = None
+        self._state: AppliedState | None = None
+
+    @property
+    def plan(self) -> Plan:
+        if self._plan is None:
+            self._plan = Plan(
+                uai=self._previous.uai,
+                year_node=self.year_node,
+                actions=self._changes.actions(),
+                pronote_ids=self._pronote_ids,
+                hold=self.report.hold,
+            )
+        return self._plan
+
+    @property
+    def event_rows(self) -> Mapping[str, EventRow]:
+        """Every planned event from the import date on, changed or not, as rows (in course and date order)."""
+        return self._desired.events
+
+    @property
+    def events(self) -> dict[str, EventSpec]:
+        if self._events is None:
+            self._events = {key: event_from_row(key, row) for key, row in self._desired.events.items()}
+        return self._events
+
+    @property
+    def state(self) -> AppliedState:
+        """What ``previous.record(all actions)`` gives: other years kept, past events kept, the rest as planned."""
+        if self._state is None:
+            previous, in_year, today = self._previous, self._in_year, self._today
+            courses = {k: c for k, c in previous.courses.items() if not k.startswith(in_year)}
+            courses.update(self._desired.courses)
+            members = {k: g for k, g in previous.member_groups().items() if not k.startswith(in_year)}
+            members.update(self._desired.members)
+            events = {k: e for k, e in previous.event_rows().items() if e[4] < today or not e[0].startswith(in_year)}
+            events.update(self._desired.events)
+            self._state = AppliedState.from_rows(
+                uai=previous.uai,
+                year_node=self.year_node,
+                courses=courses,
+                member_groups=members,
+                event_rows=events,
+                pronote_ids=dict(self._pronote_ids),
+            )
+        return self._state
 
 
 def plan_import(
@@ -91,11 +166,6 @@ def plan_import(
         clock=UtcClock(zone=zone_named(settings.timezone)),
         teacher_keys=people.teachers,
     )
-    previous_courses = {k: c for k, c in previous.courses.items() if k.startswith(in_year)}
-    previous_members = {k: m for k, m in previous.members.items() if m.course_key.startswith(in_year)}
-    previous_future = {
-        k: e for k, e in previous.events.items() if e.local_date >= settings.today and e.course_key.startswith(in_year)
-    }
     desired = _Desired()
     # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
     rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start))
@@ -107,25 +177,24 @@ def plan_import(
             rosters=rosters,
             people=people,
             calendar=calendar,
-            previous=previous,
-            previous_future=previous_future,
             desired=desired,
         )
         for course in courses
     ]
     changes = Changes.empty()
+    previous_courses = {k: c for k, c in previous.courses.items() if k.startswith(in_year)}
     diff_courses(desired.courses, previous_courses, changes)
-    diff_members(desired.members, previous_members, changes)
-    diff_events(desired.events, previous_future, changes)
+    members_before = diff_members(desired.members, previous.member_groups(), in_year=in_year, changes=changes)
+    events_before = diff_events(
+        desired.events, previous.event_rows(), in_year=in_year, today=settings.today, changes=changes
+    )
     counts = changes.counts()
     deletions = {
         "courses": Deletions(deleted=counts["delete_course"], before=len(previous_courses)),
-        "members": Deletions(deleted=counts["remove_member"], before=len(previous_members)),
-        "events": Deletions(deleted=counts["delete_event"], before=len(previous_future)),
+        "members": Deletions(deleted=counts["remove_member"], before=members_before),
+        "events": Deletions(deleted=counts["delete_event"], before=events_before),
     }
     hold = check_deletions(deletions, empty_export=not timetable.lessons, settings=settings.guard)
-    pronote_ids = {**previous.pronote_ids, **people.new_pronote_ids}
-    plan = Plan(uai=timetable.uai, year_node=year, actions=changes.actions(), pronote_ids=pronote_ids, hold=hold)
     report = PlanReport(
         courses=tuple(reports),
         skipped_lessons={reason.value: count for reason, count in sorted(derivation.skipped.items())},
@@ -140,25 +209,15 @@ def plan_import(
         new_pronote_ids=len(people.new_pronote_ids),
     )
     return PlanResult(
-        plan=plan,
         report=report,
-        events=desired.events,
-        state=_next_state(
-            previous=previous,
-            year=year,
-            desired=desired,
-            in_year=in_year,
-            today=settings.today,
-            pronote_ids=pronote_ids,
-        ),
+        year_node=year,
+        changes=changes,
+        pronote_ids={**previous.pronote_ids, **people.new_pronote_ids},
+        desired=desired,
+        previous=previous,
+        in_year=in_year,
+        today=settings.today,
     )
-
-
-@dataclass(slots=True)
-class _Desired:
-    courses: dict[str, CourseSpec] = field(default_factory=dict)
-    members: dict[str, MemberSpec] = field(default_factory=dict)
-    events: dict[str, EventSpec] = field(default_factory=dict)
 
 
 def _year_node(timetable: Timetable, settings: PlanSettings) -> YearNode:
@@ -177,67 +236,24 @@ def _plan_course(
     rosters: Rosters,
     people: Reconciliation,
     calendar: LessonCalendar,
-    previous: AppliedState,
-    previous_future: Mapping[str, EventSpec],
     desired: _Desired,
 ) -> CourseReport:
     key = course.key
-    spec = reuse_course(
-        CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key), previous.courses
-    )
-    desired.courses[key] = spec
+    desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
     members = course_members(course, timetable, rosters)
     teacher_keys = {people.teachers[i] for i in members.teachers if i in people.teachers}
     student_keys = {people.students[i] for i in members.students if i in people.students}
-    member_table = desired.members
-    for role, person_keys in ((Role.INSTRUCTOR, teacher_keys), (Role.LEARNER, student_keys)):
-        suffix = f"|{role.value}"
-        for person_key in sorted(person_keys):
-            member = f"{key}|{person_key}{suffix}"  # applied_state.member_key, inlined on this hot path
-            old = previous.members.get(member)
-            member_table[member] = (
-                old if old is not None else MemberSpec(key=member, course_key=key, person_key=person_key, role=role)
-            )
-    title = event_title(spec.title)
+    desired.members[key] = (tuple(sorted(teacher_keys)), tuple(sorted(student_keys)))
+    title = event_title(course.title)
     descriptions: dict[tuple[str, ...], str] = {}
-    events = desired.events
+    event_rows = desired.events
     count = 0
     for event_key, day, start, end, rooms, teachers in course_occurrences(course, calendar):
         description = descriptions.get(rooms)
         if description is None:
             description = descriptions[rooms] = event_description(rooms)
-        events[event_key] = reuse_event(
-            key=event_key,
-            course_key=key,
-            title=title,
-            start=start,
-            end=end,
-            local_date=day,
-            rooms=rooms,
-            teachers=teachers,
-            description=description,
-            previous=previous_future,
-        )
+        event_rows[event_key] = (key, title, start, end, day, rooms, teachers, description)
         count += 1
-    return CourseReport(key=key, title=spec.title, teachers=len(teacher_keys), students=len(student_keys), events=count)
-
-
-def _next_state(
-    *,
-    previous: AppliedState,
-    year: YearNode,
-    desired: _Desired,
-    in_year: str,
-    today: date,
-    pronote_ids: dict[str, PersonKey],
-) -> AppliedState:
-    """What ``previous.record(all actions)`` would give: other years kept, past events kept, the rest as planned."""
-    courses = {k: c for k, c in previous.courses.items() if not k.startswith(in_year)}
-    courses.update(desired.courses)
-    members = {k: m for k, m in previous.members.items() if not m.course_key.startswith(in_year)}
-    members.update(desired.members)
-    events = {k: e for k, e in previous.events.items() if e.local_date < today or not e.course_key.startswith(in_year)}
-    events.update(desired.events)
-    return AppliedState(
-        uai=previous.uai, year_node=year, courses=courses, members=members, events=events, pronote_ids=pronote_ids
+    return CourseReport(
+        key=key, title=course.title, teachers=len(teacher_keys), students=len(student_keys), events=count
     )
