@@ -2,13 +2,16 @@
 
 The state only ever records what itslearning confirmed, so a failed action is simply planned again
 next time. It is saved as compact, versioned JSON (``schema``) after each sync.
+
+A large school's state holds ~170k memberships and ~110k events. Loading it keeps them as plain tuples
+(``member_rows()``, ``event_rows()``), which is all the planner needs; ``members`` and ``events`` build
+the spec objects only when first touched (the sync, ``record``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,15 +24,106 @@ _SCHEMA_V1 = 1  # one row per member and per event; still read
 _ROLES = (Role.INSTRUCTOR, Role.LEARNER)
 _REMOVALS = frozenset({ActionType.DELETE_COURSE, ActionType.REMOVE_MEMBER, ActionType.DELETE_EVENT})
 
+MemberRow = tuple[str, PersonKey, Role]  # course_key, person_key, role
+MemberGroup = tuple[tuple[PersonKey, ...], tuple[PersonKey, ...]]  # one course's instructors, learners
+# course_key, title, start, end, local_date, rooms, teachers, description
+EventRow = tuple[str, str, datetime, datetime, date, tuple[str, ...], tuple[PersonKey, ...], str]
 
-@dataclass(slots=True, kw_only=True)
+
 class AppliedState:
-    uai: str
-    year_node: YearNode | None = None
-    courses: dict[str, CourseSpec] = field(default_factory=dict)
-    members: dict[str, MemberSpec] = field(default_factory=dict)
-    events: dict[str, EventSpec] = field(default_factory=dict)
-    pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> the account it was matched to
+    """The previous state: year node, courses, members and events by key, and the IDPN mappings."""
+
+    __slots__ = ("_event_rows", "_events", "_member_groups", "_members", "courses", "pronote_ids", "uai", "year_node")
+
+    def __init__(
+        self,
+        *,
+        uai: str,
+        year_node: YearNode | None = None,
+        courses: dict[str, CourseSpec] | None = None,
+        members: dict[str, MemberSpec] | None = None,
+        events: dict[str, EventSpec] | None = None,
+        pronote_ids: dict[str, PersonKey] | None = None,  # IDPN -> the account it was matched to
+    ) -> None:
+        self.uai = uai
+        self.year_node = year_node
+        self.courses: dict[str, CourseSpec] = courses if courses is not None else {}
+        self.pronote_ids: dict[str, PersonKey] = pronote_ids if pronote_ids is not None else {}
+        self._members: dict[str, MemberSpec] | None = members if members is not None else {}
+        self._events: dict[str, EventSpec] | None = events if events is not None else {}
+        self._member_groups: dict[str, MemberGroup] | None = None
+        self._event_rows: dict[str, EventRow] | None = None
+
+    @classmethod
+    def from_rows(
+        cls,
+        *,
+        uai: str,
+        year_node: YearNode | None,
+        courses: dict[str, CourseSpec],
+        member_groups: dict[str, MemberGroup],
+        event_rows: dict[str, EventRow],
+        pronote_ids: dict[str, PersonKey],
+    ) -> AppliedState:
+        """A state over plain values (members by course, events by key); specs are built on first use."""
+        state = cls(uai=uai, year_node=year_node, courses=courses, pronote_ids=pronote_ids)
+        state._members, state._member_groups = None, member_groups
+        state._events, state._event_rows = None, event_rows
+        return state
+
+    @property
+    def members(self) -> dict[str, MemberSpec]:
+        if self._members is None:
+            self._members = {
+                key: MemberSpec(key=key, course_key=row[0], person_key=row[1], role=row[2])
+                for key, row in self.member_rows().items()
+            }
+            self._member_groups = None  # the dict may now change: groups would go stale
+        return self._members
+
+    @members.setter
+    def members(self, value: dict[str, MemberSpec]) -> None:
+        self._members, self._member_groups = value, None
+
+    @property
+    def events(self) -> dict[str, EventSpec]:
+        if self._events is None:
+            rows = self._event_rows or {}
+            self._events = {key: event_from_row(key, row) for key, row in rows.items()}
+            self._event_rows = None
+        return self._events
+
+    @events.setter
+    def events(self, value: dict[str, EventSpec]) -> None:
+        self._events, self._event_rows = value, None
+
+    def member_groups(self) -> Mapping[str, MemberGroup]:
+        """Members by course key, without building specs (read only; person keys sorted)."""
+        if self._members is None:
+            return self._member_groups or {}
+        groups: dict[str, tuple[list[PersonKey], list[PersonKey]]] = {}
+        for member in self._members.values():
+            lists = groups.setdefault(member.course_key, ([], []))
+            lists[0 if member.role is Role.INSTRUCTOR else 1].append(member.person_key)
+        return {course: (tuple(sorted(t)), tuple(sorted(s))) for course, (t, s) in groups.items()}
+
+    def member_rows(self) -> dict[str, MemberRow]:
+        """Members as plain rows by member key, without building specs."""
+        if self._members is not None:
+            return {key: (m.course_key, m.person_key, m.role) for key, m in self._members.items()}
+        rows: dict[str, MemberRow] = {}
+        for course_key, by_role in (self._member_groups or {}).items():
+            for role, person_keys in zip(_ROLES, by_role, strict=True):
+                suffix = f"|{role.value}"
+                for person_key in person_keys:
+                    rows[f"{course_key}|{person_key}{suffix}"] = (course_key, person_key, role)
+        return rows
+
+    def event_rows(self) -> Mapping[str, EventRow]:
+        """Events as plain rows, without building specs (read only)."""
+        if self._events is None:
+            return self._event_rows or {}
+        return {key: event_row(e) for key, e in self._events.items()}
 
     def record(self, succeeded: Iterable[Action]) -> None:
         """Fold actions itslearning confirmed into the state."""
@@ -47,6 +141,26 @@ class AppliedState:
             return self.members
         return self.events
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AppliedState):
+            return NotImplemented
+        return (
+            self.uai == other.uai
+            and self.year_node == other.year_node
+            and self.courses == other.courses
+            and self.pronote_ids == other.pronote_ids
+            and self.member_rows() == other.member_rows()
+            and dict(self.event_rows()) == dict(other.event_rows())
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return (
+            f"AppliedState(uai={self.uai!r}, year_node={self.year_node!r}, courses={len(self.courses)}, "
+            f"members={len(self.member_rows())}, events={len(self.event_rows())}, pronote_ids={len(self.pronote_ids)})"
+        )
+
     def to_json(self) -> str:
         """Compact JSON: members grouped by course, events by course with shared values interned."""
         return json.dumps(
@@ -55,8 +169,8 @@ class AppliedState:
                 "uai": self.uai,
                 "year_node": None if self.year_node is None else _year_node_row(self.year_node),
                 "courses": [[c.key, c.title, c.code, c.parent_key] for c in self.courses.values()],
-                "members": _members_rows(self.members.values()),
-                "events": _EventPacker().pack(self.events.values()),
+                "members": {course: [list(t), list(s)] for course, (t, s) in self.member_groups().items()},
+                "events": _EventPacker().pack(self.event_rows()),
                 "pronote_ids": self.pronote_ids,
             },
             ensure_ascii=False,
@@ -71,24 +185,30 @@ class AppliedState:
             if schema not in {STATE_SCHEMA, _SCHEMA_V1}:
                 raise rejected(ErrorCode.INVALID_STATE, "The saved import state has an unknown schema version.")
             node = raw["year_node"]
+            year_node = None if node is None else YearNode(key=node[0], title=node[1], parent_key=node[2])
+            courses = {
+                row[0]: CourseSpec(key=row[0], title=row[1], code=row[2], parent_key=row[3]) for row in raw["courses"]
+            }
+            pronote_ids = {str(k): PersonKey(v) for k, v in raw["pronote_ids"].items()}
             if schema == _SCHEMA_V1:
-                members = {
-                    m.key: m for m in (member_spec(row[0], PersonKey(row[1]), Role(row[2])) for row in raw["members"])
-                }
-                events = {e.key: e for e in map(_event_from_row, raw["events"])}
-            else:
-                members = _members_from_rows(raw["members"])
-                events = _unpack_events(raw["events"])
-            return cls(
+                return cls(
+                    uai=raw["uai"],
+                    year_node=year_node,
+                    courses=courses,
+                    members={
+                        m.key: m
+                        for m in (member_spec(row[0], PersonKey(row[1]), Role(row[2])) for row in raw["members"])
+                    },
+                    events={e.key: e for e in map(_event_from_v1_row, raw["events"])},
+                    pronote_ids=pronote_ids,
+                )
+            return cls.from_rows(
                 uai=raw["uai"],
-                year_node=None if node is None else YearNode(key=node[0], title=node[1], parent_key=node[2]),
-                courses={
-                    row[0]: CourseSpec(key=row[0], title=row[1], code=row[2], parent_key=row[3])
-                    for row in raw["courses"]
-                },
-                members=members,
-                events=events,
-                pronote_ids={str(k): PersonKey(v) for k, v in raw["pronote_ids"].items()},
+                year_node=year_node,
+                courses=courses,
+                member_groups={str(course): (tuple(t), tuple(s)) for course, (t, s) in raw["members"].items()},
+                event_rows=_unpack_events(raw["events"]),
+                pronote_ids=pronote_ids,
             )
         except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise rejected(ErrorCode.INVALID_STATE, "The saved import state is damaged and cannot be read.") from exc
@@ -104,25 +224,39 @@ def member_spec(course_key: str, person_key: PersonKey, role: Role) -> MemberSpe
     )
 
 
+def event_row(event: EventSpec) -> EventRow:
+    return (
+        event.course_key,
+        event.title,
+        event.start,
+        event.end,
+        event.local_date,
+        event.rooms,
+        event.teachers,
+        event.description,
+    )
+
+
+def event_from_row(key: str, row: EventRow) -> EventSpec:
+    course_key, title, start, end, local_date, rooms, teachers, description = row
+    return EventSpec(
+        key=key,
+        course_key=course_key,
+        title=title,
+        start=start,
+        end=end,
+        local_date=local_date,
+        rooms=rooms,
+        teachers=teachers,
+        description=description,
+    )
+
+
 def _year_node_row(node: YearNode) -> list[str]:
     return [node.key, node.title, node.parent_key]
 
 
-def _event_row(event: EventSpec) -> list[Any]:
-    return [
-        event.key,
-        event.course_key,
-        event.title,
-        event.start.isoformat(),
-        event.end.isoformat(),
-        event.local_date.isoformat(),
-        list(event.rooms),
-        list(event.teachers),
-        event.description,
-    ]
-
-
-def _event_from_row(row: list[Any]) -> EventSpec:
+def _event_from_v1_row(row: list[Any]) -> EventSpec:
     return EventSpec(
         key=row[0],
         course_key=row[1],
@@ -134,27 +268,6 @@ def _event_from_row(row: list[Any]) -> EventSpec:
         teachers=tuple(PersonKey(t) for t in row[7]),
         description=row[8],
     )
-
-
-def _members_rows(members: Iterable[MemberSpec]) -> dict[str, list[list[str]]]:
-    """``{course_key: [instructor keys, learner keys]}``."""
-    rows: dict[str, list[list[str]]] = {}
-    for member in members:
-        row = rows.get(member.course_key)
-        if row is None:
-            row = rows[member.course_key] = [[], []]
-        row[_ROLES.index(member.role)].append(member.person_key)
-    return rows
-
-
-def _members_from_rows(rows: dict[str, list[list[str]]]) -> dict[str, MemberSpec]:
-    members: dict[str, MemberSpec] = {}
-    for course_key, by_role in rows.items():
-        for role, person_keys in zip(_ROLES, by_role, strict=True):
-            for person_key in person_keys:
-                key = member_key(course_key, person_key, role)
-                members[key] = MemberSpec(key=key, course_key=course_key, person_key=PersonKey(person_key), role=role)
-    return members
 
 
 class _EventPacker:
@@ -176,22 +289,32 @@ class _EventPacker:
             self.values.append(list(value) if isinstance(value, tuple) else value)
         return found
 
-    def pack(self, events: Iterable[EventSpec]) -> dict[str, Any]:
+    def pack(self, rows: Mapping[str, EventRow]) -> dict[str, Any]:
         courses: dict[str, list[list[Any]]] = {}
         ref = self._ref
-        for event in events:
-            prefix = f"{event.course_key}:"
-            suffix = event.key[len(prefix) :] if event.key.startswith(prefix) else f"!{event.key}"
-            courses.setdefault(event.course_key, []).append(
+        seconds: dict[datetime, float] = {}
+        for key, (course_key, title, start, end, local_date, rooms, teachers, description) in rows.items():
+            prefix = f"{course_key}:"
+            suffix = key[len(prefix) :] if key.startswith(prefix) else f"!{key}"
+            start_s = seconds.get(start)
+            if start_s is None:
+                start_s = seconds[start] = _epoch_seconds(start)
+            end_s = seconds.get(end)
+            if end_s is None:
+                end_s = seconds[end] = _epoch_seconds(end)
+            packed = courses.get(course_key)
+            if packed is None:
+                packed = courses[course_key] = []
+            packed.append(
                 [
                     suffix,
-                    _epoch_seconds(event.start),
-                    _epoch_seconds(event.end),
-                    event.local_date.toordinal(),
-                    ref(("r", *event.rooms)),
-                    ref(("t", *event.teachers)),
-                    ref(event.title),
-                    ref(event.description),
+                    start_s,
+                    end_s,
+                    local_date.toordinal(),
+                    ref(("r", *rooms)),
+                    ref(("t", *teachers)),
+                    ref(title),
+                    ref(description),
                 ]
             )
         return {"values": self.values, "courses": courses}
@@ -202,14 +325,14 @@ def _epoch_seconds(moment: datetime) -> float:
     return int(seconds) if seconds.is_integer() else seconds
 
 
-def _unpack_events(packed: dict[str, Any]) -> dict[str, EventSpec]:
+def _unpack_events(packed: dict[str, Any]) -> dict[str, EventRow]:
     values: list[Any] = [tuple(value[1:]) if isinstance(value, list) else value for value in packed["values"]]
     moments: dict[float, datetime] = {}
     days: dict[int, date] = {}
-    events: dict[str, EventSpec] = {}
-    for course_key, rows in packed["courses"].items():
+    rows: dict[str, EventRow] = {}
+    for course_key, course_rows in packed["courses"].items():
         prefix = f"{course_key}:"
-        for suffix, start, end, day, rooms, teachers, title, description in rows:
+        for suffix, start, end, day, rooms, teachers, title, description in course_rows:
             key = suffix[1:] if suffix.startswith("!") else prefix + suffix
             start_at = moments.get(start)
             if start_at is None:
@@ -220,15 +343,14 @@ def _unpack_events(packed: dict[str, Any]) -> dict[str, EventSpec]:
             local_date = days.get(day)
             if local_date is None:
                 local_date = days[day] = date.fromordinal(day)
-            events[key] = EventSpec(
-                key=key,
-                course_key=course_key,
-                title=values[title],
-                start=start_at,
-                end=end_at,
-                local_date=local_date,
-                rooms=values[rooms],
-                teachers=values[teachers],
-                description=values[description],
+            rows[key] = (
+                course_key,
+                values[title],
+                start_at,
+                end_at,
+                local_date,
+                values[rooms],
+                values[teachers],
+                values[description],
             )
-    return events
+    return rows
