@@ -166,7 +166,7 @@ class TimetableBuilder:
         self._busy: set[tuple[str, int, int]] = set()
         self._establishments: dict[Ident, Establishment] = {}
         self._used_ids: set[str] = set()
-        self._supports: list[_Support] = []
+        self._half_groups: dict[Ident, Ident] = {}  # class part -> its group
 
     # ----------------------------------------------------------------- idents and people
 
@@ -315,9 +315,7 @@ class TimetableBuilder:
                     pupil.class_parts.append(Membership(ident=part, entry=SCHOOL_YEAR.start, exit=SCHOOL_YEAR.end))
                     draft.pupils.append(pupil)
         subjects = ("EPS", "A-PLA", "EDMUS") if spec.college else ("EPS", "AGL1")
-        support = _Support(school_class=draft, part_by_host=part_by_host, subjects=subjects)
-        self._supports.append(support)
-        return support
+        return _Support(school_class=draft, part_by_host=part_by_host, subjects=subjects)
 
     # ----------------------------------------------------------------- scheduling
 
@@ -476,8 +474,9 @@ class TimetableBuilder:
         else:
             lesson.rooms.append(LessonLink(ident=room, weeks=base))
 
-    def _schedule_class(self, draft: _ClassDraft, teaching: Teaching, base: WeekMask, support: _Support) -> None:
-        support_part = support.part_by_host.get(draft.ident) if teaching.code in support.subjects else None
+    def _schedule_class(self, draft: _ClassDraft, teaching: Teaching, base: WeekMask, support: _Support | None) -> None:
+        joins = support is not None and teaching.code in support.subjects
+        support_part = support.part_by_host.get(draft.ident) if support is not None and joins else None
         extra = [f"p{support_part}"] if support_part else []
         weeks = base & WEEK_A if teaching.fortnightly else base
         teachers, placed = self._place_unit([draft], teaching.code, teaching.sessions, extra)
@@ -490,11 +489,13 @@ class TimetableBuilder:
             self._add_rooms(lesson, teaching.code, slot, weeks)
 
     def _schedule_halves(self, draft: _ClassDraft, teaching: Teaching, base: WeekMask, *, parts_only: bool) -> None:
-        assert draft.halves is not None  # noqa: S101 - the class was built with halves for this level
+        halves = draft.halves
+        if halves is None:
+            raise RuntimeError("a class without halves was given a half-class teaching")
         if parts_only:
-            audiences = [("part", part) for part in draft.halves]
+            audiences = [("part", part) for part in halves]
         else:
-            audiences = [("group", self._half_group(draft, index)) for index in (0, 1)]
+            audiences = [("group", self._half_group(draft.name, halves[index], index)) for index in (0, 1)]
         if teaching.mode is Mode.ALTERNATE:
             teachers, placed = self._place_unit([draft], teaching.code, teaching.sessions)
             for slot, length in placed:
@@ -513,14 +514,14 @@ class TimetableBuilder:
             self._occupy([f"c{draft.ident}"], slot, length)
             self._add_rooms(lesson, teaching.code, slot, base)
 
-    def _half_group(self, draft: _ClassDraft, index: int) -> Ident:
-        assert draft.halves is not None  # noqa: S101
-        name = f"{draft.name}-G{index + 1}"
-        for group in self._groups:
-            if group.name == name and group.parts == [draft.halves[index]]:
-                return group.ident
-        group = self._new_group(name)
-        group.parts.append(draft.halves[index])
+    def _half_group(self, class_name: str, half: Ident, index: int) -> Ident:
+        """The group made of one half of a class, shared by every half-class teaching of that class."""
+        existing = self._half_groups.get(half)
+        if existing is not None:
+            return existing
+        group = self._new_group(f"{class_name}-G{index + 1}")
+        group.parts.append(half)
+        self._half_groups[half] = group.ident
         return group.ident
 
     def _schedule_languages(self, drafts: list[_ClassDraft], teaching: Teaching, base: WeekMask) -> None:
@@ -588,9 +589,7 @@ class TimetableBuilder:
                 self._occupy([f"c{draft.ident}" for draft in pair], slot, length)
                 self._add_rooms(lesson, teaching.code, slot, base)
         if len(drafts) % 2:
-            self._schedule_class(
-                drafts[-1], Teaching(code=teaching.code, sessions=teaching.sessions), base, _NO_SUPPORT
-            )
+            self._schedule_class(drafts[-1], Teaching(code=teaching.code, sessions=teaching.sessions), base, None)
 
     def _schedule_specialities(self, drafts: list[_ClassDraft], base: WeekMask) -> None:
         """Spécialités: per barrette, every class of the level is free while its groups run side by side."""
@@ -806,10 +805,3 @@ class TimetableBuilder:
             lessons=lessons,
             establishments=dict(self._establishments),
         )
-
-
-_NO_SUPPORT = _Support(
-    school_class=_ClassDraft(ident=Ident("0"), name="", level="", college=False, lunch=0, establishment=None),
-    part_by_host={},
-    subjects=(),
-)
