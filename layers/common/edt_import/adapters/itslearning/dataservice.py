@@ -1,7 +1,7 @@
 """itslearning's Organisation API (DataService): calendar events as messages, their outcome polled per item.
 
-Message type ids differ between environments, so they are resolved by name once per client. All messages of a call
-are posted first and polled afterwards: itslearning works on them meanwhile, so the polls mostly find them done.
+Message type ids differ between environments, so they are resolved by name once per client. Each connection posts
+all its messages first and polls them afterwards: itslearning works on them meanwhile, so polls mostly find them done.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from lxml import etree
 
 from edt_import.adapters.itslearning.envelopes import DS_NS, q, root_element
+from edt_import.adapters.itslearning.fan_out import fan_out
 from edt_import.adapters.itslearning.soap_channel import SoapChannel
 from edt_import.domain.errors import LmsProtocolError, LmsUnavailableError
 from edt_import.domain.plan import EventSpec
@@ -33,14 +34,14 @@ _BUILD_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dt
 class DataServiceClient:
     def __init__(
         self,
-        channel: SoapChannel,
+        channels: Sequence[SoapChannel],
         *,
         poll_interval_s: float,
         message_budget_s: float,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._channel = channel
+        self._channels = list(channels)
         self._poll_interval_s = poll_interval_s
         self._message_budget_s = message_budget_s
         self._sleep = sleep
@@ -50,7 +51,8 @@ class DataServiceClient:
     def message_type_id(self, name: str) -> str:
         if self._type_ids is None:
             request = root_element(DS_NS, "GetMessageTypes")
-            payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("GetMessageTypes"), request).payload)
+            channel = self._channels[0]
+            payload = _payload(channel.call(DATA_SERVICE_PATH, _action("GetMessageTypes"), request).payload)
             self._type_ids = {
                 (item.findtext(q(DS_NS, "Name")) or "").strip(): (item.findtext(q(DS_NS, "Identifier")) or "").strip()
                 for item in payload.iter(q(DS_NS, "MessageType"))
@@ -66,29 +68,33 @@ class DataServiceClient:
         type_id = self.message_type_id(type_name)
         full = type_name != DELETE_EVENT
         chunks = [events[start : start + batch_size] for start in range(0, len(events), batch_size)]
-        message_ids = [self._add_message(type_id, chunk, full=full) for chunk in chunks]
-        results: list[ItemResult] = []
-        for message_id, chunk in zip(message_ids, chunks, strict=True):
-            results.extend(self._await_result(message_id, [event.key for event in chunk]))
-        return results
 
-    def _add_message(self, type_id: str, events: Sequence[EventSpec], *, full: bool) -> str:
+        def stripe(channel: SoapChannel, mine: Sequence[Sequence[EventSpec]]) -> list[list[ItemResult]]:
+            message_ids = [self._add_message(channel, type_id, chunk, full=full) for chunk in mine]
+            return [
+                self._await_result(channel, message_id, [event.key for event in chunk])
+                for message_id, chunk in zip(message_ids, mine, strict=True)
+            ]
+
+        return [result for chunk_results in fan_out(self._channels, chunks, stripe) for result in chunk_results]
+
+    def _add_message(self, channel: SoapChannel, type_id: str, events: Sequence[EventSpec], *, full: bool) -> str:
         request = root_element(DS_NS, "AddMessage")
         message = etree.SubElement(request, q(DS_NS, "message"))
         etree.SubElement(message, q(DS_NS, "MessageTypeIdentifier")).text = type_id
         etree.SubElement(message, q(DS_NS, "Data")).append(_events_element(events, full=full))
-        payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("AddMessage"), request).payload)
+        payload = _payload(channel.call(DATA_SERVICE_PATH, _action("AddMessage"), request).payload)
         message_id = (payload.findtext(q(DS_NS, "MessageId")) or "").strip()
         if not message_id:
             raise LmsProtocolError(_UNREADABLE, {"operation": "AddMessage"})
         return message_id
 
-    def _await_result(self, message_id: str, keys: list[str]) -> list[ItemResult]:
+    def _await_result(self, channel: SoapChannel, message_id: str, keys: list[str]) -> list[ItemResult]:
         started = self._clock()
         while True:
             request = root_element(DS_NS, "GetMessageResult")
             etree.SubElement(request, q(DS_NS, "MessageId")).text = message_id
-            payload = _payload(self._channel.call(DATA_SERVICE_PATH, _action("GetMessageResult"), request).payload)
+            payload = _payload(channel.call(DATA_SERVICE_PATH, _action("GetMessageResult"), request).payload)
             result = payload.find(q(DS_NS, "MessageResult"))
             if result is None:
                 raise LmsProtocolError(_UNREADABLE, {"operation": "GetMessageResult"})

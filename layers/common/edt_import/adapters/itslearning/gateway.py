@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from edt_import.adapters.itslearning.dataservice import CREATE_EVENT, DELETE_EVENT, UPDATE_EVENT, DataServiceClient
+from edt_import.adapters.itslearning.fan_out import fan_out
 from edt_import.adapters.itslearning.ims import MAX_PAGE_SIZE, ImsClient, ImsGroup, ImsMembership, ImsPerson
 from edt_import.adapters.itslearning.retry import RetryPolicy
 from edt_import.adapters.itslearning.soap_channel import SoapChannel
@@ -41,11 +42,12 @@ class ItslearningSettings:
     poll_interval_s: float = 1.0  # between two GetMessageResult of one message
     message_budget_s: float = 600.0  # a message not Finished after this long makes the call unavailable
     page_size: int = MAX_PAGE_SIZE  # readAllPersons (itslearning's limit is 100)
+    connections: int = 4  # batches of one call sent in parallel over this many kept-alive connections
 
     def __post_init__(self) -> None:
         if not self.username or not self.password:
             raise ConfigError("The itslearning user name and password must both be configured.")
-        if self.batch_size < 1 or self.timeout_s <= 0 or self.retry_budget_s < 0:
+        if self.batch_size < 1 or self.connections < 1 or self.timeout_s <= 0 or self.retry_budget_s < 0:
             raise ConfigError(
                 "The itslearning batch size and time limits must be positive.", {"batch_size": self.batch_size}
             )
@@ -73,16 +75,20 @@ class SoapLmsGateway:
             clock=clock,
             rand=rand or random.Random().random,  # noqa: S311 - jitter, not crypto
         )
-        channel = SoapChannel(
-            transport or KeepAliveTransport(settings.base_url, timeout_s=settings.timeout_s),
-            retry,
-            username=settings.username,
-            password=settings.password,
+        transports: list[SoapTransport] = (
+            [transport]
+            if transport is not None
+            else [
+                KeepAliveTransport(settings.base_url, timeout_s=settings.timeout_s) for _ in range(settings.connections)
+            ]
         )
-        self._channel = channel
-        self._ims = ImsClient(channel)
+        self._transports = transports
+        self._channels = [
+            SoapChannel(each, retry, username=settings.username, password=settings.password) for each in transports
+        ]
+        self._ims = [ImsClient(channel) for channel in self._channels]
         self._data = DataServiceClient(
-            channel,
+            self._channels,
             poll_interval_s=settings.poll_interval_s,
             message_budget_s=settings.message_budget_s,
             sleep=sleep,
@@ -98,37 +104,38 @@ class SoapLmsGateway:
         self.close()
 
     def close(self) -> None:
-        self._channel.close()
+        for channel in self._channels:
+            channel.close()
 
     def read_persons(self) -> Iterator[DirectoryPerson]:
         """Integration-managed persons only: a person without a sync key was made by hand and is skipped."""
-        for person in self._ims.read_all_persons(self._settings.page_size):
+        for person in self._ims[0].read_all_persons(self._settings.page_size):
             if person.key:
                 yield _directory_person(person)
 
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         group = ImsGroup(key=node.key, parent_key=node.parent_key, title=node.title)
-        return self._ims.create_groups([group])[0]
+        return self._ims[0].create_groups([group])[0]
 
     def upsert_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
         groups = [
             ImsGroup(key=c.key, parent_key=c.parent_key, title=c.title, group_type="Course", course_code=c.code)
             for c in courses
         ]
-        return self._batched(groups, self._ims.create_groups)
+        return self._batched(groups, ImsClient.create_groups)
 
     def delete_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
-        return self._batched([course.key for course in courses], self._ims.delete_groups)
+        return self._batched([course.key for course in courses], ImsClient.delete_groups)
 
     def add_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
         memberships = [
             ImsMembership(key=m.key, group_key=m.course_key, person_key=m.person_key, role=m.role.value)
             for m in members
         ]
-        return self._batched(memberships, self._ims.create_memberships)
+        return self._batched(memberships, ImsClient.create_memberships)
 
     def remove_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
-        return self._batched([member.key for member in members], self._ims.delete_memberships)
+        return self._batched([member.key for member in members], ImsClient.delete_memberships)
 
     def create_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
         return self._data.send_events(CREATE_EVENT, events, self._settings.batch_size)
@@ -139,12 +146,16 @@ class SoapLmsGateway:
     def delete_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
         return self._data.send_events(DELETE_EVENT, events, self._settings.batch_size)
 
-    def _batched(self, items: Sequence[T], send: Callable[[Sequence[T]], list[ItemResult]]) -> list[ItemResult]:
+    def _batched(
+        self, items: Sequence[T], send: Callable[[ImsClient, Sequence[T]], list[ItemResult]]
+    ) -> list[ItemResult]:
         size = self._settings.batch_size
-        results: list[ItemResult] = []
-        for start in range(0, len(items), size):
-            results.extend(send(items[start : start + size]))
-        return results
+        chunks = [items[start : start + size] for start in range(0, len(items), size)]
+
+        def stripe(client: ImsClient, mine: Sequence[Sequence[T]]) -> list[list[ItemResult]]:
+            return [send(client, chunk) for chunk in mine]
+
+        return [result for chunk_results in fan_out(self._ims, chunks, stripe) for result in chunk_results]
 
 
 def _directory_person(person: ImsPerson) -> DirectoryPerson:
