@@ -86,6 +86,7 @@ class LessonCalendar:
     teacher_keys: Mapping[Ident, PersonKey]
     _casts: dict[int, _LessonCast] = field(default_factory=dict)
     _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
+    _slots: dict[tuple[int, int, int], dict[int, tuple[date, str, datetime, datetime]]] = field(default_factory=dict)
 
     def first_week_from_today(self, lesson: Lesson) -> int:
         offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
@@ -135,6 +136,19 @@ class LessonCalendar:
             constant=_presence(room_links, teacher_links, used) if constant else None,
         )
 
+    def dated_slots(self, lesson: Lesson) -> dict[int, tuple[date, str, datetime, datetime]]:
+        """Week -> (date, ISO date, start UTC, end UTC) for the lesson's day and places, shared by same-slot lessons."""
+        slot = (lesson.day, lesson.start_place, lesson.place_count)
+        found = self._slots.get(slot)
+        if found is None:
+            found = self._slots[slot] = {}
+        return found
+
+    def dated_slot(self, lesson: Lesson, week: int) -> tuple[date, str, datetime, datetime]:
+        day, text = self.day(lesson.day, week)
+        start, end = self.times(lesson)
+        return day, text, self.clock.to_utc(day, start), self.clock.to_utc(day, end)
+
     def times(self, lesson: Lesson) -> tuple[time, time]:
         places = self.timetable.grid.places
         return places[lesson.start_place].start, places[lesson.start_place + lesson.place_count - 1].end
@@ -150,18 +164,20 @@ def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Itera
     Two lessons of one course on the same date and start place get ``:2``, ``:3``... in export order.
     """
     seen: set[str] = set()
-    to_utc = calendar.clock.to_utc
     course_key = course.key
     for item in sorted(course.lessons, key=lambda item: item.lesson.index):
         lesson = item.lesson
         weeks = calendar.weeks_to_plan(lesson, item.weeks)
         if not weeks:
             continue
-        start_time, end_time = calendar.times(lesson)
         cast = calendar.cast(lesson)
-        weekday, place = lesson.day, lesson.start_place
+        dated = calendar.dated_slots(lesson)
+        place = lesson.start_place
         for week in weeks_of(weeks):
-            day, day_text = calendar.day(weekday, week)
+            slot = dated.get(week)
+            if slot is None:
+                slot = dated[week] = calendar.dated_slot(lesson, week)
+            day, day_text, start, end = slot
             key = f"{course_key}:{day_text}:{place}"
             if key in seen:
                 number = 2
@@ -170,7 +186,7 @@ def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Itera
                 key = f"{key}:{number}"
             seen.add(key)
             rooms, teachers = cast.present(week)
-            yield key, day, to_utc(day, start_time), to_utc(day, end_time), rooms, teachers
+            yield key, day, start, end, rooms, teachers
 
 
 def event_title(course_title: str) -> str:
