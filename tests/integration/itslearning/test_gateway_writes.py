@@ -181,6 +181,7 @@ def test_gateway_batches_large_sends_and_counts_items_per_call(standin: StandinS
 
         # When they are created
         results = gateway.create_events(events)
+        figures = gateway.http_figures()
 
     # Then three messages carry them, polled once each, every result in order
     after = standin.stats()
@@ -189,3 +190,5 @@ def test_gateway_batches_large_sends_and_counts_items_per_call(standin: StandinS
     assert after["calls"] - before["calls"] == 1 + 3 + 3  # message types, 3 AddMessage, 3 GetMessageResult
     assert after["items"] - before["items"] == 250
     assert after["events"] == 250
+    assert figures.exchanges == after["calls"]
+    assert figures.waiting_s > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,10 +64,15 @@ def build_standin(args: argparse.Namespace) -> StandinServer:
     )
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     from itslearning_standin import SANDBOX_USERNAME  # noqa: PLC0415
 
     standin = build_standin(args)
+    signal.signal(signal.SIGTERM, _interrupt)  # a stopped stand-in still writes --data
     standin.start()
     print(f"itslearning stand-in on {standin.base_url} (user {SANDBOX_USERNAME}); Ctrl-C stops it", flush=True)
     try:

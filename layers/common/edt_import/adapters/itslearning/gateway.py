@@ -14,7 +14,7 @@ from edt_import.adapters.itslearning.fan_out import fan_out
 from edt_import.adapters.itslearning.ims import MAX_PAGE_SIZE, ImsClient, ImsGroup, ImsMembership, ImsPerson
 from edt_import.adapters.itslearning.retry import RetryPolicy
 from edt_import.adapters.itslearning.soap_channel import SoapChannel
-from edt_import.adapters.itslearning.transport import KeepAliveTransport, SoapTransport
+from edt_import.adapters.itslearning.transport import HttpFigures, HttpMeter, KeepAliveTransport, SoapTransport
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
@@ -75,11 +75,13 @@ class SoapLmsGateway:
             clock=clock,
             rand=rand or random.Random().random,  # noqa: S311 - jitter, not crypto
         )
+        self._meter = HttpMeter()
         transports: list[SoapTransport] = (
             [transport]
             if transport is not None
             else [
-                KeepAliveTransport(settings.base_url, timeout_s=settings.timeout_s) for _ in range(settings.connections)
+                KeepAliveTransport(settings.base_url, timeout_s=settings.timeout_s, meter=self._meter)
+                for _ in range(settings.connections)
             ]
         )
         self._transports = transports
@@ -106,6 +108,10 @@ class SoapLmsGateway:
     def close(self) -> None:
         for channel in self._channels:
             channel.close()
+
+    def http_figures(self) -> HttpFigures:
+        """Requests sent and wall-clock time spent waiting on itslearning (for benchmarks and metrics)."""
+        return self._meter.figures()
 
     def read_persons(self) -> Iterator[DirectoryPerson]:
         """Integration-managed persons only: a person without a sync key was made by hand and is skipped."""

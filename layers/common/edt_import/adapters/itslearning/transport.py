@@ -5,6 +5,8 @@ from __future__ import annotations
 import http.client
 import ssl
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -23,6 +25,41 @@ class HttpReply:
     retry_after_s: float | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HttpFigures:
+    exchanges: int  # HTTP requests sent (retries included)
+    waiting_s: float  # wall-clock time with at least one request in flight, over all connections
+
+
+class HttpMeter:
+    """Counts exchanges and the wall-clock time spent waiting on the network, shared by parallel connections."""
+
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._busy_since = 0.0
+        self._waiting_s = 0.0
+        self._exchanges = 0
+
+    def started(self) -> None:
+        with self._lock:
+            if self._in_flight == 0:
+                self._busy_since = self._clock()
+            self._in_flight += 1
+            self._exchanges += 1
+
+    def ended(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._waiting_s += self._clock() - self._busy_since
+
+    def figures(self) -> HttpFigures:
+        with self._lock:
+            return HttpFigures(exchanges=self._exchanges, waiting_s=self._waiting_s)
+
+
 class SoapTransport(Protocol):
     def post(self, path: str, body: bytes, soap_action: str) -> HttpReply: ...
 
@@ -36,7 +73,14 @@ class KeepAliveTransport:
     Thread-safe by a lock: calls through one transport are serialised.
     """
 
-    def __init__(self, base_url: str, *, timeout_s: float, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float,
+        ssl_context: ssl.SSLContext | None = None,
+        meter: HttpMeter | None = None,
+    ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise ConfigError("The itslearning address must be an http or https URL.", {"scheme": parts.scheme})
@@ -48,6 +92,7 @@ class KeepAliveTransport:
         self._ssl_context = ssl_context or (ssl.create_default_context() if self._https else None)
         self._connection: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
+        self._meter = meter or HttpMeter()
 
     def _open(self) -> http.client.HTTPConnection:
         if self._https:
@@ -79,6 +124,7 @@ class KeepAliveTransport:
         if self._connection is None:
             self._connection = self._open()
         connection = self._connection
+        self._meter.started()
         try:
             connection.request("POST", url, body=body, headers=headers)
             response = connection.getresponse()
@@ -89,6 +135,8 @@ class KeepAliveTransport:
         except (OSError, http.client.HTTPException) as exc:  # timeouts are OSError (TimeoutError)
             self._drop()
             raise TransientError(type(exc).__name__) from exc
+        finally:
+            self._meter.ended()
         if response.will_close:
             self._drop()
         return HttpReply(
