@@ -1,0 +1,232 @@
+"""``edt-import sync`` and the engine against the stand-in over real HTTP, on a generated college."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from edt_import.adapters.state_files import FileAppliedStateStore
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.plan import Action, ActionType, MemberSpec, Plan, Role
+from edt_import.usecases.apply_plan import (
+    SKIP_CONTENT_NOT_REMOVED,
+    ReasonGroup,
+    TypeCounts,
+    apply_plan,
+)
+from itslearning_standin.state import LOCKED_REASON, MAX_EVENT_TITLE
+from tests.integration.sync.harness import (
+    College,
+    DyingGateway,
+    KilledError,
+    a_gateway,
+    a_standin,
+    expected,
+    landed,
+    planned_keys,
+    sync_cli,
+)
+
+EXIT_SOME_FAILED = 3
+
+
+def test_sync_first_run_lands_exactly_the_plan(college: College, tmp_path: Path) -> None:
+    # Given an empty itslearning holding the college's persons, and the plan of a first import
+    plan = college.plan().plan
+    with a_standin(college) as server:
+        # When the college is synced
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+
+        # Then every planned course, membership and event is there, once, with the planned times
+        assert status == 0
+        assert out["complete"] is True
+        assert out["actions"]["failed"] == 0
+        assert out["actions"]["create_course"]["succeeded"] == len(planned_keys(plan, ActionType.CREATE_COURSE))
+        assert out["actions"]["create_event"]["succeeded"] == len(planned_keys(plan, ActionType.CREATE_EVENT))
+        assert out["actions"]["succeeded"] == len(plan.actions)
+        holds = landed(server)
+        assert holds.courses == planned_keys(plan, ActionType.CREATE_COURSE)
+        assert holds.members == planned_keys(plan, ActionType.ADD_MEMBER)
+        state = FileAppliedStateStore(tmp_path).load(college.uai)
+        assert state is not None
+        assert holds == expected(state)
+        assert set(holds.events) == planned_keys(plan, ActionType.CREATE_EVENT)
+        assert server.stats()["duplicates"] == 0
+
+
+def test_sync_unchanged_rerun_sends_nothing(college: College, tmp_path: Path) -> None:
+    # Given a college synced once
+    with a_standin(college) as server:
+        assert sync_cli(college, server, tmp_path, "--directory", str(college.directory))[0] == 0
+        before = server.stats()
+
+        # When the same export is synced again, with the directory given and then read from itslearning
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+        after_given = server.stats()
+        status_read, out_read = sync_cli(college, server, tmp_path)
+        after_read = server.stats()
+
+    # Then nothing is written: no call at all, then only the person reads
+    assert (status, status_read) == (0, 0)
+    assert out["actions"]["succeeded"] == out_read["actions"]["succeeded"] == 0
+    assert out["year_node"] == "unchanged"
+    assert after_given == before
+    persons_pages = -(-sum(p.integration_managed for p in college.persons) // 100)
+    assert after_read["calls"] - before["calls"] in {persons_pages, persons_pages + 1}
+    assert {k: after_read[k] for k in ("courses", "memberships", "events")} == {
+        k: before[k] for k in ("courses", "memberships", "events")
+    }
+
+
+def test_sync_with_transient_faults_converges_without_duplicates(college: College, tmp_path: Path) -> None:
+    # Given the expected content (a clean sync), and a stand-in failing 30 % of calls (seeded)
+    with a_standin(college) as clean:
+        sync_cli(college, clean, tmp_path / "clean", "--directory", str(college.directory))
+        wanted = landed(clean)
+    with a_standin(college, fault_rate=0.3, seed=7) as server:
+        # When the college is synced twice
+        first, _ = sync_cli(college, server, tmp_path / "faulty", "--directory", str(college.directory))
+        second, out = sync_cli(college, server, tmp_path / "faulty", "--directory", str(college.directory))
+
+        # Then the faults were retried (and some answered 503), the result is the clean one, without duplicates
+        assert (first, second) == (0, 0)
+        assert out["actions"]["succeeded"] == 0
+        assert server.stats()["faults"] > 0
+        assert landed(server) == wanted
+        assert server.stats()["duplicates"] == 0
+
+
+def test_engine_with_faults_and_lost_answers_converges_over_runs(college: College, tmp_path: Path) -> None:
+    # Given 30 % faults, half of them answered too late (processed, answer lost), and a short retry budget
+    store = FileAppliedStateStore(tmp_path)
+    with a_standin(college) as clean:
+        sync_cli(college, clean, tmp_path / "clean", "--directory", str(college.directory))
+        wanted = landed(clean)
+    with a_standin(college, fault_rate=0.3, seed=11, stall_s=0.4) as server:
+        # When runs re-plan against the saved state until one completes
+        runs = []
+        for _ in range(40):
+            state = store.load(college.uai) or AppliedState(uai=college.uai)
+            with a_gateway(server, timeout_s=0.25, retry_budget_s=0.3, batch_size=400) as gateway:
+                report = apply_plan(college.plan(state).plan, state, gateway, batch_size=400, checkpoint=store.save)
+            store.save(state)
+            runs.append(report)
+            if report.complete:
+                break
+
+        # Then it took several runs, and the result is the clean one without duplicates
+        assert len(runs) >= 2
+        assert runs[-1].complete
+        assert any(r.stopped is not None for r in runs[:-1])
+        assert landed(server) == wanted
+        assert server.stats()["duplicates"] == 0
+        assert college.plan(store.load(college.uai)).plan.actions == ()
+
+
+def test_engine_locked_events_and_long_titles_are_counted_per_item(college: College, tmp_path: Path) -> None:
+    # Given a synced college, and a plan dropping two courses whose first events lie in a locked period,
+    # and adding three events, one of them with an over-long title
+    with a_standin(college) as server:
+        sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+        state = FileAppliedStateStore(tmp_path).load(college.uai)
+        assert state is not None
+        dropped = sorted(state.courses)[:2]
+        events = sorted((e for e in state.events.values() if e.course_key in dropped), key=lambda e: e.start)
+        locked_before = events[2].start  # the two earliest events are locked
+        members = [m for m in state.members.values() if m.course_key in dropped]
+        kept = next(e for e in state.events.values() if e.course_key not in dropped)
+        new_events = [
+            dataclasses.replace(kept, key=f"{kept.key}:x{n}", title=title)
+            for n, title in enumerate(["Soutien", "x" * (MAX_EVENT_TITLE + 1), "Rattrapage"])
+        ]
+        assert state.year_node is not None
+        plan = Plan(
+            uai=college.uai,
+            year_node=state.year_node,
+            actions=(
+                *(Action(type=ActionType.CREATE_EVENT, target=e) for e in new_events),
+                *(Action(type=ActionType.DELETE_EVENT, target=e) for e in events),
+                *(Action(type=ActionType.REMOVE_MEMBER, target=m) for m in members),
+                *(Action(type=ActionType.DELETE_COURSE, target=state.courses[k]) for k in dropped),
+            ),
+        )
+        server.context.locked_before = locked_before
+
+        # When it is applied
+        with a_gateway(server) as gateway:
+            report = apply_plan(plan, state, gateway)
+
+    # Then each refusal is counted on its own item, with itslearning's reason
+    locked = [e.key for e in events[:2]]
+    locked_courses = {e.course_key for e in events[:2]}
+    assert report.counts[ActionType.CREATE_EVENT] == TypeCounts(succeeded=2, failed=1)
+    assert report.counts[ActionType.DELETE_EVENT] == TypeCounts(succeeded=len(events) - 2, failed=2)
+    assert report.counts[ActionType.DELETE_COURSE] == TypeCounts(
+        succeeded=2 - len(locked_courses), skipped=len(locked_courses)
+    )
+    failures = {g.reason: g for g in report.failures}
+    assert failures[LOCKED_REASON] == ReasonGroup(reason=LOCKED_REASON, count=2, sample_keys=tuple(locked))
+    assert [g.count for r, g in failures.items() if r != LOCKED_REASON] == [1]
+    assert report.skips[0].reason == SKIP_CONTENT_NOT_REMOVED
+    assert set(locked) <= set(state.events)
+    assert locked_courses <= set(state.courses)
+
+
+def test_killed_sync_resumed_later_converges(college: College, tmp_path: Path) -> None:
+    # Given a first sync killed after its sixth write call, having checkpointed each batch
+    store = FileAppliedStateStore(tmp_path)
+    with a_standin(college) as clean:
+        sync_cli(college, clean, tmp_path / "clean", "--directory", str(college.directory))
+        wanted = landed(clean)
+    with a_standin(college) as server:
+        state = AppliedState(uai=college.uai)
+        with (
+            a_gateway(server) as inner,
+            pytest.raises(KilledError),
+        ):
+            apply_plan(college.plan().plan, state, DyingGateway(inner, calls=6), batch_size=300, checkpoint=store.save)
+        saved = store.load(college.uai)
+        assert saved is not None
+        items_before = server.stats()["items"]
+
+        # When the sync is run again on the same state folder
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+
+        # Then it sends only what was not confirmed, and itslearning holds the plan once
+        assert status == 0
+        confirmed = len(saved.courses) + len(saved.members) + len(saved.events)
+        assert out["actions"]["succeeded"] == len(college.plan().plan.actions) - confirmed
+        assert server.stats()["items"] - items_before == out["actions"]["succeeded"]
+        assert landed(server) == wanted
+        assert server.stats()["duplicates"] == 0
+
+
+def test_sync_refused_items_exit_3_and_the_next_run_retries_exactly_them(college: College, tmp_path: Path) -> None:
+    # Given a stand-in that lacks one teacher's account (the ENT directory still lists it)
+    members = [a.target for a in college.plan().plan.actions if isinstance(a.target, MemberSpec)]
+    teacher = next(m.person_key for m in members if m.role is Role.INSTRUCTOR)
+    refused = {m.key for m in members if m.person_key == teacher}
+    others = [p for p in college.persons if p.person_key != teacher]
+    with a_standin(college, persons=others) as server:
+        # When the college is synced
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+
+        # Then that teacher's memberships fail one by one with itslearning's reason, and the exit status is 3
+        assert status == EXIT_SOME_FAILED
+        assert out["actions"]["add_member"]["failed"] == len(refused)
+        assert out["actions"]["failed"] == len(refused)
+        assert out["failures"][0]["count"] == len(refused)
+        assert set(out["failures"][0]["sample_keys"]) <= refused
+
+        # And once the account exists, the next sync sends exactly those memberships
+        with server.lock:
+            server.state.add_person(
+                key=teacher, role="Instructor", first_name="A", last_name="B", birth_date="", cas_id=""
+            )
+        items_before = server.stats()["items"]
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+        assert status == 0
+        assert out["actions"]["succeeded"] == out["actions"]["add_member"]["succeeded"] == len(refused)
+        assert server.stats()["items"] - items_before == len(refused)
