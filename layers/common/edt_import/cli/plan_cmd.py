@@ -6,6 +6,8 @@ import argparse
 import gc
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,25 +38,36 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # A short-lived process building ~300k acyclic objects: the cyclic collector would only rescan them.
-    gc.disable()
-    today = import_date(args.today, args.timezone)
-    inputs = load_plan_inputs(args)
-    result = plan_import(
-        inputs.export.timetable,
-        inputs.directory or (),
-        previous=inputs.previous,
-        selection=inputs.selection,
-        settings=PlanSettings(today=today, timezone=args.timezone),
-    )
-    if args.write_state:
-        try:
-            Path(args.write_state).write_text(result.state.to_json(), encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"The state file {args.write_state} cannot be written ({exc.strerror}).") from exc
-    json.dump(plan_summary(result, with_events=args.with_events), sys.stdout, ensure_ascii=False)
+    with collector_paused():
+        today = import_date(args.today, args.timezone)
+        inputs = load_plan_inputs(args)
+        result = plan_import(
+            inputs.export.timetable,
+            inputs.directory or (),
+            previous=inputs.previous,
+            selection=inputs.selection,
+            settings=PlanSettings(today=today, timezone=args.timezone),
+        )
+        if args.write_state:
+            try:
+                Path(args.write_state).write_text(result.state.to_json(), encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(f"The state file {args.write_state} cannot be written ({exc.strerror}).") from exc
+        json.dump(plan_summary(result, with_events=args.with_events), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic GC: a plan builds ~300k acyclic objects it would only rescan (about half the run time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def plan_summary(result: PlanResult, *, with_events: bool = False) -> dict[str, Any]:

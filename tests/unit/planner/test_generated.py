@@ -1,0 +1,94 @@
+"""The planner on generated establishments of every size (library level)."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from functools import cache
+
+import pytest
+
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
+from edt_import.domain.reconciliation import reconcile
+from edt_import.generator.establishment import (
+    GeneratedEstablishment,
+    Size,
+    audience_occurrences,
+    generate_establishment,
+)
+
+SEED = 5
+SIZES = [pytest.param(size, marks=pytest.mark.slow) if size is Size.CITE else size for size in Size]
+
+
+@cache
+def generated(size: Size) -> GeneratedEstablishment:
+    return generate_establishment(size, SEED)
+
+
+@cache
+def first_plan(size: Size) -> PlanResult:
+    school = generated(size)
+    settings = PlanSettings(today=school.timetable.school_year.week1_monday)
+    return plan_import(school.timetable, school.directory, previous=None, selection=None, settings=settings)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_plan_has_one_event_per_audience_occurrence(size: Size) -> None:
+    # Given an import on the first day of week 1
+    result = first_plan(size)
+    # Then every class or group week not cancelled gives exactly one event, all in UTC from that day on
+    timetable = generated(size).timetable
+    assert len(result.event_rows) == audience_occurrences(timetable)
+    assert sum(course.events for course in result.report.courses) == len(result.event_rows)
+    assert all(row[4] >= timetable.school_year.week1_monday for row in result.event_rows.values())
+    assert all(row[2].tzinfo is UTC and row[3] > row[2] for row in result.event_rows.values())
+    assert result.report.actions["create_event"] == len(result.event_rows)
+    assert result.report.actions["create_course"] == len(result.report.courses)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_plan_titles_are_unique_and_within_the_limit(size: Size) -> None:
+    titles = [course.title for course in first_plan(size).report.courses]
+    assert len(set(titles)) == len(titles)
+    assert max(len(title) for title in titles) <= 64
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_reconciliation_never_contradicts_the_ground_truth(size: Size) -> None:
+    # Given the generated directory, with its missing accounts, homonyms and manual accounts
+    school = generated(size)
+    # When
+    result = reconcile(school.timetable, school.directory, known_pronote_ids={})
+    # Then every match is the person's own account, and everyone is matched or reported
+    assert all(school.teacher_accounts.get(ident) == key for ident, key in result.teachers.items())
+    assert all(school.student_accounts.get(ident) == key for ident, key in result.students.items())
+    people = len(school.timetable.teachers) + len(school.timetable.students)
+    assert (
+        len(result.teachers)
+        + len(result.students)
+        + len(result.unmatched)
+        + sum(1 for c in result.conflicts if c.kind == "account_claimed_twice")
+        == people
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_replan_after_applying_everything_has_no_actions(size: Size) -> None:
+    # Given the first plan applied in full and saved
+    school = generated(size)
+    state = AppliedState.from_json(first_plan(size).state.to_json())
+    # When the same export is planned again three weeks later
+    today = school.timetable.school_year.week1_monday + timedelta(days=21)
+    settings = PlanSettings(today=today)
+    result = plan_import(school.timetable, school.directory, previous=state, selection=None, settings=settings)
+    # Then
+    assert result.plan.actions == ()
+    assert result.plan.hold is None
+
+
+def test_generated_cite_is_the_large_case() -> None:
+    # The benchmark's establishment: at least 3,000 students and 100,000 events
+    school = generated(Size.CITE)
+    assert len(school.timetable.students) >= 3000
+    assert audience_occurrences(school.timetable) >= 100_000
