@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import ssl
 import threading
 import time
 from collections.abc import Sequence
@@ -57,6 +58,7 @@ class StandinServer:
         host: str = "127.0.0.1",
         port: int = 0,
         data_path: Path | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.fault_rate = fault_rate
         self.latency_ms = latency_ms
@@ -67,6 +69,7 @@ class StandinServer:
         self._lock = threading.Lock()
         self._host, self._port = host, port
         self._data_path = data_path
+        self._tls = tls
         self._dirty = False
         self.counters = Counters()
         state = self._load_or_seed()
@@ -98,6 +101,8 @@ class StandinServer:
         handler = type("BoundHandler", (_Handler,), {"standin": self})
         self._httpd = ThreadingHTTPServer((self._host, self._port), handler)
         self._httpd.daemon_threads = True
+        if self._tls is not None:
+            self._httpd.socket = self._tls.wrap_socket(self._httpd.socket, server_side=True)
         self._httpd.block_on_close = False
         serving = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="standin-http", daemon=True)
         serving.start()
@@ -113,7 +118,8 @@ class StandinServer:
         if self._httpd is None:
             raise RuntimeError("the stand-in is not started")
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "http" if self._tls is None else "https"
+        return f"{scheme}://{host!s}:{port}"
 
     def serve_forever(self) -> None:
         """Block until interrupted (the CLI); starts the server first if needed."""

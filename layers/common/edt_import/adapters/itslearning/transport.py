@@ -12,7 +12,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from edt_import.adapters.itslearning.retry import TransientError
-from edt_import.domain.errors import ConfigError
+from edt_import.domain.errors import ConfigError, LmsProtocolError
 
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 
@@ -132,6 +132,12 @@ class KeepAliveTransport:
         except _STALE:
             self._drop()
             raise
+        except ssl.SSLCertVerificationError as exc:
+            self._drop()
+            # Not an outage: retrying cannot make an untrusted certificate trusted.
+            raise LmsProtocolError(
+                "The itslearning server's certificate could not be verified.", {"reason": "certificate"}
+            ) from exc
         except (OSError, http.client.HTTPException) as exc:  # timeouts are OSError (TimeoutError)
             self._drop()
             raise TransientError(type(exc).__name__) from exc
