@@ -1,0 +1,111 @@
+"""Whole-process `edt-import plan` on the largest generated establishment, next to a bare lxml parse of its XML.
+
+Issue 3's targets: plan within 3x the bare parse, peak memory within 512 MB, and an unchanged re-plan
+(``--previous`` from ``--write-state``) no slower than the first plan. Every figure is a separate subprocess,
+best of ``--runs``; peak RSS is the largest child's ``ru_maxrss``.
+Run: `.venv/bin/python benchmarks/plan_bench.py [--size cite] [--runs 3]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from edt_import.generator.establishment import Size
+from edt_import.generator.files import write_establishment
+
+TODAY = "2026-09-14"  # the Monday of week 3 of the generated school year
+BARE_PARSE = "import sys; from lxml import etree; etree.fromstring(open(sys.argv[1], 'rb').read())"
+
+
+def timed(argv: list[str], runs: int) -> tuple[float, float, str]:
+    """Best wall time (s), the peak RSS of the largest child so far (MB), and the last run's stdout."""
+    best = float("inf")
+    out = ""
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(argv, check=True, capture_output=True, text=True)
+        best = min(best, time.perf_counter() - started)
+        out = done.stdout
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
+    return best, peak_mb, out
+
+
+PHASES = """
+import gc, sys, time
+gc.disable()
+started = time.perf_counter()
+from datetime import date
+from pathlib import Path
+import edt_import.cli.main
+from edt_import.cli.plan_cmd import plan_summary
+from edt_import.domain.directory_csv import read_directory_csv
+from edt_import.domain.export_reader import read_export
+from edt_import.domain.planning import PlanSettings, plan_import
+from edt_import.domain.private_key import load_private_key
+marks = [("imports", time.perf_counter())]
+export, key, directory = (Path(p).read_bytes() for p in sys.argv[1:4])
+private_key = load_private_key(key)
+marks.append(("private key", time.perf_counter()))
+timetable = read_export(export, private_key=private_key).timetable
+marks.append(("read_export", time.perf_counter()))
+people = read_directory_csv(directory)
+marks.append(("directory CSV", time.perf_counter()))
+result = plan_import(timetable, people, previous=None, selection=None, settings=PlanSettings(today=date(2026, 9, 14)))
+marks.append(("plan_import", time.perf_counter()))
+plan_summary(result)
+marks.append(("summary", time.perf_counter()))
+before = started
+for name, at in marks:
+    print(f"  {name:<28} {at - before:7.3f} s")
+    before = at
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=[s.value for s in Size], default=Size.CITE.value)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_establishment(Path(folder), Size(args.size), args.seed)
+        state = Path(folder) / "state.json"
+        plan = [
+            sys.executable, "-m", "edt_import.cli.main", "plan", str(paths["export"]), "--key", str(paths["key"]),
+            "--directory", str(paths["directory"]), "--today", TODAY,
+        ]  # fmt: skip
+        bare, bare_rss, _ = timed([sys.executable, "-c", BARE_PARSE, str(paths["inner"])], args.runs)
+        first, first_rss, out = timed(plan, args.runs)
+        written, written_rss, _ = timed([*plan, "--write-state", str(state)], 1)
+        again, again_rss, again_out = timed([*plan, "--previous", str(state)], args.runs)
+        summary = json.loads(out)
+        events = summary["actions"]["create_event"]
+        leftover = sum(json.loads(again_out)["actions"].values())
+        phases = subprocess.run(
+            [sys.executable, "-c", PHASES, str(paths["export"]), str(paths["key"]), str(paths["directory"])],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    print(f"establishment: {args.size} seed {args.seed}, inner XML {paths['inner'].name}, {events} events planned")
+    print(f"bare lxml parse (process)      {bare:7.3f} s   peak RSS so far {bare_rss:6.0f} MB")
+    print(f"plan (process)                 {first:7.3f} s   {first / bare:5.1f}x bare parse (target <= 3x)")
+    print(f"plan --write-state (process)   {written:7.3f} s   {written / bare:5.1f}x bare parse")
+    print(f"re-plan --previous (process)   {again:7.3f} s   {again / written:5.2f}x the first plan with state")
+    print(f"re-plan actions (must be 0)    {leftover:7d}")
+    print(f"peak RSS of any child          {max(first_rss, written_rss, again_rss):7.0f} MB (target <= 512 MB)")
+    print(f"courses                        {len(summary['courses']):7d}")
+    print("phases of one plan process (in process, GC paused as in the command):")
+    print(phases, end="")
+    return 0 if leftover == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
