@@ -71,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_HELD
         state = previous if previous is not None else AppliedState(uai=timetable.uai)
         checkpoint = ThrottledCheckpoint(store.save)
+        # One engine batch fills every connection the client spreads a call over.
+        batch_size = settings.batch_size * settings.connections
         try:
-            report = apply_plan(result.plan, state, gateway, batch_size=settings.batch_size, checkpoint=checkpoint)
+            report = apply_plan(result.plan, state, gateway, batch_size=batch_size, checkpoint=checkpoint)
         finally:
             checkpoint.flush(state)  # whatever happened, what itslearning confirmed is kept
     _print({**sync_summary(result, report), "state_file": str(store.path_for(timetable.uai))})
