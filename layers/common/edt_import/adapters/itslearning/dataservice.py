@@ -76,7 +76,9 @@ class DataServiceClient:
                 for message_id, chunk in zip(message_ids, mine, strict=True)
             ]
 
-        return [result for chunk_results in fan_out(self._channels, chunks, stripe) for result in chunk_results]
+        distinct = len({event.key for event in events}) == len(events)
+        chunk_results = fan_out(self._channels, chunks, stripe, parallel=distinct)
+        return [result for results in chunk_results for result in results]
 
     def _add_message(self, channel: SoapChannel, type_id: str, events: Sequence[EventSpec], *, full: bool) -> str:
         request = root_element(DS_NS, "AddMessage")

@@ -128,20 +128,20 @@ class SoapLmsGateway:
             ImsGroup(key=c.key, parent_key=c.parent_key, title=c.title, group_type="Course", course_code=c.code)
             for c in courses
         ]
-        return self._batched(groups, ImsClient.create_groups)
+        return self._batched(groups, ImsClient.create_groups, _group_key)
 
     def delete_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
-        return self._batched([course.key for course in courses], ImsClient.delete_groups)
+        return self._batched([course.key for course in courses], ImsClient.delete_groups, str)
 
     def add_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
         memberships = [
             ImsMembership(key=m.key, group_key=m.course_key, person_key=m.person_key, role=m.role.value)
             for m in members
         ]
-        return self._batched(memberships, ImsClient.create_memberships)
+        return self._batched(memberships, ImsClient.create_memberships, _membership_key)
 
     def remove_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
-        return self._batched([member.key for member in members], ImsClient.delete_memberships)
+        return self._batched([member.key for member in members], ImsClient.delete_memberships, str)
 
     def create_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
         return self._data.send_events(CREATE_EVENT, events, self._settings.batch_size)
@@ -153,7 +153,10 @@ class SoapLmsGateway:
         return self._data.send_events(DELETE_EVENT, events, self._settings.batch_size)
 
     def _batched(
-        self, items: Sequence[T], send: Callable[[ImsClient, Sequence[T]], list[ItemResult]]
+        self,
+        items: Sequence[T],
+        send: Callable[[ImsClient, Sequence[T]], list[ItemResult]],
+        key_of: Callable[[T], str],
     ) -> list[ItemResult]:
         size = self._settings.batch_size
         chunks = [items[start : start + size] for start in range(0, len(items), size)]
@@ -161,7 +164,17 @@ class SoapLmsGateway:
         def stripe(client: ImsClient, mine: Sequence[Sequence[T]]) -> list[list[ItemResult]]:
             return [send(client, chunk) for chunk in mine]
 
-        return [result for chunk_results in fan_out(self._ims, chunks, stripe) for result in chunk_results]
+        distinct = len({key_of(item) for item in items}) == len(items)
+        chunk_results = fan_out(self._ims, chunks, stripe, parallel=distinct)
+        return [result for results in chunk_results for result in results]
+
+
+def _group_key(group: ImsGroup) -> str:
+    return group.key
+
+
+def _membership_key(membership: ImsMembership) -> str:
+    return membership.key
 
 
 def _directory_person(person: ImsPerson) -> DirectoryPerson:
