@@ -1,4 +1,8 @@
-"""Who belongs to a course: its teachers and the students of its class or group, as of the import date."""
+"""Who belongs to a course: its teachers and the students of its class or group, as of the import date.
+
+Given the reconciliation's accounts, rosters and members are account keys (unmatched people dropped once,
+up front); without, they are timetable idents.
+"""
 
 from __future__ import annotations
 
@@ -12,44 +16,61 @@ from edt_import.domain.timetable import Ident, Timetable
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CourseMembers:
-    teachers: frozenset[Ident]
-    students: frozenset[Ident]
+    teachers: frozenset[str]
+    students: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rosters:
     """Students by class and by class part, counting only memberships active on the import date."""
 
-    of_class: Mapping[Ident, frozenset[Ident]]
-    of_part: Mapping[Ident, frozenset[Ident]]
+    of_class: Mapping[Ident, frozenset[str]]
+    of_part: Mapping[Ident, frozenset[str]]
+    accounts: Mapping[Ident, str] | None = None  # student ident -> account, when rosters hold accounts
 
 
-def build_rosters(timetable: Timetable, on: date) -> Rosters:
-    of_class: dict[Ident, set[Ident]] = {}
-    of_part: dict[Ident, set[Ident]] = {}
+def build_rosters(timetable: Timetable, on: date, accounts: Mapping[Ident, str] | None = None) -> Rosters:
+    of_class: dict[Ident, set[str]] = {}
+    of_part: dict[Ident, set[str]] = {}
     for student in timetable.students.values():
+        if accounts is None:
+            who: str = student.ident
+        elif student.ident in accounts:
+            who = accounts[student.ident]
+        else:
+            continue
         for membership in student.classes:
             if membership.active_on(on):
-                of_class.setdefault(membership.ident, set()).add(student.ident)
+                of_class.setdefault(membership.ident, set()).add(who)
         for membership in student.class_parts:
             if membership.active_on(on):
-                of_part.setdefault(membership.ident, set()).add(student.ident)
+                of_part.setdefault(membership.ident, set()).add(who)
     return Rosters(
-        of_class={ident: frozenset(idents) for ident, idents in of_class.items()},
-        of_part={ident: frozenset(idents) for ident, idents in of_part.items()},
+        of_class={ident: frozenset(members) for ident, members in of_class.items()},
+        of_part={ident: frozenset(members) for ident, members in of_part.items()},
+        accounts=accounts,
     )
 
 
-def course_members(course: DerivedCourse, timetable: Timetable, rosters: Rosters) -> CourseMembers:
+def course_members(
+    course: DerivedCourse,
+    timetable: Timetable,
+    rosters: Rosters,
+    *,
+    teacher_accounts: Mapping[Ident, str] | None = None,
+) -> CourseMembers:
     """Every teacher of any lesson of the course (substitutes too), and its students.
 
     A group's students are those of its classes, of its class parts and those placed in it directly; the
     class parts and students attached to the lesson itself (ULIS / allophone pupils) join as well.
     """
-    teachers = {
-        link.ident for item in course.lessons for link in item.lesson.teachers if link.ident in timetable.teachers
-    }
-    students: set[Ident] = set()
+    teacher_idents = {link.ident for item in course.lessons for link in item.lesson.teachers}
+    if teacher_accounts is None:
+        teachers: set[str] = {ident for ident in teacher_idents if ident in timetable.teachers}
+    else:
+        teachers = {teacher_accounts[ident] for ident in teacher_idents if ident in teacher_accounts}
+    students: set[str] = set()
+    direct: list[Ident] = list(course.extra_students)
     if course.kind is AudienceKind.SCHOOL_CLASS:
         students.update(rosters.of_class.get(course.audience, ()))
     else:
@@ -58,8 +79,12 @@ def course_members(course: DerivedCourse, timetable: Timetable, rosters: Rosters
             students.update(rosters.of_class.get(class_ident, ()))
         for part_ident in group.class_part_idents:
             students.update(rosters.of_part.get(part_ident, ()))
-        students.update(ident for ident in group.student_idents if ident in timetable.students)
+        direct.extend(group.student_idents)
     for part_ident in course.extra_class_parts:
         students.update(rosters.of_part.get(part_ident, ()))
-    students.update(ident for ident in course.extra_students if ident in timetable.students)
+    accounts = rosters.accounts
+    if accounts is None:
+        students.update(ident for ident in direct if ident in timetable.students)
+    else:
+        students.update(accounts[ident] for ident in direct if ident in accounts)
     return CourseMembers(teachers=frozenset(teachers), students=frozenset(students))

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from edt_import.domain.applied_state import EventRow
 from edt_import.domain.course_rules import DerivedCourse
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.timetable import Ident, Lesson, Timetable
-from edt_import.domain.week_mask import ALL_WEEKS, weeks_of
+from edt_import.domain.week_mask import ALL_WEEKS, MAX_WEEK, weeks_of
 
 EVENT_TITLE_MAX = 80
 
@@ -44,6 +45,7 @@ class UtcClock:
         return found
 
 
+DatedSlot = tuple[date, str, datetime, datetime]  # local date, "ISO date:start place", start UTC, end UTC
 Presence = tuple[tuple[str, ...], tuple[PersonKey, ...]]  # room names, matched teachers' accounts
 
 
@@ -86,7 +88,8 @@ class LessonCalendar:
     teacher_keys: Mapping[Ident, PersonKey]
     _casts: dict[int, _LessonCast] = field(default_factory=dict)
     _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
-    _slots: dict[tuple[int, int, int], dict[int, tuple[date, str, datetime, datetime]]] = field(default_factory=dict)
+    _slots: dict[tuple[int, int, int], list[DatedSlot | None]] = field(default_factory=dict)
+    _week_lists: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def first_week_from_today(self, lesson: Lesson) -> int:
         offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
@@ -136,49 +139,60 @@ class LessonCalendar:
             constant=_presence(room_links, teacher_links, used) if constant else None,
         )
 
-    def dated_slots(self, lesson: Lesson) -> dict[int, tuple[date, str, datetime, datetime]]:
-        """Week -> (date, ISO date, start UTC, end UTC) for the lesson's day and places, shared by same-slot lessons."""
+    def dated_slots(self, lesson: Lesson, weeks: tuple[int, ...]) -> list[DatedSlot | None]:
+        """By week: the lesson's date and UTC times (filled for ``weeks``), shared by lessons in the same slot."""
         slot = (lesson.day, lesson.start_place, lesson.place_count)
         found = self._slots.get(slot)
         if found is None:
-            found = self._slots[slot] = {}
+            found = self._slots[slot] = [None] * (MAX_WEEK + 1)
+        for week in weeks:
+            if found[week] is None:
+                found[week] = self._dated_slot(lesson, week)
         return found
 
-    def dated_slot(self, lesson: Lesson, week: int) -> tuple[date, str, datetime, datetime]:
+    def _dated_slot(self, lesson: Lesson, week: int) -> DatedSlot:
         day, text = self.day(lesson.day, week)
         start, end = self.times(lesson)
-        return day, text, self.clock.to_utc(day, start), self.clock.to_utc(day, end)
+        return day, f"{text}:{lesson.start_place}", self.clock.to_utc(day, start), self.clock.to_utc(day, end)
+
+    def week_list(self, mask: int) -> tuple[int, ...]:
+        found = self._week_lists.get(mask)
+        if found is None:
+            found = self._week_lists[mask] = tuple(weeks_of(mask))
+        return found
 
     def times(self, lesson: Lesson) -> tuple[time, time]:
         places = self.timetable.grid.places
         return places[lesson.start_place].start, places[lesson.start_place + lesson.place_count - 1].end
 
 
-# key, local date, start (UTC), end (UTC), rooms, teachers
-Occurrence = tuple[str, date, datetime, datetime, tuple[str, ...], tuple[PersonKey, ...]]
-
-
-def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Iterator[Occurrence]:
-    """The course's occurrences from the import date on, keyed ``course_key:local_date:start_place``.
+def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -> Iterator[tuple[str, EventRow]]:
+    """The course's events from the import date on, as ``(key, row)``, keyed ``course_key:local_date:start_place``.
 
     Two lessons of one course on the same date and start place get ``:2``, ``:3``... in export order.
     """
-    seen: set[str] = set()
     course_key = course.key
-    for item in sorted(course.lessons, key=lambda item: item.lesson.index):
+    prefix = f"{course_key}:"
+    lessons = sorted((item for item in course.lessons), key=lambda item: item.lesson.index)
+    shared_slots = len({(item.lesson.day, item.lesson.start_place) for item in lessons}) < len(lessons)
+    seen: set[str] = set()
+    for item in lessons:
         lesson = item.lesson
-        weeks = calendar.weeks_to_plan(lesson, item.weeks)
+        weeks = calendar.week_list(calendar.weeks_to_plan(lesson, item.weeks))
         if not weeks:
             continue
         cast = calendar.cast(lesson)
-        dated = calendar.dated_slots(lesson)
-        place = lesson.start_place
-        for week in weeks_of(weeks):
-            slot = dated.get(week)
-            if slot is None:
-                slot = dated[week] = calendar.dated_slot(lesson, week)
-            day, day_text, start, end = slot
-            key = f"{course_key}:{day_text}:{place}"
+        dated = calendar.dated_slots(lesson, weeks)
+        if cast.constant is not None and not shared_slots:  # the common case, kept lean
+            rooms, teachers = cast.constant
+            description = event_description(rooms)
+            for week in weeks:
+                day, day_place, start, end = dated[week]  # type: ignore[misc]  # filled for these weeks
+                yield prefix + day_place, (course_key, title, start, end, day, rooms, teachers, description)
+            continue
+        for week in weeks:
+            day, day_place, start, end = dated[week]  # type: ignore[misc]
+            key = prefix + day_place
             if key in seen:
                 number = 2
                 while f"{key}:{number}" in seen:
@@ -186,7 +200,7 @@ def course_occurrences(course: DerivedCourse, calendar: LessonCalendar) -> Itera
                 key = f"{key}:{number}"
             seen.add(key)
             rooms, teachers = cast.present(week)
-            yield key, day, start, end, rooms, teachers
+            yield key, (course_key, title, start, end, day, rooms, teachers, event_description(rooms))
 
 
 def event_title(course_title: str) -> str:

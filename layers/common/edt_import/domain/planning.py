@@ -20,8 +20,7 @@ from edt_import.domain.membership import Rosters, build_rosters, course_members
 from edt_import.domain.occurrences import (
     LessonCalendar,
     UtcClock,
-    course_occurrences,
-    event_description,
+    course_events,
     event_title,
     zone_named,
 )
@@ -168,7 +167,7 @@ def plan_import(
     )
     desired = _Desired()
     # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
-    rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start))
+    rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start), people.students)
     reports = [
         _plan_course(
             course=course,
@@ -240,20 +239,12 @@ def _plan_course(
 ) -> CourseReport:
     key = course.key
     desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
-    members = course_members(course, timetable, rosters)
-    teacher_keys = {people.teachers[i] for i in members.teachers if i in people.teachers}
-    student_keys = {people.students[i] for i in members.students if i in people.students}
-    desired.members[key] = (tuple(sorted(teacher_keys)), tuple(sorted(student_keys)))
-    title = event_title(course.title)
-    descriptions: dict[tuple[str, ...], str] = {}
+    members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
+    desired.members[key] = (tuple(sorted(members.teachers)), tuple(sorted(members.students)))  # type: ignore[arg-type]
     event_rows = desired.events
-    count = 0
-    for event_key, day, start, end, rooms, teachers in course_occurrences(course, calendar):
-        description = descriptions.get(rooms)
-        if description is None:
-            description = descriptions[rooms] = event_description(rooms)
-        event_rows[event_key] = (key, title, start, end, day, rooms, teachers, description)
-        count += 1
+    before = len(event_rows)
+    event_rows.update(course_events(course, calendar, event_title(course.title)))
+    count = len(event_rows) - before
     return CourseReport(
-        key=key, title=course.title, teachers=len(teacher_keys), students=len(student_keys), events=count
+        key=key, title=course.title, teachers=len(members.teachers), students=len(members.students), events=count
     )
