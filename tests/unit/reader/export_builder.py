@@ -52,7 +52,7 @@ GRID = """<GrilleHoraire NombrePlacesParJour="3" DureePlace="55">
 </GrilleHoraire>"""
 SUBJECTS = """<Matieres>
   <Matiere Ident="10" Code="AGL1" Libelle="ANGLAIS LV1"/>
-  <Matiere Ident="11" Code="MATHS" Libelle="MATHEMATIQUES" Couleur="rouge"/>
+  <Matiere Ident="11" Code="MATHS" Libelle="MATHS &amp; SCIENCES &lt;&#233;&gt; &#x26;" Couleur="rouge"/>
 </Matieres>"""
 TEACHERS = """<Professeurs>
   <Professeur Ident="20" Nom="MARTIN" Prenom="Claire" DateNaissance="1980-02-03" IDSTS="123" IDPN="PN20"
@@ -194,7 +194,7 @@ def expected_timetable() -> Timetable:
         ),
         subjects={
             Ident("10"): Subject(ident=Ident("10"), code="AGL1", label="ANGLAIS LV1"),
-            Ident("11"): Subject(ident=Ident("11"), code="MATHS", label="MATHEMATIQUES"),
+            Ident("11"): Subject(ident=Ident("11"), code="MATHS", label="MATHS & SCIENCES <é> &"),
         },
         teachers={
             Ident("20"): Teacher(

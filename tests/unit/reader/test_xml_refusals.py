@@ -11,11 +11,6 @@ from tests.unit.reader.export_builder import ALL_WEEKS, LESSONS, SECTIONS, expor
 ROOT = b'<ExportEmploiDuTemps Version="1.1" UAI="0750001U"><AnneeScolaire/></ExportEmploiDuTemps>'
 
 
-def line_of(xml: bytes, needle: str) -> int:
-    """The line on which ``needle`` starts in ``xml``."""
-    return xml[: xml.index(needle.encode())].count(b"\n") + 1
-
-
 def refused(xml: bytes) -> ExportRejectedError:
     with pytest.raises(ExportRejectedError) as caught:
         parse_timetable(xml)
@@ -130,16 +125,6 @@ def test_parse_timetable_not_an_export_is_refused(xml: bytes, message: str) -> N
 # -- invalid_timetable ------------------------------------------------------------------------------------------
 
 
-DOCUMENT = export_xml()
-SECOND_LESSON = line_of(DOCUMENT, '<Cours Jour="2"')
-ROOM_LINK = line_of(DOCUMENT, '<Salle Ident="60" Semaines')
-GROUP_LINK = line_of(DOCUMENT, '<Groupe Ident="40" Semaines')
-TEACHER_LINK = line_of(DOCUMENT, '<Professeur Ident="21" SemainesInclusion')
-STUDENT_LINK = line_of(DOCUMENT, '<Eleve Ident="51" Semaines')
-YEAR = line_of(DOCUMENT, "<AnneeScolaire")
-PLACE_1 = line_of(DOCUMENT, '<Place Numero="1"')
-
-
 def lessons_with(replace: str, by: str) -> bytes:
     assert replace in LESSONS
     return export_xml(sections={"Cours": LESSONS.replace(replace, by)})
@@ -161,52 +146,69 @@ def lessons_with(replace: str, by: str) -> bytes:
         (
             lessons_with('<Matiere Ident="11"/>', ""),
             "lesson #2 (day 2, place 2) has no subject; a lesson needs exactly one.",
-            {"lesson": 1, "line": SECOND_LESSON},
+            {"lesson": 1},
         ),
         (
             lessons_with('<Matiere Ident="11"/>', '<Matiere Ident="11"/><Matiere Ident="10"/>'),
             "lesson #2 (day 2, place 2) has 2 subjects; a lesson needs exactly one.",
-            {"lesson": 1, "line": SECOND_LESSON},
+            {"lesson": 1},
         ),
         (
             lessons_with('<Salle Ident="60" Semaines="', '<Salle Ident="60" Semaines="-4'),
-            f"lesson #1 (day 1, place 0): Salle has an invalid Semaines week mask (line {ROOM_LINK}).",
-            {"element": "Salle", "attribute": "Semaines", "line": ROOM_LINK},
+            "lesson #1 (day 1, place 0): Salle 60 has an invalid Semaines week mask.",
+            {"element": "Salle", "attribute": "Semaines"},
         ),
         (
             lessons_with(f'SemainesInclusion="{ALL_WEEKS}"', f'SemainesInclusion="{1 << 64}"'),
-            f"lesson #2 (day 2, place 2): Professeur has an invalid SemainesInclusion week mask (line {TEACHER_LINK}).",
-            {"element": "Professeur", "attribute": "SemainesInclusion", "line": TEACHER_LINK},
+            "lesson #2 (day 2, place 2): Professeur 21 has an invalid SemainesInclusion week mask.",
+            {"element": "Professeur", "attribute": "SemainesInclusion"},
         ),
         (
             lessons_with('SemainesAnnulation="8"', 'SemainesAnnulation="1.5e3"'),
-            f"lesson #2 (day 2, place 2): Cours has an invalid SemainesAnnulation week mask (line {SECOND_LESSON}).",
-            {"element": "Cours", "attribute": "SemainesAnnulation", "line": SECOND_LESSON},
+            "lesson #2 (day 2, place 2) has an invalid SemainesAnnulation week mask.",
+            {"element": "Cours", "attribute": "SemainesAnnulation"},
         ),
         (
             lessons_with('<Groupe Ident="40" Semaines="', '<Groupe Ident="40" X="'),
-            f"lesson #1 (day 1, place 0): Groupe 40 has no Semaines week mask (line {GROUP_LINK}).",
-            {"element": "Groupe", "attribute": "Semaines", "line": GROUP_LINK},
+            "lesson #1 (day 1, place 0): Groupe 40 has no Semaines week mask.",
+            {"element": "Groupe", "attribute": "Semaines"},
         ),
         (
             lessons_with('Jour="2"', 'Jour="mardi"'),
-            f"Cours on line {SECOND_LESSON} has no valid Jour (a whole number).",
-            {"element": "Cours", "attribute": "Jour", "line": SECOND_LESSON},
+            "lesson #2 has no valid Jour (a whole number).",
+            {"element": "Cours", "attribute": "Jour"},
         ),
         (
             lessons_with('<Eleve Ident="51"', "<Eleve"),
-            f"Eleve on line {STUDENT_LINK} has no Ident.",
-            {"element": "Eleve", "attribute": "Ident", "line": STUDENT_LINK},
+            "A Eleve in lesson #2 (day 2, place 2) has no Ident.",
+            {"element": "Eleve", "attribute": "Ident"},
+        ),
+        (
+            export_xml(sections={"Matieres": '<Matieres><Matiere Code="X"/></Matieres>'}),
+            "A Matiere in Matieres has no Ident.",
+            {"element": "Matiere", "attribute": "Ident"},
         ),
         (
             export_xml(sections={"AnneeScolaire": SECTIONS["AnneeScolaire"].replace("2025-09-01", "01/09/2025")}),
-            f"AnneeScolaire on line {YEAR} has no valid DateDebut (a date YYYY-MM-DD).",
-            {"element": "AnneeScolaire", "attribute": "DateDebut", "line": YEAR},
+            "AnneeScolaire has no valid DateDebut (a date YYYY-MM-DD).",
+            {"element": "AnneeScolaire", "attribute": "DateDebut"},
+        ),
+        (
+            export_xml(sections={"Eleves": SECTIONS["Eleves"].replace('DateSortie="2026-01-31"', 'DateSortie="x"')}),
+            "student 50: PartieDeClasse has no valid DateSortie (a date YYYY-MM-DD).",
+            {"element": "PartieDeClasse", "attribute": "DateSortie"},
         ),
         (
             export_xml(sections={"GrilleHoraire": SECTIONS["GrilleHoraire"].replace('"9h00"', '"9 heures"')}),
-            f"Place on line {PLACE_1} has no valid LibelleHeureDebut (a time HH:MM).",
-            {"element": "Place", "attribute": "LibelleHeureDebut", "line": PLACE_1},
+            "Place 1 has no valid LibelleHeureDebut (a time HH:MM).",
+            {"element": "Place", "attribute": "LibelleHeureDebut"},
+        ),
+        (
+            export_xml(
+                sections={"GrilleHoraire": SECTIONS["GrilleHoraire"].replace("<Jour>2</Jour>", "<Jour>L</Jour>")}
+            ),
+            "Working day #2 has no valid value (a day number).",
+            {"element": "Jour", "attribute": "value"},
         ),
     ],
     ids=[
@@ -219,9 +221,12 @@ def lessons_with(replace: str, by: str) -> bytes:
         "float-cancel-mask",
         "no-mask",
         "bad-day",
-        "no-ident",
+        "no-lesson-child-ident",
+        "no-record-ident",
         "bad-date",
+        "bad-membership-date",
         "bad-time",
+        "bad-working-day",
     ],
 )
 def test_parse_timetable_unusable_timetable_is_invalid(xml: bytes, message: str, details: dict[str, object]) -> None:
