@@ -36,16 +36,26 @@ def test_applied_state_round_trips_a_planned_state_exactly() -> None:
 
 
 def test_applied_state_is_versioned_and_compact() -> None:
+    # Given the default plan's state (one course, 44 Monday events)
     state = plan_of(a_timetable()).state
+    # When
     raw = json.loads(state.to_json())
-    assert raw["schema"] == 2
+    # Then members are grouped by course and every repeated value is written once
+    assert raw["schema"] == 3
     assert raw["members"] == {"edt:0750001A:2025-2026:MATHS:cc1": [["T-t1"], ["S-s1", "S-s2"]]}
-    assert raw["events"]["courses"]["edt:0750001A:2025-2026:MATHS:cc1"][0][:4] == [
-        "2025-09-01:0",
-        1756706400,
-        1756710000,
-        date(2025, 9, 1).toordinal(),
+    values = raw["events"]["values"]
+    [first, *_] = raw["events"]["courses"]["edt:0750001A:2025-2026:MATHS:cc1"]
+    assert first[0] == "2025-09-01:0"
+    assert [values[i] for i in first[1:]] == [
+        ["s", 1756706400],
+        ["s", 1756710000],
+        ["d", date(2025, 9, 1).toordinal()],
+        ["r", "A101"],
+        ["t", "T-t1"],
+        "MATHEMATIQUES - 3A",
+        "Salle : A101",
     ]
+    assert len(values) == 2 * 44 + 44 + 4
 
 
 def test_applied_state_reads_the_first_schema() -> None:
@@ -62,7 +72,17 @@ def test_applied_state_reads_the_first_schema() -> None:
     )
 
 
-@pytest.mark.parametrize("text", ['{"schema":9}', '{"schema":2,"uai":"U"}', "[]", "nope"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"schema":9}',
+        '{"schema":3,"uai":"U"}',
+        "[]",
+        "nope",
+        '{"schema":3,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
+        '"events":{"values":[["x",1]],"courses":{"k":[["a",0,0,0,0,0,0,0]]},"other":[]}}',
+    ],
+)
 def test_applied_state_damaged_or_unknown_is_refused(text: str) -> None:
     with pytest.raises(EdtImportError) as caught:
         AppliedState.from_json(text)

@@ -19,7 +19,7 @@ from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Role, YearNode
 
-STATE_SCHEMA = 2
+STATE_SCHEMA = 3
 _SCHEMA_V1 = 1  # one row per member and per event; still read
 _ROLES = (Role.INSTRUCTOR, Role.LEARNER)
 _REMOVALS = frozenset({ActionType.DELETE_COURSE, ActionType.REMOVE_MEMBER, ActionType.DELETE_EVENT})
@@ -271,86 +271,86 @@ def _event_from_v1_row(row: list[Any]) -> EventSpec:
 
 
 class _EventPacker:
-    """Events grouped by course: ``{"values": [...], "courses": {course_key: [row, ...]}}``.
+    """Events grouped by course: ``{"values": [...], "courses": {course_key: [row, ...]}, "other": [...]}``.
 
-    A row is ``[key suffix, start, end, local date, rooms, teachers, title, description]`` where start and end
-    are UTC seconds since the epoch, the date a proleptic ordinal, and the last four indexes into ``values``
-    (rooms and teachers are lists there). A key that does not extend its course key is stored whole after "!".
+    Every distinct value is written once in ``values``, tagged by kind: a title or description as a string,
+    ``["s", seconds]`` a UTC time, ``["d", ordinal]`` a local date, ``["r", *rooms]``, ``["t", *teachers]``.
+    A row is ``[key suffix, start, end, local date, rooms, teachers, title, description]``, all but the suffix
+    indexes into ``values``. Events whose key does not extend their course key go to ``other`` as
+    ``[key, course key, ...the same indexes]``.
     """
 
     def __init__(self) -> None:
         self.values: list[Any] = []
         self._index: dict[Any, int] = {}
 
-    def _ref(self, value: str | tuple[str, ...]) -> int:
-        found = self._index.get(value)
+    def _ref(self, value: Any, kind: str) -> int:
+        found = self._index.get((kind, value))
         if found is None:
-            found = self._index[value] = len(self.values)
-            self.values.append(list(value) if isinstance(value, tuple) else value)
+            found = self._index[(kind, value)] = len(self.values)
+            self.values.append(_encoded(value, kind))
         return found
 
     def pack(self, rows: Mapping[str, EventRow]) -> dict[str, Any]:
         courses: dict[str, list[list[Any]]] = {}
+        other: list[list[Any]] = []
         ref = self._ref
-        seconds: dict[datetime, float] = {}
         for key, (course_key, title, start, end, local_date, rooms, teachers, description) in rows.items():
+            refs = [
+                ref(start, "s"),
+                ref(end, "s"),
+                ref(local_date, "d"),
+                ref(rooms, "r"),
+                ref(teachers, "t"),
+                ref(title, ""),
+                ref(description, ""),
+            ]
             prefix = f"{course_key}:"
-            suffix = key[len(prefix) :] if key.startswith(prefix) else f"!{key}"
-            start_s = seconds.get(start)
-            if start_s is None:
-                start_s = seconds[start] = _epoch_seconds(start)
-            end_s = seconds.get(end)
-            if end_s is None:
-                end_s = seconds[end] = _epoch_seconds(end)
-            packed = courses.get(course_key)
-            if packed is None:
-                packed = courses[course_key] = []
-            packed.append(
-                [
-                    suffix,
-                    start_s,
-                    end_s,
-                    local_date.toordinal(),
-                    ref(("r", *rooms)),
-                    ref(("t", *teachers)),
-                    ref(title),
-                    ref(description),
-                ]
-            )
-        return {"values": self.values, "courses": courses}
+            if key.startswith(prefix):
+                packed = courses.get(course_key)
+                if packed is None:
+                    packed = courses[course_key] = []
+                packed.append([key[len(prefix) :], *refs])
+            else:
+                other.append([key, course_key, *refs])
+        return {"values": self.values, "courses": courses, "other": other}
 
 
-def _epoch_seconds(moment: datetime) -> float:
-    seconds = moment.timestamp()
-    return int(seconds) if seconds.is_integer() else seconds
+def _encoded(value: Any, kind: str) -> Any:
+    if kind == "s":
+        seconds = value.timestamp()
+        return ["s", int(seconds) if seconds.is_integer() else seconds]
+    if kind == "d":
+        return ["d", value.toordinal()]
+    if kind in {"r", "t"}:
+        return [kind, *value]
+    return value
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    kind = value[0]
+    if kind == "s":
+        return datetime.fromtimestamp(value[1], UTC)
+    if kind == "d":
+        return date.fromordinal(value[1])
+    if kind in {"r", "t"} and all(isinstance(item, str) for item in value[1:]):
+        return tuple(value[1:])
+    raise ValueError("unknown value kind")
 
 
 def _unpack_events(packed: dict[str, Any]) -> dict[str, EventRow]:
-    values: list[Any] = [tuple(value[1:]) if isinstance(value, list) else value for value in packed["values"]]
-    moments: dict[float, datetime] = {}
-    days: dict[int, date] = {}
+    v = [_decoded(value) for value in packed["values"]]
     rows: dict[str, EventRow] = {}
     for course_key, course_rows in packed["courses"].items():
         prefix = f"{course_key}:"
-        for suffix, start, end, day, rooms, teachers, title, description in course_rows:
-            key = suffix[1:] if suffix.startswith("!") else prefix + suffix
-            start_at = moments.get(start)
-            if start_at is None:
-                start_at = moments[start] = datetime.fromtimestamp(start, UTC)
-            end_at = moments.get(end)
-            if end_at is None:
-                end_at = moments[end] = datetime.fromtimestamp(end, UTC)
-            local_date = days.get(day)
-            if local_date is None:
-                local_date = days[day] = date.fromordinal(day)
-            rows[key] = (
-                course_key,
-                values[title],
-                start_at,
-                end_at,
-                local_date,
-                values[rooms],
-                values[teachers],
-                values[description],
-            )
+        rows.update(
+            {
+                prefix + suffix: (course_key, v[title], v[start], v[end], v[day], v[rooms], v[teachers], v[text])
+                for suffix, start, end, day, rooms, teachers, title, text in course_rows
+            }
+        )
+    for key, course_key, start, end, day, rooms, teachers, title, text in packed["other"]:
+        rows[key] = (course_key, v[title], v[start], v[end], v[day], v[rooms], v[teachers], v[text])
     return rows
