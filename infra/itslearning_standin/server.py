@@ -23,7 +23,7 @@ from itslearning_standin.state import StandinState
 SANDBOX_USERNAME = "edt-import"
 SANDBOX_PASSWORD = "sandbox"  # noqa: S105 - the local stand-in's well-known demo password
 MAX_BODY = 64 * 1024 * 1024
-_SAVE_EVERY_S = 1.0
+_SAVE_EVERY_S = 5.0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -67,6 +67,7 @@ class StandinServer:
         self._schools = tuple(schools)
         self._random = random.Random(seed)  # noqa: S311 - fault injection, not crypto
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
         self._host, self._port = host, port
         self._data_path = data_path
         self._tls = tls
@@ -175,14 +176,16 @@ class StandinServer:
     def save(self) -> None:
         if self._data_path is None:
             return
-        with self._lock:
-            if not self._dirty:
-                return
-            text = json.dumps(self.context.state.to_json())
-            self._dirty = False
-        partial = self._data_path.with_suffix(self._data_path.suffix + ".tmp")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(self._data_path)
+        with self._save_lock:  # the saver thread and stop() never write the file at once
+            with self._lock:
+                if not self._dirty:
+                    return
+                snapshot = self.context.state.to_json()
+                self._dirty = False
+            text = json.dumps(snapshot)  # outside the state lock: calls go on while a large state is written
+            partial = self._data_path.with_suffix(self._data_path.suffix + ".tmp")
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(self._data_path)
 
     def _save_loop(self) -> None:
         while not self._stopping.wait(_SAVE_EVERY_S):
