@@ -86,6 +86,7 @@ _LESSON_CHILD_KINDS: Final[dict[str, int]] = {
 }
 _SUBJECT_KIND: Final = 6
 _IGNORED_KIND: Final = 7  # Personnel, Materiel and whatever newer exports add
+_NO_LINK: Final = LessonLink(ident=Ident(""), weeks=0)
 _MEMBERSHIP_KINDS: Final[dict[str, int]] = {"Classe": 0, "PartieDeClasse": 1}
 _GROUP_MEMBER_KINDS: Final[dict[str, int]] = {"Classe": 0, "PartieDeClasse": 1, "Eleve": 2}
 _ISO_DATE_LENGTH: Final = 10
@@ -282,12 +283,12 @@ class _TimetableTarget:
         self.establishments: dict[Ident, Establishment] = {}
         self.duplicates: dict[str, list[str]] = {}
         # Caches of values that repeat throughout a file.
-        self.lesson_child_kinds: dict[str, int] = {}
+        # A lesson child (tag, Ident, weeks) -> its kind and link: one look-up per child.
+        self.lesson_children: dict[tuple[str, str | None, str | None], tuple[int, LessonLink]] = {}
         self.membership_kinds: dict[str, int] = {}
         self.group_member_kinds: dict[str, int] = {}
         self.masks: dict[str, WeekMask] = {}
         self.dates: dict[str, date] = {}
-        self.links: dict[tuple[str | None, str | None], LessonLink] = {}
         self.memberships: dict[tuple[str | None, str | None, str | None], Membership] = {}
 
     def _sections(self) -> dict[str, _Section]:
@@ -319,7 +320,9 @@ class _TimetableTarget:
             if child_start is not None:
                 child_start(tag, attrib)
         elif depth == 3:  # a record
-            record = self.records.get(self.local_names.get(tag) or self._local(tag))
+            record = self.records.get(tag)
+            if record is None and (record := self.records.get(self._local(tag))) is not None:
+                self.records[tag] = record  # next time, one look-up by the full tag
             if record is None:
                 self.child_start = self.child_end = self.record_end = None
             else:
@@ -644,30 +647,33 @@ class _TimetableTarget:
         return lesson_label(index, int(day), int(place))
 
     def _lesson_child(self, tag: str, attrib: Attributes) -> None:
-        kind = self.lesson_child_kinds.get(tag)
-        if kind is None:
-            kind = self._kind(self.lesson_child_kinds, tag, _LESSON_CHILD_KINDS, _IGNORED_KIND)
-        if kind >= _SUBJECT_KIND:
-            if kind == _SUBJECT_KIND:
-                self.subject = self._ident(attrib, "Matiere", self._lesson_where())
-                self.subject_count += 1
-            return
         get = attrib.get
-        key = (get("Ident"), get("Semaines") or get("SemainesInclusion"))
-        link = self.links.get(key)
-        if link is None:
-            link = self.links[key] = self._link(tag, attrib)
-        self.collected[kind].append(link)
+        key = (tag, get("Ident"), get("Semaines") or get("SemainesInclusion"))
+        known = self.lesson_children.get(key)
+        if known is None:
+            known = self.lesson_children[key] = self._lesson_child_kind(tag, attrib)
+        kind, link = known
+        if kind < _SUBJECT_KIND:
+            self.collected[kind].append(link)
+        elif kind == _SUBJECT_KIND:
+            self.subject = link.ident
+            self.subject_count += 1
 
-    def _link(self, tag: str, attrib: Attributes) -> LessonLink:
+    def _lesson_child_kind(self, tag: str, attrib: Attributes) -> tuple[int, LessonLink]:
+        """A lesson child's kind, and its link (or, for the subject, its ident with no weeks)."""
         name = self._local(tag)
+        kind = _LESSON_CHILD_KINDS.get(name, _IGNORED_KIND)
+        if kind == _IGNORED_KIND:
+            return kind, _NO_LINK
         where = self._lesson_where()
         ident = self._ident(attrib, name, where)
+        if kind == _SUBJECT_KIND:
+            return kind, LessonLink(ident=ident, weeks=0)
         attribute = "Semaines" if attrib.get("Semaines") else "SemainesInclusion"
         text = attrib.get(attribute)
         if not text:
             raise _invalid(f"{where}: {name} {ident} has no Semaines week mask.", element=name, attribute="Semaines")
-        return LessonLink(ident=ident, weeks=self._mask(text, f"{where}: {name} {ident}", name, attribute))
+        return kind, LessonLink(ident=ident, weeks=self._mask(text, f"{where}: {name} {ident}", name, attribute))
 
     def _lesson_end(self) -> None:
         attrib = self.current
