@@ -19,8 +19,8 @@ from edt_import.adapters.itslearning.envelopes import (
 from edt_import.adapters.itslearning.ims import read_item_statuses
 from edt_import.adapters.itslearning.retry import TransientError
 from edt_import.adapters.itslearning.soap_channel import _interpret
-from edt_import.adapters.itslearning.transport import HttpReply
-from edt_import.domain.errors import LmsProtocolError
+from edt_import.adapters.itslearning.transport import HttpReply, KeepAliveTransport
+from edt_import.domain.errors import ConfigError, LmsProtocolError
 from edt_import.domain.ports import ItemResult
 
 ACTION = "http://www.imsglobal.org/soap/gms/createGroups"
@@ -148,3 +148,11 @@ def test_interpret_ok_answer_returned() -> None:
     reply = _interpret(HttpReply(status=200, body=an_answer([])), ACTION)
     assert reply.payload is not None
     assert reply.payload.tag == q(GMS_NS, "createGroupsResponse")
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://ims.example.org", "https://", "http://ims.example.org:99999", "ims.example.org"]
+)
+def test_transport_address_not_http_config_error(url: str) -> None:
+    with pytest.raises(ConfigError):
+        KeepAliveTransport(url, timeout_s=1.0)

@@ -82,11 +82,15 @@ class KeepAliveTransport:
         meter: HttpMeter | None = None,
     ) -> None:
         parts = urlsplit(base_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in {"http", "https"} or not parts.hostname or port == -1:
             raise ConfigError("The itslearning address must be an http or https URL.", {"scheme": parts.scheme})
         self._https = parts.scheme == "https"
         self._host = parts.hostname
-        self._port = parts.port
+        self._port = port
         self._prefix = parts.path.rstrip("/")
         self._timeout_s = timeout_s
         self._ssl_context = ssl_context or (ssl.create_default_context() if self._https else None)
