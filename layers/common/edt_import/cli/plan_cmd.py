@@ -60,12 +60,17 @@ def run(args: argparse.Namespace) -> int:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic GC: a plan builds ~300k acyclic objects it would only rescan (about half the run time)."""
+    """Pause the cyclic GC: a plan builds ~1M acyclic objects it would only rescan (a third of the run time).
+
+    On the way out the survivors are frozen before the collector resumes, so that its first pass does not
+    walk them all once more; they are still freed by reference counting.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile
 from edt_import.domain.plan import Role
@@ -74,6 +75,7 @@ class Reconciliation:
     new_pronote_ids: Mapping[str, PersonKey]  # IDPN -> account, first seen in this import
 
 
+@lru_cache(maxsize=1 << 16)  # first names repeat a lot
 def normalise_name(text: str) -> str:
     """Case-, accent-, hyphen-, apostrophe- and space-insensitive form of a name."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
