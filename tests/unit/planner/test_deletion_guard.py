@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.deletion_guard import Deletions, GuardSettings, check_deletions
+from edt_import.domain.deletion_guard import Deletions, GuardLimit, GuardSettings, check_deletions
 from edt_import.domain.plan import Hold
 from tests.unit.planner.builders import a_class, a_lesson, a_student, a_timetable, link, plan_of
 
@@ -74,3 +74,15 @@ def test_plan_losing_most_courses_is_held_and_keeps_its_actions() -> None:
         "events_before": 68,
     }
     assert result.report.actions["delete_course"] == 1
+
+
+def test_check_deletions_per_type_limit_overrides_the_default() -> None:
+    # Given members allowed to shrink by half, courses by the default 10 %
+    settings = GuardSettings(per_type={"members": GuardLimit(max_delete_share=0.5)})
+    deletions = {"courses": Deletions(deleted=1, before=10), "members": Deletions(deleted=40, before=100)}
+    # Then
+    assert check_deletions(deletions, empty_export=False, settings=settings) is None
+    deletions = {"members": Deletions(deleted=60, before=100)}
+    hold = check_deletions(deletions, empty_export=False, settings=settings)
+    assert hold is not None
+    assert hold.reasons == ("members_deletions_above_threshold",)

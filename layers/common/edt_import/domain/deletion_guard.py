@@ -7,7 +7,7 @@ Each object type (courses, members, future events) is judged on its own against 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from edt_import.domain.plan import Hold
 
@@ -15,9 +15,24 @@ EMPTY_EXPORT = "empty_export"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class GuardSettings:
+class GuardLimit:
     max_delete_share: float = 0.10  # of the type's objects in the previous state
     max_delete_count: int | None = None  # absolute ceiling, checked as well when set
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GuardSettings:
+    """One limit for every type, unless ``per_type`` names its own ("courses", "members", "events")."""
+
+    max_delete_share: float = 0.10
+    max_delete_count: int | None = None
+    per_type: Mapping[str, GuardLimit] = field(default_factory=dict)
+
+    def limit_for(self, kind: str) -> GuardLimit:
+        found = self.per_type.get(kind)
+        if found is not None:
+            return found
+        return GuardLimit(max_delete_share=self.max_delete_share, max_delete_count=self.max_delete_count)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,8 +53,9 @@ def check_deletions(deletions: Mapping[str, Deletions], *, empty_export: bool, s
     """The hold, with its reasons and figures, or None when the plan may go ahead."""
     reasons: list[str] = [EMPTY_EXPORT] if empty_export else []
     for kind, counts in deletions.items():
-        over_share = counts.deleted > settings.max_delete_share * counts.before
-        over_count = settings.max_delete_count is not None and counts.deleted > settings.max_delete_count
+        limit = settings.limit_for(kind)
+        over_share = counts.deleted > limit.max_delete_share * counts.before
+        over_count = limit.max_delete_count is not None and counts.deleted > limit.max_delete_count
         if counts.deleted and (over_share or over_count):
             reasons.append(f"{kind}_deletions_above_threshold")
     if not reasons:
