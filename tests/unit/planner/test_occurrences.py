@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edt_import.domain.errors import EdtImportError, ErrorCode
+from edt_import.domain.occurrences import UtcClock, zone_named
 from edt_import.domain.week_mask import mask_of, weeks_of
 from tests.unit.planner.builders import (
     WEEK1,
@@ -210,3 +211,18 @@ def test_plan_events_dates_are_the_mask_weeks_minus_cancellations_from_today(
         if today <= WEEK1 + timedelta(days=7 * (week - 1)) <= date(2026, 7, 4)
     ]
     assert [e.local_date for e in result.events.values()] == expected
+
+
+def last_sunday(year: int, month: int) -> date:
+    day = date(year, month, 31)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2037, 12, 31)))
+def test_utc_clock_paris_0800_is_0600z_in_summer_time_and_0700z_otherwise(day: date) -> None:
+    # Given the EU rule: summer time from the last Sunday of March to the last Sunday of October
+    summer = last_sunday(day.year, 3) <= day < last_sunday(day.year, 10)
+    # When
+    start = UtcClock(zone=zone_named("Europe/Paris")).to_utc(day, time(8))
+    # Then
+    assert start == datetime(day.year, day.month, day.day, 6 if summer else 7, tzinfo=UTC)
