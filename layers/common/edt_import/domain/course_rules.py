@@ -3,6 +3,10 @@
 A lesson with groups yields one course per group; otherwise one per class; a lesson with only class parts, or
 with no audience at all, is not imported and is counted under its reason. Keys use idents (with a kind prefix,
 since a class and a group may share an ident), never names.
+
+Class parts and students attached to a lesson beside its class (ULIS / allophone pupils) join every course the
+lesson makes; the guide only describes the class case, and leaving such pupils out of a group's course when a
+school attaches them there would silently drop their timetable.
 """
 
 from __future__ import annotations

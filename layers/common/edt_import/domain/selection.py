@@ -1,7 +1,8 @@
 """The wizard's choices: what the administrator disabled, and how each subject stands in the ENT's referential.
 
 File shape: ``{"disabled": {"subjects": [codes], "classes": [names], "groups": [names], "courses": [keys or titles]}}``
-(every list optional).
+(every list optional). Disabling a class leaves out its subject + class courses; the courses of groups it
+belongs to follow the groups list, as in the wizard, where classes and groups are separate screens.
 """
 
 from __future__ import annotations
