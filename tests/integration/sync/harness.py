@@ -79,9 +79,8 @@ def a_standin(
         server.stop()
 
 
-def sync_cli(college: College, server: StandinServer, state_dir: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    """``edt-import sync`` in process; its exit status and the JSON object it printed."""
-    argv = [
+def sync_argv(college: College, server: StandinServer, state_dir: Path, *extra: str) -> list[str]:
+    return [
         "sync",
         str(college.export),
         "--key",
@@ -94,6 +93,11 @@ def sync_cli(college: College, server: StandinServer, state_dir: Path, *extra: s
         str(state_dir),
         *extra,
     ]
+
+
+def sync_cli(college: College, server: StandinServer, state_dir: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    """``edt-import sync`` in process; its exit status and the JSON object it printed."""
+    argv = sync_argv(college, server, state_dir, *extra)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         status = main(argv)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +31,7 @@ from tests.integration.sync.harness import (
     expected,
     landed,
     planned_keys,
+    sync_argv,
     sync_cli,
 )
 
@@ -230,3 +236,41 @@ def test_sync_refused_items_exit_3_and_the_next_run_retries_exactly_them(college
         assert status == 0
         assert out["actions"]["succeeded"] == out["actions"]["add_member"]["succeeded"] == len(refused)
         assert server.stats()["items"] - items_before == len(refused)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM])
+def test_sync_process_stopped_midway_then_resumed_converges(
+    college: College, tmp_path: Path, stop: signal.Signals
+) -> None:
+    # Given the content a clean sync leaves, and a slower stand-in
+    with a_standin(college) as clean:
+        sync_cli(college, clean, tmp_path / "clean", "--directory", str(college.directory))
+        wanted = landed(clean)
+    total = len(college.plan().plan.actions)
+    with a_standin(college, latency_ms=5) as server:
+        # When an `edt-import sync` process is stopped once itslearning received some of its items
+        command = [sys.executable, "-m", "edt_import.cli.main", *sync_argv(college, server, tmp_path)]
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("ITSLEARNING_")}
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while server.stats()["items"] < 6000 and process.poll() is None:
+                time.sleep(0.02)
+            assert process.poll() is None  # still syncing
+            process.send_signal(stop)
+        finally:
+            process.wait(timeout=60)
+        saved = FileAppliedStateStore(tmp_path).load(college.uai)
+        confirmed = 0 if saved is None else len(saved.courses) + len(saved.members) + len(saved.events)
+
+        # And a later sync runs on the same state folder
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+
+        # Then it sends what the saved state lacks, and itslearning ends with the plan, once
+        assert process.returncode != 0
+        assert status == 0
+        assert out["actions"]["succeeded"] == total - confirmed
+        assert landed(server) == wanted
+        assert server.stats()["duplicates"] == 0
+    if stop is signal.SIGTERM:
+        assert saved is not None
+        assert saved.events or saved.members  # a terminated sync saves what was confirmed on its way out

@@ -14,10 +14,13 @@ itslearning cannot be reached before anything was applied.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -74,11 +77,29 @@ def run(args: argparse.Namespace) -> int:
         # One engine batch fills every connection the client spreads a call over.
         batch_size = settings.batch_size * settings.connections
         try:
-            report = apply_plan(result.plan, state, gateway, batch_size=batch_size, checkpoint=checkpoint)
+            with _terminate_as_interrupt():
+                report = apply_plan(result.plan, state, gateway, batch_size=batch_size, checkpoint=checkpoint)
         finally:
-            checkpoint.flush(state)  # whatever happened, what itslearning confirmed is kept
+            checkpoint.flush(state)  # stopped, failed or done: what itslearning confirmed is kept
     _print({**sync_summary(result, report), "state_file": str(store.path_for(timetable.uai))})
     return 0 if report.complete else EXIT_SOME_FAILED
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """A SIGTERM (a stopped service, a timeout) unwinds like Ctrl-C, so the state is saved on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def itslearning_settings(url: str, environ: Mapping[str, str]) -> ItslearningSettings:

@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from edt_import.domain.applied_state import AppliedState
@@ -76,7 +77,7 @@ class ReasonGroup:
     sample_keys: tuple[str, ...]
 
 
-class YearNodeOutcome:
+class YearNodeOutcome(StrEnum):
     UNCHANGED = "unchanged"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
@@ -86,7 +87,7 @@ class YearNodeOutcome:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SyncReport:
     uai: str
-    year_node: str  # a YearNodeOutcome value
+    year_node: YearNodeOutcome
     counts: dict[ActionType, TypeCounts]  # every ActionType, zeros included
     failures: tuple[ReasonGroup, ...] = ()
     skips: tuple[ReasonGroup, ...] = ()
@@ -120,7 +121,7 @@ class SyncReport:
             actions[action_type.value] = {"succeeded": c.succeeded, "failed": c.failed, "skipped": c.skipped}
         return {
             "uai": self.uai,
-            "year_node": self.year_node,
+            "year_node": self.year_node.value,
             "actions": actions,
             "failures": [_group_dict(g) for g in self.failures],
             "skips": [_group_dict(g) for g in self.skips],
@@ -180,7 +181,7 @@ class _Run:
     batch_size: int
     checkpoint: Checkpoint | None
     tally: _Tally = field(default_factory=_Tally)
-    year_node: str = YearNodeOutcome.UNCHANGED
+    year_node: YearNodeOutcome = YearNodeOutcome.UNCHANGED
     year_node_failed: bool = False
     courses_not_created: set[str] = field(default_factory=set)
     courses_not_emptied: set[str] = field(default_factory=set)
