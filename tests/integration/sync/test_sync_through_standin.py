@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,7 @@ from tests.integration.sync.harness import (
 )
 
 EXIT_SOME_FAILED = 3
+EXIT_HELD = 4
 
 
 def test_sync_first_run_lands_exactly_the_plan(college: College, tmp_path: Path) -> None:
@@ -274,3 +277,37 @@ def test_sync_process_stopped_midway_then_resumed_converges(
     if stop is signal.SIGTERM:
         assert saved is not None
         assert saved.events or saved.members  # a terminated sync saves what was confirmed on its way out
+
+
+def test_sync_dropped_course_is_deleted_and_mass_deletion_is_held(college: College, tmp_path: Path) -> None:
+    # Given a synced college
+    with a_standin(college) as server:
+        assert sync_cli(college, server, tmp_path, "--directory", str(college.directory))[0] == 0
+        state = FileAppliedStateStore(tmp_path).load(college.uai)
+        assert state is not None
+        dropped = min(state.courses)
+        one_course = tmp_path / "one-course.json"
+        one_course.write_text(json.dumps({"disabled": {"courses": [dropped]}}), encoding="utf-8")
+        codes = Counter(c.code for c in state.courses.values())
+        many = tmp_path / "many.json"
+        many.write_text(json.dumps({"disabled": {"subjects": [c for c, _ in codes.most_common(4)]}}), encoding="utf-8")
+        directory = ("--directory", str(college.directory))
+
+        # When one course is left out of the selection, then four whole subjects
+        status_one, out_one = sync_cli(college, server, tmp_path, *directory, "--selection", str(one_course))
+        before_many = server.stats()
+        status_many, out_many = sync_cli(college, server, tmp_path, *directory, "--selection", str(many))
+
+        # Then the course's events and members go, then its group, while the mass deletion waits (exit 4, nothing sent)
+        assert status_one == 0
+        assert out_one["actions"]["delete_course"]["succeeded"] == 1
+        dropped_events = sum(e.course_key == dropped for e in state.events.values())
+        assert out_one["actions"]["delete_event"]["succeeded"] == dropped_events
+        assert dropped not in landed(server).courses
+        # itslearning keeps a deleted course group's course, detached and empty, as a manual course
+        assert server.stats()["detached_courses"] == 1
+        assert server.stats()["events"] == len(state.events) - dropped_events
+        assert status_many == EXIT_HELD
+        assert out_many["held"] is True
+        assert "courses_deletions_above_threshold" in out_many["hold"]["reasons"]
+        assert server.stats() == before_many
