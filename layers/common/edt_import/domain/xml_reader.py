@@ -348,6 +348,8 @@ class _TimetableTarget:
             child_end = self.child_end
             if child_end is not None:
                 child_end(tag)
+        elif depth == 2:
+            self.texts.clear()
 
     def doctype(self, *_declaration: object) -> None:
         raise _unsafe()
@@ -580,10 +582,12 @@ class _TimetableTarget:
     # -- students -------------------------------------------------------------------------------------------------
 
     def _student_start(self, attrib: Attributes) -> None:
-        ident = self._ident(attrib, "Eleve", "Eleves")
+        text = attrib.get("Ident")
+        ident = _ident_of(text) if text else self._ident(attrib, "Eleve", "Eleves")
         self.current = attrib
         self.collected = ([], [])  # classes, class parts
-        self._is_new(self.students, "student", ident)
+        if ident in self.students:
+            self._is_new(self.students, "student", ident)
 
     def _student_child(self, tag: str, attrib: Attributes) -> None:
         kind = self.membership_kinds.get(tag)
@@ -608,7 +612,7 @@ class _TimetableTarget:
 
     def _student_end(self) -> None:
         get = self.current.get
-        ident = _ident_of(self.current["Ident"])
+        ident = _ident_of(get("Ident") or "")
         pronote_id = get("IDPN")
         cas_id = get("IDCAS")
         birth_text = get("DateNaissance")
