@@ -376,3 +376,37 @@ def test_in_memory_lms_event_needs_its_course() -> None:
     # Given an empty LMS, When an event arrives before its course, Then it is refused
     lms = InMemoryLmsGateway()
     assert lms.create_events([an_event(a_course(0), 0)])[0].reason == GROUP_NOT_FOUND
+
+
+def test_sync_report_as_dict_counts_per_type_and_groups_reasons() -> None:
+    # Given a sync where one event is refused
+    target = a_target(courses=1, members=1, events=2)
+    refused = an_event(a_course(0), 1).key
+    lms = InMemoryLmsGateway(refuse=lambda op, key: "Nope." if key == refused else None)
+    state = AppliedState(uai=UAI)
+
+    # When its report is rendered
+    shown = apply_plan(plan_towards(target, state), state, lms).as_dict()
+
+    # Then it carries totals, every action type, and the refusal grouped by reason with its key
+    zero = {"succeeded": 0, "failed": 0, "skipped": 0}
+    assert shown == {
+        "uai": UAI,
+        "year_node": "succeeded",
+        "actions": {
+            "succeeded": 3,
+            "failed": 1,
+            "skipped": 0,
+            "create_course": {**zero, "succeeded": 1},
+            "update_course": zero,
+            "delete_course": zero,
+            "add_member": {**zero, "succeeded": 1},
+            "remove_member": zero,
+            "create_event": {**zero, "succeeded": 1, "failed": 1},
+            "update_event": zero,
+            "delete_event": zero,
+        },
+        "failures": [{"reason": "Nope.", "count": 1, "sample_keys": [refused]}],
+        "skips": [],
+        "stopped": None,
+    }
