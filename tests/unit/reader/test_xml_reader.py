@@ -4,6 +4,8 @@ import dataclasses
 from datetime import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.timetable import ClassPart, Establishment, Ident, LessonLink, SchoolClass, Uai
@@ -196,3 +198,23 @@ def refused_with_limit(xml: bytes, limit: int) -> ExportRejectedError:
     with pytest.raises(ExportRejectedError) as caught:
         parse_timetable(xml, max_bytes=limit)
     return caught.value
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    teacher_weeks=st.integers(0, (1 << 64) - 1),
+    cancelled=st.integers(0, (1 << 64) - 1),
+    older_name=st.booleans(),
+)
+def test_parse_timetable_any_64_bit_mask_is_read_exactly(teacher_weeks: int, cancelled: int, older_name: bool) -> None:
+    # Given a lesson whose teacher and cancellation masks are any unsigned 64-bit values
+    attribute = "SemainesInclusion" if older_name else "Semaines"
+    lesson = (
+        f'<Cours><Cours Jour="1" NumeroPlaceDebut="0" NombrePlaces="1" SemainesAnnulation="{cancelled}">'
+        f'<Matiere Ident="10"/><Professeur Ident="20" {attribute}="{teacher_weeks}"/></Cours></Cours>'
+    )
+    # When
+    timetable, _ = parse_timetable(export_xml(sections={"Cours": lesson}))
+    # Then
+    assert timetable.lessons[0].teachers == (LessonLink(ident=Ident("20"), weeks=teacher_weeks),)
+    assert timetable.lessons[0].cancelled_weeks == cancelled
