@@ -48,6 +48,7 @@ PARAMETER_ENTITY = b'<!DOCTYPE x [<!ENTITY % remote SYSTEM "file:///etc/passwd">
         PARAMETER_ENTITY,
         ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE x>\n' + ROOT.decode()).encode("utf-16"),
         ("<!DOCTYPE x>" + ROOT.decode()).encode("utf-16-le"),
+        b"<!--" + b"long prolog " * 20_000 + b"-->\n" + XXE.split(b"?>", 1)[1],
     ],
     ids=[
         "doctype",
@@ -59,6 +60,7 @@ PARAMETER_ENTITY = b'<!DOCTYPE x [<!ENTITY % remote SYSTEM "file:///etc/passwd">
         "parameter",
         "utf16",
         "utf16le",
+        "beyond-prolog-scan",
     ],
 )
 def test_parse_timetable_doctype_is_refused_as_unsafe(xml: bytes) -> None:
