@@ -17,15 +17,17 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.directory_csv import read_directory_csv
 from edt_import.domain.planning import PlanSettings, plan_import
+from edt_import.domain.timetable import Timetable
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_establishment
 from edt_import.generator.school_calendar import SCHOOL_YEAR
@@ -88,14 +90,38 @@ def run(size: Size, latencies: list[int], seed: int) -> None:
                     wall_s = time.perf_counter() - started
                     http = gateway.http_figures()
                 figures = stats(base_url)
+                again_s, again_actions, again_calls = resync(timetable, persons, store, base_url, settings)
             print(
                 f"  latency {latency:>3} ms: {report.succeeded} succeeded, {report.failed} failed in {wall_s:.1f} s"
                 f" -> {report.succeeded / wall_s:,.0f} actions/s;"
                 f" {figures['items']} items / {figures['calls']} calls = {figures['items'] / figures['calls']:.0f}"
                 f" items per call; HTTP wait {http.waiting_s:.1f} s = {http.waiting_s / wall_s:.0%} of wall time"
-                f" ({http.exchanges} exchanges); {checkpoint.saves} state saves; duplicates {figures['duplicates']}",
+                f" ({http.exchanges} exchanges); {checkpoint.saves} state saves; duplicates {figures['duplicates']};"
+                f" unchanged re-sync (load state, plan, apply): {again_actions} actions, {again_calls} calls,"
+                f" {again_s:.1f} s",
                 flush=True,
             )
+
+
+def resync(
+    timetable: Timetable,
+    persons: Sequence[DirectoryPerson],
+    store: FileAppliedStateStore,
+    base_url: str,
+    settings: ItslearningSettings,
+) -> tuple[float, int, int]:
+    """The same export synced again from the saved state: (seconds, actions, calls)."""
+    calls_before = stats(base_url)["calls"]
+    started = time.perf_counter()
+    state = store.load(timetable.uai)
+    plan = plan_import(
+        timetable, persons, previous=state, selection=None, settings=PlanSettings(today=SCHOOL_YEAR.start)
+    ).plan
+    assert state is not None  # noqa: S101 - saved by the first sync
+    with SoapLmsGateway(settings) as gateway:
+        apply_plan(plan, state, gateway)
+    store.save(state)
+    return time.perf_counter() - started, len(plan.actions), stats(base_url)["calls"] - calls_before
 
 
 def main() -> int:

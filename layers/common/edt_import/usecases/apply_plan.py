@@ -336,10 +336,11 @@ def synchronised_people(state: AppliedState) -> set[PersonKey]:
 
 
 def _store_pronote_ids(plan: Plan, state: AppliedState) -> bool:
-    if not plan.pronote_ids:
+    pending = {idpn: key for idpn, key in plan.pronote_ids.items() if state.pronote_ids.get(idpn) != key}
+    if not pending:  # the usual re-sync: every mapping is known, no need to walk the state
         return False
     people = synchronised_people(state)
-    new = {idpn: key for idpn, key in plan.pronote_ids.items() if key in people and state.pronote_ids.get(idpn) != key}
+    new = {idpn: key for idpn, key in pending.items() if key in people}
     state.pronote_ids.update(new)
     return bool(new)
 
