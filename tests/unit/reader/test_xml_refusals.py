@@ -182,7 +182,7 @@ def lessons_with(replace: str, by: str) -> bytes:
         ),
         (
             lessons_with('<Eleve Ident="51"', "<Eleve"),
-            "A Eleve in lesson #2 (day 2, place 2) has no Ident.",
+            "An Eleve in lesson #2 (day 2, place 2) has no Ident.",
             {"element": "Eleve", "attribute": "Ident"},
         ),
         (

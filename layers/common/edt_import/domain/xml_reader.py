@@ -374,7 +374,8 @@ class _TimetableTarget:
     def _ident(self, attrib: Attributes, name: str, where: str) -> Ident:
         text = attrib.get("Ident")
         if not text:
-            raise _invalid(f"A {name} in {where} has no Ident.", element=name, attribute="Ident")
+            article = "An" if name[:1] in "AEIOU" else "A"
+            raise _invalid(f"{article} {name} in {where} has no Ident.", element=name, attribute="Ident")
         return _ident_of(text)
 
     def _int(self, attrib: Attributes, where: str, name: str, attribute: str) -> int:
