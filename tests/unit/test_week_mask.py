@@ -17,7 +17,7 @@ def test_parse_week_mask_bit_63_is_kept_exactly() -> None:
 
 @pytest.mark.parametrize("text", ["", "-1", "1.5", "1e3", str(1 << 64), "0x10", "١٢"])
 def test_parse_week_mask_not_an_unsigned_64_bit_integer_is_refused(text: str) -> None:
-    with pytest.raises(ValueError, match="unsigned|64 bits"):
+    with pytest.raises(ValueError, match=r"unsigned|64 bits"):
         parse_week_mask(text)
 
 
