@@ -311,3 +311,18 @@ def test_sync_dropped_course_is_deleted_and_mass_deletion_is_held(college: Colle
         assert out_many["held"] is True
         assert "courses_deletions_above_threshold" in out_many["hold"]["reasons"]
         assert server.stats() == before_many
+
+
+def test_sync_while_another_sync_runs_is_refused(
+    college: College, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given another sync of the same establishment holding its lock
+    with a_standin(college) as server, FileAppliedStateStore(tmp_path).exclusive(college.uai):
+        # When a sync starts
+        status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
+
+        # Then it is refused with its code, and nothing is sent
+        assert status == 2
+        assert out == {}
+        assert "import_in_progress" in capsys.readouterr().err
+        assert server.stats()["calls"] == 0

@@ -6,7 +6,7 @@ import pytest
 
 from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.errors import ExportRejectedError
+from edt_import.domain.errors import ExportRejectedError, ImportInProgressError
 from edt_import.usecases.apply_plan import ThrottledCheckpoint
 from tests.unit.sync.targets import UAI, YEAR_NODE, a_target
 
@@ -95,3 +95,18 @@ def test_file_state_store_refuses_a_path_like_uai(tmp_path: Path) -> None:
     # Given a UAI that would escape the folder, When it names a state file, Then it is refused
     with pytest.raises(ExportRejectedError):
         FileAppliedStateStore(tmp_path).path_for("../etc")
+
+
+def test_file_state_store_second_import_of_same_uai_is_refused(tmp_path: Path) -> None:
+    # Given an import holding the establishment's lock
+    store = FileAppliedStateStore(tmp_path)
+    with store.exclusive(UAI):
+        # When another import of it starts, Then it is refused at once; another establishment is not
+        with pytest.raises(ImportInProgressError), FileAppliedStateStore(tmp_path).exclusive(UAI):
+            pass
+        with store.exclusive("0750001U"):
+            pass
+
+    # And once the first one ends, the next may run
+    with store.exclusive(UAI):
+        pass

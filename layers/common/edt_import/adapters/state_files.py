@@ -3,18 +3,23 @@
 A sync checkpoints often; a crash in the middle of a write must leave the previous document whole, so
 each save writes a temporary file beside the target, flushes it to disk and renames it over the target
 (``os.replace``, behind ``Path.replace``, is atomic on POSIX and Windows within one folder).
+
+One import per establishment at a time: ``exclusive(uai)`` holds an advisory lock on ``{UAI}.lock`` for the
+whole sync. The kernel drops it when the process dies, so a killed sync never leaves a stale lock behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.errors import ErrorCode, ImportInProgressError, rejected
 
 _SAFE_UAI = re.compile(r"[0-9A-Za-z]{1,16}")
 
@@ -27,6 +32,24 @@ class FileAppliedStateStore:
         if not _SAFE_UAI.fullmatch(uai):
             raise rejected(ErrorCode.INVALID_STATE, "The establishment code cannot name a state file.")
         return self.directory / f"{uai.upper()}.json"
+
+    @contextlib.contextmanager
+    def exclusive(self, uai: str) -> Iterator[None]:
+        """Hold the establishment's import lock, or refuse at once if another import holds it."""
+        path = self.path_for(uai).with_suffix(".lock")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise ImportInProgressError(
+                    "Another import of this establishment is running; try again once it has finished.",
+                    {"uai": uai},
+                ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def load(self, uai: str) -> AppliedState | None:
         """The last saved state of ``uai``, or None before its first sync."""

@@ -7,8 +7,9 @@ stand-in on this machine they default to the stand-in's demo account.
 
 Prints one JSON object (counts and keys only, no personal data). Exit status: 0 when every action
 succeeded, 3 when some failed or were skipped (they are retried by the next sync), 4 when the deletion
-guard held the plan (nothing is sent: review it with ``edt-import plan``), 2 when an input is refused or
-itslearning cannot be reached before anything was applied.
+guard held the plan (nothing is sent: review it with ``edt-import plan``), 2 when an input is refused,
+another sync of the same establishment is running (``import_in_progress``), or itslearning cannot be
+reached before anything was applied.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.usecases.apply_plan import SyncReport, ThrottledCheckpoint, apply_plan
+from edt_import.usecases.plan_inputs import PlanInputs
 
 EXIT_SOME_FAILED = 3
 EXIT_HELD = 4
@@ -57,32 +59,37 @@ def run(args: argparse.Namespace) -> int:
     today = import_date(args.today, args.timezone)
     settings = itslearning_settings(args.itslearning_url, os.environ)
     inputs = load_plan_inputs(args)
-    timetable = inputs.export.timetable
     store = FileAppliedStateStore(Path(args.state_dir))
+    with store.exclusive(inputs.export.timetable.uai), SoapLmsGateway(settings) as gateway:
+        summary, status = _sync(inputs, store, gateway, settings, PlanSettings(today=today, timezone=args.timezone))
+    _print(summary)
+    return status
+
+
+def _sync(
+    inputs: PlanInputs,
+    store: FileAppliedStateStore,
+    gateway: SoapLmsGateway,
+    settings: ItslearningSettings,
+    plan_settings: PlanSettings,
+) -> tuple[dict[str, Any], int]:
+    timetable = inputs.export.timetable
     previous = store.load(timetable.uai)
-    with SoapLmsGateway(settings) as gateway:
-        directory = inputs.directory if inputs.directory is not None else tuple(gateway.read_persons())
-        result = plan_import(
-            timetable,
-            directory,
-            previous=previous,
-            selection=inputs.selection,
-            settings=PlanSettings(today=today, timezone=args.timezone),
-        )
-        if result.plan.hold is not None:
-            _print(held_summary(result))
-            return EXIT_HELD
-        state = previous if previous is not None else AppliedState(uai=timetable.uai)
-        checkpoint = ThrottledCheckpoint(store.save)
-        # One engine batch fills every connection the client spreads a call over.
-        batch_size = settings.batch_size * settings.connections
-        try:
-            with _terminate_as_interrupt():
-                report = apply_plan(result.plan, state, gateway, batch_size=batch_size, checkpoint=checkpoint)
-        finally:
-            checkpoint.flush(state)  # stopped, failed or done: what itslearning confirmed is kept
-    _print({**sync_summary(result, report), "state_file": str(store.path_for(timetable.uai))})
-    return 0 if report.complete else EXIT_SOME_FAILED
+    directory = inputs.directory if inputs.directory is not None else tuple(gateway.read_persons())
+    result = plan_import(timetable, directory, previous=previous, selection=inputs.selection, settings=plan_settings)
+    if result.plan.hold is not None:
+        return held_summary(result), EXIT_HELD
+    state = previous if previous is not None else AppliedState(uai=timetable.uai)
+    checkpoint = ThrottledCheckpoint(store.save)
+    # One engine batch fills every connection the client spreads a call over.
+    batch_size = settings.batch_size * settings.connections
+    try:
+        with _terminate_as_interrupt():
+            report = apply_plan(result.plan, state, gateway, batch_size=batch_size, checkpoint=checkpoint)
+    finally:
+        checkpoint.flush(state)  # stopped, failed or done: what itslearning confirmed is kept
+    summary = {**sync_summary(result, report), "state_file": str(store.path_for(timetable.uai))}
+    return summary, 0 if report.complete else EXIT_SOME_FAILED
 
 
 @contextlib.contextmanager
