@@ -119,7 +119,7 @@ def test_validate_timetable_lesson_on_non_working_day_warns() -> None:
     assert codes(validate_timetable(timetable)) == [WarningCode.LESSON_DAY_NOT_WORKING]
 
 
-def test_validate_timetable_student_without_class_warns_with_idents() -> None:
+def test_validate_timetable_student_without_class_warns_with_a_count_only() -> None:
     # Given student 51 with no class membership
     base = expected_timetable()
     student = dataclasses.replace(base.students[Ident("51")], classes=())
@@ -128,7 +128,7 @@ def test_validate_timetable_student_without_class_warns_with_idents() -> None:
     assert validate_timetable(timetable) == (
         ReadWarning(
             code=WarningCode.STUDENT_WITHOUT_CLASS,
-            message="1 student(s) belong to no class (51); "
+            message="1 student(s) belong to no class; "
             "they only join courses through groups or lessons that name them.",
         ),
     )

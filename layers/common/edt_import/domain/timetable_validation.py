@@ -203,7 +203,8 @@ def _student_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
     if classless:
         yield _warning(
             WarningCode.STUDENT_WITHOUT_CLASS,
-            f"{len(classless)} student(s) belong to no class ({shown(classless)}); "
+            # A count only: a warning may reach logs, and student idents point at people.
+            f"{len(classless)} student(s) belong to no class; "
             "they only join courses through groups or lessons that name them.",
         )
 
