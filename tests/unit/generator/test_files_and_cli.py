@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from edt_import.cli import generate_cmd
+from edt_import.cli.main import main
 from edt_import.domain.container import seal_container
 from edt_import.domain.directory_csv import read_directory_csv
 from edt_import.domain.export_reader import read_export
@@ -61,10 +60,7 @@ def test_generate_command_prints_paths_and_counts_without_personal_data(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # When the command runs
-    parser = argparse.ArgumentParser()
-    generate_cmd.register(parser.add_subparsers())
-    args = parser.parse_args(["generate", "--size", "college", "--seed", "11", "--out", str(tmp_path)])
-    status = generate_cmd.run(args)
+    status = main(["generate", "--size", "college", "--seed", "11", "--out", str(tmp_path)])
     # Then it prints one JSON line with the files and the counts
     out = capsys.readouterr().out
     assert status == 0

@@ -5,19 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 from edt_import.generator.establishment import Size, audience_occurrences, generate_establishment
 from edt_import.generator.files import write_generated
-
-
-def register(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("generate", help="generate a realistic establishment")
-    parser.add_argument("--size", choices=["college", "lycee", "cite"], default="college")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument("--partner", default="ITSLEARNING")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,20 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
-from edt_import.cli.export_args import add_export_arguments
 from edt_import.domain.container import ReaderLimits
 from edt_import.domain.errors import ConfigError, ErrorCode, rejected
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.private_key import load_private_key
 from edt_import.domain.timetable import Export
-
-
-def register(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("inspect", help="open, validate and summarise an export")
-    add_export_arguments(parser)
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from edt_import.cli.export_args import add_export_arguments
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
 from edt_import.domain.applied_state import EventRow
 from edt_import.domain.errors import ConfigError
@@ -22,19 +21,6 @@ from edt_import.domain.reconciliation import PersonRef
 
 _ROLE_NAMES = {Role.INSTRUCTOR: "teacher", Role.LEARNER: "student"}
 _SKIP_REASONS = ("class_part_only", "no_audience", "outside_grid")
-
-
-def register(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("plan", help="plan an import without applying it")
-    add_export_arguments(parser)
-    parser.add_argument("--directory", required=True, help="ENT directory CSV")
-    parser.add_argument("--today", help="import date, YYYY-MM-DD (default: today)")
-    parser.add_argument("--timezone", default="Europe/Paris")
-    parser.add_argument("--selection", help="wizard selection JSON")
-    parser.add_argument("--previous", help="applied state JSON of the last sync")
-    parser.add_argument("--write-state", help="write the state this plan would leave, once applied")
-    parser.add_argument("--with-events", action="store_true", help="list every planned event")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,32 +6,12 @@ import argparse
 import signal
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from edt_import.domain.errors import ConfigError
 
 if TYPE_CHECKING:
     from itslearning_standin import StandinServer
-
-
-def register(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("sandbox", help="local itslearning stand-in")
-    actions = parser.add_subparsers(dest="sandbox_command", required=True)
-    serve = actions.add_parser("serve", help="serve the stand-in over HTTP")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--persons", help="seed persons from a directory CSV")
-    serve.add_argument("--fault-rate", type=float, default=0.0)
-    serve.add_argument("--latency-ms", type=int, default=0)
-    serve.add_argument("--data", help="persist the stand-in's state to this file")
-    serve.add_argument("--seed", type=int, default=None, help="seed of the fault injection's random source")
-    serve.add_argument(
-        "--uai", action="append", default=[], help="establishment whose school node exists (sync key = UAI)"
-    )
-    serve.add_argument("--locked-before", help="YYYY-MM-DD: events starting before this UTC date cannot be deleted")
-    serve.add_argument("--stall-s", type=float, default=0.0, help="half of the faults answer this late instead")
-    serve.add_argument("--queue-polls", type=int, default=0, help="GetMessageResult says InQueue this many times")
-    serve.set_defaults(run=run)
 
 
 def build_standin(args: argparse.Namespace) -> StandinServer:

@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.adapters.state_files import FileAppliedStateStore
-from edt_import.cli.export_args import add_export_arguments
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError
@@ -41,18 +40,6 @@ EXIT_HELD = 4
 USERNAME_VARIABLE = "ITSLEARNING_USERNAME"
 PASSWORD_VARIABLE = "ITSLEARNING_PASSWORD"  # noqa: S105 - the variable's name, not a password
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def register(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("sync", help="apply an export to itslearning")
-    add_export_arguments(parser)
-    parser.add_argument("--today", help="import date, YYYY-MM-DD (default: today)")
-    parser.add_argument("--timezone", default="Europe/Paris")
-    parser.add_argument("--itslearning-url", required=True)
-    parser.add_argument("--state-dir", default=".edt-import-state")
-    parser.add_argument("--directory", help="ENT directory CSV (default: read persons from itslearning)")
-    parser.add_argument("--selection", help="wizard selection JSON")
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,11 +23,12 @@ def load_private_key(data: bytes) -> RSAPrivateKey:
     if not text:
         raise rejected(ErrorCode.INVALID_PRIVATE_KEY, "The private key file is empty.")
     is_pem = text.startswith(b"-----BEGIN")
+    # The key is our own configured secret, not an upload: its ~30 ms consistency check buys nothing.
     try:
         key = (
-            serialization.load_pem_private_key(text, password=None)
+            serialization.load_pem_private_key(text, password=None, unsafe_skip_rsa_key_validation=True)
             if is_pem
-            else serialization.load_der_private_key(data, password=None)
+            else serialization.load_der_private_key(data, password=None, unsafe_skip_rsa_key_validation=True)
         )
     except TypeError as exc:  # cryptography raises TypeError when the key is protected by a password
         raise rejected(
