@@ -128,8 +128,7 @@ def test_validate_timetable_student_without_class_warns_with_a_count_only() -> N
     assert validate_timetable(timetable) == (
         ReadWarning(
             code=WarningCode.STUDENT_WITHOUT_CLASS,
-            message="1 student(s) belong to no class; "
-            "they only join courses through groups or lessons that name them.",
+            message="1 student(s) belong to no class; they only join courses through groups or lessons that name them.",
         ),
     )
 
