@@ -496,6 +496,17 @@ def _check_required(outer: _Outer) -> None:
         )
 
 
+def check_upload_size(data: bytes, limits: ReaderLimits) -> None:
+    """Refuse an upload above the cap before any parsing (``too_large``)."""
+    if len(data) > limits.max_upload_bytes:
+        raise rejected(
+            ErrorCode.TOO_LARGE,
+            f"The file is larger than the {limits.max_upload_bytes // _MIB} MB the import accepts.",
+            size_bytes=len(data),
+            limit_bytes=limits.max_upload_bytes,
+        )
+
+
 def open_container(
     data: bytes,
     *,
@@ -505,13 +516,7 @@ def open_container(
     allow_any_version: bool = False,
 ) -> tuple[ContainerInfo, bytes]:
     """The container's facts and the inner XML (UTF-8 BOM stripped); ExportRejectedError with its code otherwise."""
-    if len(data) > limits.max_upload_bytes:
-        raise rejected(
-            ErrorCode.TOO_LARGE,
-            f"The file is larger than the {limits.max_upload_bytes // _MIB} MB the import accepts.",
-            size_bytes=len(data),
-            limit_bytes=limits.max_upload_bytes,
-        )
+    check_upload_size(data, limits)
     _check_prolog(data)
     outer = _parse_outer(data)
     _check_required(outer)

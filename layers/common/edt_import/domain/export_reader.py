@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from edt_import.domain.container import ReaderLimits, is_container, open_container
+from edt_import.domain.container import ReaderLimits, check_upload_size, is_container, open_container
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable
 from edt_import.domain.timetable_validation import WarningCode, shown, validate_timetable
 from edt_import.domain.uai import is_valid_uai, normalise_uai
 from edt_import.domain.xml_reader import parse_timetable
 
-_MIB = 1024 * 1024
 DEFAULT_LIMITS = ReaderLimits()
 
 
@@ -33,13 +32,7 @@ def read_export(
     ``data`` is an encrypted container or, for tests and tools, the clear inner XML (told apart by the root
     element). With ``expected_uai``, the export must belong to that establishment (``uai_mismatch``).
     """
-    if len(data) > limits.max_upload_bytes:
-        raise rejected(
-            ErrorCode.TOO_LARGE,
-            f"The file is larger than the {limits.max_upload_bytes // _MIB} MB the import accepts.",
-            size_bytes=len(data),
-            limit_bytes=limits.max_upload_bytes,
-        )
+    check_upload_size(data, limits)
     container: ContainerInfo | None = None
     inner = data
     if is_container(data):
