@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-out
 PYTEST_WORKERS ?= 2
 
-.PHONY: install fmt lint typecheck unit integration e2e test demo bench clean
+.PHONY: install fmt lint typecheck unit integration e2e test demo bench build deploy clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ demo: install
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
+
+# SAM lives in its own environment (it pins boto3): see README.md, "Deploying".
+SAM ?= sam
+
+build:
+	$(SAM) build
+
+deploy: build
+	$(SAM) deploy --guided
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache
