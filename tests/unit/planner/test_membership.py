@@ -6,6 +6,7 @@ from edt_import.domain.directory import Profile, Source
 from edt_import.domain.plan import ActionType, MemberSpec
 from edt_import.domain.planning import PlanResult
 from edt_import.domain.timetable import Ident, Membership
+from edt_import.domain.week_mask import mask_of
 from tests.unit.planner.builders import (
     a_class,
     a_class_part,
@@ -129,3 +130,115 @@ def test_plan_before_the_school_year_counts_pupils_as_of_its_first_day() -> None
     result = plan_of(timetable, today=date(2025, 8, 28))
     # Then
     assert {m for m in members_of(result, course_key()) if m[1] == "Learner"} == {("S-s1", "Learner")}
+
+
+def test_plan_class_parts_beside_two_groups_stay_out_of_both_group_courses() -> None:
+    # Given half-groups G1 = <3A1> and G2 = <3A2>, on one lesson that also names both parts and the class
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A", parts=["p1", "p2"])],
+        class_parts=[a_class_part("p1"), a_class_part("p2")],
+        groups=[a_group("g1", "3A_G1", class_parts=["p1"]), a_group("g2", "3A_G2", class_parts=["p2"])],
+        students=[
+            a_student("s1", "A", "A", class_parts=["p1"]),
+            a_student("s2", "B", "B", class_parts=["p2"]),
+        ],
+        lessons=[
+            a_lesson(
+                classes=(link("c1"),),
+                class_parts=(link("p1"), link("p2")),
+                groups=(link("g1", mask_of([1, 3])), link("g2", mask_of([2, 4]))),
+                students=(link("s1"), link("s2")),
+            )
+        ],
+    )
+    # When
+    result = plan_of(timetable)
+    # Then each half-group course holds its own half only
+    assert members_of(result, course_key(audience="gg1")) == {("T-t1", "Instructor"), ("S-s1", "Learner")}
+    assert members_of(result, course_key(audience="gg2")) == {("T-t1", "Instructor"), ("S-s2", "Learner")}
+
+
+def test_plan_class_part_beside_a_single_group_joins_its_course() -> None:
+    # Given a ULIS pupil's part attached to a lesson of group LATIN (the lesson has one course)
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A"), a_class("u1", "ULIS", parts=["pu"])],
+        class_parts=[a_class_part("pu", "u1")],
+        groups=[a_group("g1", "LATIN", classes=["c1"])],
+        students=[a_student("s1"), a_student("s9", "ULI", "Sam", classes=["u1"], class_parts=["pu"])],
+        lessons=[a_lesson(classes=(), class_parts=(link("pu"),), groups=(link("g1"),))],
+    )
+    # When
+    result = plan_of(timetable)
+    # Then
+    assert members_of(result, course_key(audience="gg1")) == {
+        ("T-t1", "Instructor"),
+        ("S-s1", "Learner"),
+        ("S-s9", "Learner"),
+    }
+
+
+def test_plan_mid_year_class_move_switches_course_with_the_import_date() -> None:
+    # Given s1 in 3A until 16 January 2026, then in 3B from 19 January; both classes have maths
+    move = [
+        Membership(ident=Ident("c1"), entry=date(2025, 9, 1), exit=date(2026, 1, 16)),
+        Membership(ident=Ident("c2"), entry=date(2026, 1, 19)),
+    ]
+    timetable = a_timetable(
+        classes=[a_class(), a_class("c2", "3B")],
+        students=[a_student("s1", classes=move)],
+        lessons=[a_lesson(), a_lesson(index=1, classes=(link("c2"),))],
+    )
+    # When planned before, on the last day, during the gap, and after the move
+    learners = {}
+    for today in (date(2025, 12, 1), date(2026, 1, 16), date(2026, 1, 17), date(2026, 1, 19)):
+        report = plan_of(timetable, today=today).report
+        learners[today] = {c.key: c.students for c in report.courses}
+    # Then s1 is a member of 3A's course up to the exit date, of 3B's from the entry date
+    assert learners == {
+        date(2025, 12, 1): {course_key(): 1, course_key(audience="cc2"): 0},
+        date(2026, 1, 16): {course_key(): 1, course_key(audience="cc2"): 0},
+        date(2026, 1, 17): {course_key(): 0, course_key(audience="cc2"): 0},
+        date(2026, 1, 19): {course_key(): 0, course_key(audience="cc2"): 1},
+    }
+
+
+def test_plan_teacher_of_the_other_alternating_group_is_not_a_member() -> None:
+    # Given one lesson: group G1 with t1 on odd weeks, group G2 with t2 on even weeks
+    timetable = a_timetable(
+        teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")],
+        groups=[a_group("g1", "3A_G1", classes=["c1"]), a_group("g2", "3A_G2", classes=["c1"])],
+        lessons=[
+            a_lesson(
+                classes=(),
+                groups=(link("g1", mask_of([1, 3])), link("g2", mask_of([2, 4]))),
+                teachers=(link("t1", mask_of([1, 3])), link("t2", mask_of([2, 4]))),
+            )
+        ],
+    )
+    # When
+    result = plan_of(timetable)
+    # Then each group's course has the teacher who teaches it
+    teachers = {
+        key: {m for m in members_of(result, key) if m[1] == "Instructor"}
+        for key in (course_key(audience="gg1"), course_key(audience="gg2"))
+    }
+    assert teachers == {
+        course_key(audience="gg1"): {("T-t1", "Instructor")},
+        course_key(audience="gg2"): {("T-t2", "Instructor")},
+    }
+
+
+def test_plan_substitute_present_one_past_week_only_is_still_a_member() -> None:
+    # Given a substitute t2 present in week 2 only, and an import in November
+    timetable = a_timetable(
+        teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")],
+        lessons=[a_lesson(teachers=(link("t1"), link("t2", mask_of([2]))))],
+    )
+    # When
+    result = plan_of(timetable, today=date(2025, 11, 5))
+    # Then t2 is a member of the course but on none of its future events
+    assert {m for m in members_of(result, course_key()) if m[1] == "Instructor"} == {
+        ("T-t1", "Instructor"),
+        ("T-t2", "Instructor"),
+    }
+    assert {e.teachers for e in result.events.values()} == {("T-t1",)}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -226,3 +227,67 @@ def test_utc_clock_paris_0800_is_0600z_in_summer_time_and_0700z_otherwise(day: d
     start = UtcClock(zone=zone_named("Europe/Paris")).to_utc(day, time(8))
     # Then
     assert start == datetime(day.year, day.month, day.day, 6 if summer else 7, tzinfo=UTC)
+
+
+def test_plan_events_shared_slot_suffix_follows_lesson_content_not_export_order() -> None:
+    # Given two maths lessons of 3A in one slot, a two-place one in A101 and a one-place one in LABO
+    rooms = [a_room(), a_room("r2", "LABO")]
+    long_one = a_lesson(place_count=2, classes=(link("c1", mask_of([1])),))
+    short_one = a_lesson(rooms=(link("r2"),), classes=(link("c1", mask_of([1])),))
+    # When the export lists them in either order, behind a varying number of unrelated lessons
+    unrelated = a_lesson(day=5, classes=(), class_parts=())
+    keyed = []
+    for lessons in ([long_one, short_one], [short_one, long_one], [unrelated, long_one, unrelated, short_one]):
+        numbered = [replace(lesson, index=i) for i, lesson in enumerate(lessons)]
+        result = plan_of(a_timetable(rooms=rooms, lessons=numbered))
+        keyed.append({key: (e.rooms, e.end) for key, e in result.events.items()})
+    # Then the one-place lesson keeps the plain key, the two-place one the suffix, whatever the order
+    assert (
+        keyed[0]
+        == keyed[1]
+        == keyed[2]
+        == {
+            f"{course_key()}:2025-09-01:0": (("LABO",), utc(2025, 9, 1, 7)),
+            f"{course_key()}:2025-09-01:0:2": (("A101",), utc(2025, 9, 1, 8)),
+        }
+    )
+
+
+def test_plan_events_group_listed_twice_on_a_lesson_gives_one_event_per_week() -> None:
+    # Given a damaged export naming group g1 twice on one lesson, weeks 1 and 2
+    timetable = a_timetable(
+        groups=[a_group("g1", "3A_G1", classes=["c1"])],
+        lessons=[a_lesson(classes=(), groups=(link("g1", mask_of([1])), link("g1", mask_of([2]))))],
+    )
+    # When
+    result = plan_of(timetable)
+    # Then one event per week, no suffixed duplicate
+    assert list(result.events) == [
+        f"{course_key(audience='gg1')}:2025-09-01:0",
+        f"{course_key(audience='gg1')}:2025-09-08:0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "start_hour_utc"),
+    [("America/Cayenne", 11), ("Indian/Reunion", 4), ("Pacific/Noumea", 21), ("America/Martinique", 12)],
+)
+def test_plan_events_overseas_zones_have_no_daylight_saving_shift(zone: str, start_hour_utc: int) -> None:
+    # Given 08:00 lessons on Mondays, in an overseas establishment's own zone
+    result = plan_of(a_timetable(), timezone=zone)
+    # Then every Monday, summer and winter, starts at the same UTC hour (the day before for Noumea, UTC+11)
+    starts = {(e.start.hour, (e.start.date() - e.local_date).days) for e in result.events.values()}
+    assert starts == {(start_hour_utc, -1 if zone == "Pacific/Noumea" else 0)}
+    assert len(result.events) == 44
+
+
+def test_plan_events_dst_transition_weeks_in_utc_exactly() -> None:
+    # Given a 16:00-18:00 lesson on Fridays and Mondays around both changes (Paris)
+    lessons = [a_lesson(day=5, start_place=8, place_count=2), a_lesson(index=1, day=1, start_place=8, place_count=2)]
+    result = plan_of(a_timetable(lessons=lessons))
+    by_date = {e.local_date: (e.start, e.end) for e in result.events.values()}
+    # Then the Friday before a change and the Monday after differ by one hour in UTC
+    assert by_date[date(2025, 10, 24)] == (utc(2025, 10, 24, 14), utc(2025, 10, 24, 16))
+    assert by_date[date(2025, 10, 27)] == (utc(2025, 10, 27, 15), utc(2025, 10, 27, 17))
+    assert by_date[date(2026, 3, 27)] == (utc(2026, 3, 27, 15), utc(2026, 3, 27, 17))
+    assert by_date[date(2026, 3, 30)] == (utc(2026, 3, 30, 14), utc(2026, 3, 30, 16))

@@ -4,9 +4,10 @@ A lesson with groups yields one course per group; otherwise one per class; a les
 with no audience at all, is not imported and is counted under its reason. Keys use idents (with a kind prefix,
 since a class and a group may share an ident), never names.
 
-Class parts and students attached to a lesson beside its class (ULIS / allophone pupils) join every course the
-lesson makes; the guide only describes the class case, and leaving such pupils out of a group's course when a
-school attaches them there would silently drop their timetable.
+Class parts and students attached to a lesson beside its class (ULIS / allophone pupils) join the class courses
+the lesson makes, and the course of its group when it has exactly one. Beside several groups they only describe
+who is in those groups (a half-class lesson naming G1, G2 and both halves): adding them to every group's course
+would put each half into the other's.
 """
 
 from __future__ import annotations
@@ -112,9 +113,15 @@ def derive_courses(timetable: Timetable) -> CourseDerivation:
                 lessons_of[key] = []
                 parts_of[key] = set()
                 students_of[key] = set()
-            lessons_of[key].append(CourseLesson(lesson=lesson, weeks=link.weeks & not_cancelled))
-            parts_of[key].update(part.ident for part in lesson.class_parts)
-            students_of[key].update(student.ident for student in lesson.students)
+            weeks = link.weeks & not_cancelled
+            items = lessons_of[key]
+            if items and items[-1].lesson is lesson:  # one audience named twice on a lesson: one set of weeks
+                items[-1] = CourseLesson(lesson=lesson, weeks=items[-1].weeks | weeks)
+            else:
+                items.append(CourseLesson(lesson=lesson, weeks=weeks))
+            if kind is AudienceKind.SCHOOL_CLASS or len(audiences) == 1:
+                parts_of[key].update(part.ident for part in lesson.class_parts)
+                students_of[key].update(student.ident for student in lesson.students)
     titles = unique_titles({key: (audience_of[key][0].label, audience_of[key][3]) for key in audience_of})
     courses = tuple(
         DerivedCourse(

@@ -59,12 +59,14 @@ def course_members(
     *,
     teacher_accounts: Mapping[Ident, str] | None = None,
 ) -> CourseMembers:
-    """Every teacher of any lesson of the course (substitutes too), and its students.
+    """Every teacher of any lesson of the course present at least one of its weeks (substitutes too), and its
+    students. A teacher present only in the weeks of another audience of the lesson (alternating half-groups
+    with a teacher each) does not teach this course.
 
     A group's students are those of its classes, of its class parts and those placed in it directly; the
     class parts and students attached to the lesson itself (ULIS / allophone pupils) join as well.
     """
-    teacher_idents = {link.ident for item in course.lessons for link in item.lesson.teachers}
+    teacher_idents = {link.ident for item in course.lessons for link in item.lesson.teachers if link.weeks & item.weeks}
     if teacher_accounts is None:
         teachers: set[str] = {ident for ident in teacher_idents if ident in timetable.teachers}
     else:

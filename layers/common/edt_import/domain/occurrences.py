@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from edt_import.domain.applied_state import EventRow
-from edt_import.domain.course_rules import DerivedCourse
+from edt_import.domain.course_rules import CourseLesson, DerivedCourse
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
-from edt_import.domain.timetable import Ident, Lesson, Timetable
+from edt_import.domain.timetable import Ident, Lesson, Room, Timetable
 from edt_import.domain.week_mask import ALL_WEEKS, MAX_WEEK, weeks_of
 
 EVENT_TITLE_MAX = 80
@@ -169,12 +169,17 @@ class LessonCalendar:
 def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -> Iterator[tuple[str, EventRow]]:
     """The course's events from the import date on, as ``(key, row)``, keyed ``course_key:local_date:start_place``.
 
-    Two lessons of one course on the same date and start place get ``:2``, ``:3``... in export order.
+    Two lessons of one course on the same date and start place get ``:2``, ``:3``... in the order of what they
+    are (``slot_rank``), never of where they sit in the file: adding or removing an unrelated lesson, or an
+    export listing the lessons in another order, keeps every key on the same occurrence.
     """
     course_key = course.key
     prefix = f"{course_key}:"
-    lessons = sorted((item for item in course.lessons), key=lambda item: item.lesson.index)
+    lessons = course.lessons
     shared_slots = len({(item.lesson.day, item.lesson.start_place) for item in lessons}) < len(lessons)
+    if shared_slots:
+        room_table = calendar.timetable.rooms
+        lessons = tuple(sorted(lessons, key=lambda item: slot_rank(item, room_table)))
     seen: set[str] = set()
     for item in lessons:
         lesson = item.lesson
@@ -201,6 +206,21 @@ def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -
             seen.add(key)
             rooms, teachers = cast.present(week)
             yield key, (course_key, title, start, end, day, rooms, teachers, event_description(rooms))
+
+
+def slot_rank(
+    item: CourseLesson, rooms: Mapping[Ident, Room]
+) -> tuple[int, tuple[str, ...], tuple[str, ...], int, int]:
+    """What orders lessons sharing a slot: length, room names, teachers, the course's weeks; the export position
+    only for lessons alike in all of these (their events are then alike too, whichever key each gets)."""
+    lesson = item.lesson
+    return (
+        lesson.place_count,
+        tuple(sorted(rooms[link.ident].name if link.ident in rooms else "" for link in lesson.rooms)),
+        tuple(sorted(link.ident for link in lesson.teachers)),
+        item.weeks,
+        lesson.index,
+    )
 
 
 def event_title(course_title: str) -> str:
