@@ -112,6 +112,128 @@ def test_reconcile_two_people_claiming_one_account_leave_it_to_the_strong_match(
     directory = [an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER)]
     # When
     result = reconcile(timetable, directory, known_pronote_ids={"PN1": PersonKey("T-1")})
-    # Then
+    # Then the account held by IDPN is not t2's to take by name: t2 is not found
     assert result.teachers == {"t1": "T-1"}
-    assert [(c.person.ident, c.kind) for c in result.conflicts] == [("t2", ConflictKind.ACCOUNT_CLAIMED_TWICE)]
+    assert result.conflicts == ()
+    assert [(u.person.ident, u.reason) for u in result.unmatched] == [("t2", UnmatchedReason.NOT_FOUND)]
+
+
+def test_reconcile_two_namesakes_for_one_account_both_stay_unmatched_as_ambiguous() -> None:
+    # Given two teachers named Jean DUPONT in the export and one such account
+    timetable = a_timetable(teachers=[a_teacher("t1"), a_teacher("t2")], students=[])
+    directory = [an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER)]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={})
+    # Then neither gets it, both are listed as unmatched and as a conflict
+    assert result.teachers == {}
+    assert [(u.person.ident, u.reason) for u in result.unmatched] == [
+        ("t1", UnmatchedReason.AMBIGUOUS),
+        ("t2", UnmatchedReason.AMBIGUOUS),
+    ]
+    assert [(c.person.ident, c.kind) for c in result.conflicts] == [
+        ("t1", ConflictKind.ACCOUNT_CLAIMED_TWICE),
+        ("t2", ConflictKind.ACCOUNT_CLAIMED_TWICE),
+    ]
+
+
+def test_reconcile_account_claimed_by_cas_is_not_a_name_candidate_for_a_homonym() -> None:
+    # Given two teachers named Jean DUPONT: t1 logged in through the ENT (CAS), t2 never did
+    timetable = a_timetable(teachers=[a_teacher("t1", cas_id="cas-1"), a_teacher("t2")], students=[])
+    directory = [
+        an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1"),
+        an_account("T-2", "DUPONT", "Jean", profile=Profile.TEACHER),
+    ]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={})
+    # Then t1 has its CAS account and t2 the only account left under that name
+    assert result.teachers == {"t1": "T-1", "t2": "T-2"}
+    assert (result.unmatched, result.conflicts) == ((), ())
+
+
+def test_reconcile_account_claimed_by_cas_is_never_given_to_a_namesake() -> None:
+    # Given t1 matched by CAS to T-1, and t2 a namesake with no other account
+    timetable = a_timetable(teachers=[a_teacher("t1", cas_id="cas-1"), a_teacher("t2")], students=[])
+    directory = [an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1")]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={})
+    # Then t2 is not found
+    assert result.teachers == {"t1": "T-1"}
+    assert [(u.person.ident, u.reason) for u in result.unmatched] == [("t2", UnmatchedReason.NOT_FOUND)]
+
+
+def test_reconcile_student_needs_a_birth_date_on_both_sides() -> None:
+    # Given a pupil whose account has no birth date, and one whose export record has none
+    timetable = a_timetable(
+        teachers=[], students=[a_student("s1"), a_student("s2", "BERNARD", "Hugo", birth_date=None)]
+    )
+    directory = [
+        an_account("S-1", "MARTIN", "Lea", birth_date=None),
+        an_account("S-2", "BERNARD", "Hugo", birth_date=date(2011, 1, 1)),
+    ]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={})
+    # Then neither is matched on names alone
+    assert result.students == {}
+    assert [(u.person.ident, u.reason) for u in result.unmatched] == [
+        ("s1", UnmatchedReason.NOT_FOUND),
+        ("s2", UnmatchedReason.NOT_FOUND),
+    ]
+
+
+def test_reconcile_profile_must_fit_the_role() -> None:
+    # Given only a teacher account bearing a pupil's names, birth date and CAS id, and a pupil account for a teacher
+    timetable = a_timetable(teachers=[a_teacher(cas_id="cas-t")], students=[a_student("s1", cas_id="cas-s")])
+    directory = [
+        an_account("T-x", "MARTIN", "Lea", profile=Profile.TEACHER, birth_date=date(2011, 3, 4), cas_id="cas-s"),
+        an_account("S-x", "DUPONT", "Jean", profile=Profile.STUDENT, cas_id="cas-t"),
+    ]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={"PN": PersonKey("T-x")})
+    # Then nobody is matched
+    assert (result.teachers, result.students) == ({}, {})
+    assert sorted((u.person.ident, u.reason.value) for u in result.unmatched) == [
+        ("s1", "not_found"),
+        ("t1", "not_found"),
+    ]
+
+
+def test_reconcile_manual_account_never_matches_even_by_cas_or_stored_idpn() -> None:
+    # Given the only candidate is a hand-made account carrying the teacher's CAS id and stored IDPN mapping
+    timetable = a_timetable(teachers=[a_teacher(cas_id="cas-1", pronote_id="PN1")], students=[])
+    directory = [an_account("T-m", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1", source=Source.MANUAL)]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={"PN1": PersonKey("T-m")})
+    # Then
+    assert result.teachers == {}
+    assert [(u.person.ident, u.reason) for u in result.unmatched] == [("t1", UnmatchedReason.NOT_FOUND)]
+    assert result.new_pronote_ids == {}
+
+
+def test_reconcile_cas_match_records_the_idpn_and_a_later_import_uses_it() -> None:
+    # Given a first import matching t1 by CAS, then the CAS id gone and the name changed
+    first = reconcile(
+        a_timetable(teachers=[a_teacher(cas_id="cas-1", pronote_id="PN1")], students=[]),
+        [an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1")],
+        known_pronote_ids={},
+    )
+    # When
+    later = reconcile(
+        a_timetable(teachers=[a_teacher(last_name="DUPONT-MOREAU", pronote_id="PN1")], students=[]),
+        [an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1")],
+        known_pronote_ids=first.new_pronote_ids,
+    )
+    # Then
+    assert first.new_pronote_ids == {"PN1": "T-1"}
+    assert later.teachers == {"t1": "T-1"}
+
+
+def test_reconcile_known_idpn_whose_account_left_is_a_conflict_and_keeps_the_mapping() -> None:
+    # Given PN1 mapped to T-old, which left the directory; the teacher now matches T-new by name
+    timetable = a_timetable(teachers=[a_teacher(pronote_id="PN1")], students=[])
+    directory = [an_account("T-new", "DUPONT", "Jean", profile=Profile.TEACHER)]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={"PN1": PersonKey("T-old")})
+    # Then reported, matched for this import, the stored mapping left for the administrator
+    assert [(c.person.ident, c.kind) for c in result.conflicts] == [("t1", ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT)]
+    assert result.teachers == {"t1": "T-new"}
+    assert result.new_pronote_ids == {}

@@ -1,7 +1,9 @@
 """Timetable people ↔ ENT accounts (domain.md, "Preconditions and identities" and wizard step 7).
 
 Only integration-managed accounts take part. Order: the CAS id, then the Pronote id (IDPN) stored by earlier
-imports, then last name + first name (+ birth date for students), compared loosely. A match must be unique.
+imports, then last name + first name (+ birth date for students, known on both sides), compared loosely. A match
+must be unique, and an account someone holds by CAS id or IDPN is left out of everybody else's name candidates.
+Everyone is either matched or listed as unmatched (``not_found`` / ``ambiguous``).
 IDPN drift (an account already known under another IDPN, or a known IDPN now resolving to another account)
 is reported as a conflict and never re-keys anything: the established account is kept, no mapping changes.
 """
@@ -127,14 +129,21 @@ def reconcile(
     for role, persons in ((Role.INSTRUCTOR, timetable.teachers.values()), (Role.LEARNER, timetable.students.values())):
         index = _index(people, role)
         candidates: list[_Candidate] = []
+        outcomes: list[tuple[Teacher | Student, PersonRef, _Candidate | UnmatchedReason | None]] = []
         for person in persons:
             ref = _ref(person, role)
-            found = _match(person, ref, index, known_pronote_ids, conflicts)
+            outcomes.append((person, ref, _strong_match(person, ref, index, known_pronote_ids, conflicts)))
+        # An account someone holds by CAS id or stored IDPN is nobody else's by name.
+        claimed = {found.account for _, _, found in outcomes if isinstance(found, _Candidate)}
+        for person, ref, strong in outcomes:
+            found = strong if strong is not None else _name_match(person, ref, index, claimed)
             if isinstance(found, UnmatchedReason):
                 unmatched.append(Unmatched(person=ref, reason=found))
             else:
                 candidates.append(found)
-        matches[role] = _settle(candidates, accounts_known_as, known_pronote_ids, conflicts, new_ids)
+        matches[role] = _settle(
+            candidates, accounts_known_as, known_pronote_ids, conflicts=conflicts, unmatched=unmatched, new_ids=new_ids
+        )
     return Reconciliation(
         teachers=matches[Role.INSTRUCTOR],
         students=matches[Role.LEARNER],
@@ -154,33 +163,40 @@ def _ref(person: Teacher | Student, role: Role) -> PersonRef:
     )
 
 
-def _match(
+def _strong_match(
     person: Teacher | Student,
     ref: PersonRef,
     index: _Index,
     known_pronote_ids: Mapping[str, PersonKey],
     conflicts: list[Conflict],
-) -> _Candidate | UnmatchedReason:
+) -> _Candidate | UnmatchedReason | None:
+    """By CAS id, then by the stored IDPN mapping; None when neither applies (names are tried next)."""
     known = known_pronote_ids.get(person.pronote_id) if person.pronote_id else None
     known_alive = known if known is not None and known in index.by_key else None
     if person.cas_id and person.cas_id in index.by_cas:
         return _match_cas(person, ref, index.by_cas[person.cas_id], known_alive, conflicts)
     if known_alive is not None:
         return _Candidate(ref=ref, pronote_id=person.pronote_id, account=known_alive, by=MatchedBy.PRONOTE_ID)
+    return None
+
+
+def _name_match(
+    person: Teacher | Student,
+    ref: PersonRef,
+    index: _Index,
+    claimed: set[PersonKey],
+) -> _Candidate | UnmatchedReason:
     by_names = [
         candidate
         for candidate in index.by_names.get((normalise_name(person.last_name), normalise_name(person.first_name)), ())
-        if ref.role is Role.INSTRUCTOR or _same_birth_date(ref.birth_date, candidate.birth_date)
+        if candidate.person_key not in claimed
+        and (ref.role is Role.INSTRUCTOR or _same_birth_date(ref.birth_date, candidate.birth_date))
     ]
     if not by_names:
         return UnmatchedReason.NOT_FOUND
     if len(by_names) > 1:
         return UnmatchedReason.AMBIGUOUS
-    account = by_names[0].person_key
-    if known is not None and known != account:
-        # The account the IDPN was mapped to has left the directory: the name now points elsewhere.
-        conflicts.append(Conflict(person=ref, kind=ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT))
-    return _Candidate(ref=ref, pronote_id=person.pronote_id, account=account, by=MatchedBy.NAMES)
+    return _Candidate(ref=ref, pronote_id=person.pronote_id, account=by_names[0].person_key, by=MatchedBy.NAMES)
 
 
 def _match_cas(
@@ -201,17 +217,21 @@ def _match_cas(
 
 
 def _same_birth_date(ours: date | None, theirs: date | None) -> bool:
-    return ours is None or theirs is None or ours == theirs
+    """A pupil's names are matched only with a birth date known on both sides and equal (homonyms are common)."""
+    return ours is not None and ours == theirs
 
 
 def _settle(
     candidates: list[_Candidate],
     accounts_known_as: Mapping[PersonKey, set[str]],
     known_pronote_ids: Mapping[str, PersonKey],
+    *,
     conflicts: list[Conflict],
+    unmatched: list[Unmatched],
     new_ids: dict[str, PersonKey],
 ) -> dict[Ident, PersonKey]:
-    """One account per person: a strongly identified claimant keeps a shared account; others lose it."""
+    """One account per person: a strongly identified claimant keeps a shared account; the others lose it and are
+    reported both as a conflict and as unmatched (ambiguous), so that every person is matched or listed."""
     claims: dict[PersonKey, list[_Candidate]] = {}
     for candidate in candidates:
         claims.setdefault(candidate.account, []).append(candidate)
@@ -221,9 +241,9 @@ def _settle(
         if len(claimants) > 1:
             strong = [c for c in claimants if c.by is not MatchedBy.NAMES]
             winners = strong if len(strong) == 1 else []
-            conflicts.extend(
-                Conflict(person=c.ref, kind=ConflictKind.ACCOUNT_CLAIMED_TWICE) for c in claimants if c not in winners
-            )
+            for loser in (c for c in claimants if c not in winners):
+                conflicts.append(Conflict(person=loser.ref, kind=ConflictKind.ACCOUNT_CLAIMED_TWICE))
+                unmatched.append(Unmatched(person=loser.ref, reason=UnmatchedReason.AMBIGUOUS))
         for winner in winners:
             matched[winner.ref.ident] = account
             _remember(winner, accounts_known_as.get(account, set()), known_pronote_ids, conflicts, new_ids)
@@ -238,7 +258,12 @@ def _remember(
     new_ids: dict[str, PersonKey],
 ) -> None:
     idpn = winner.pronote_id
-    if not idpn or idpn in known_pronote_ids:
+    if not idpn:
+        return
+    if idpn in known_pronote_ids:
+        if known_pronote_ids[idpn] != winner.account:
+            # The account the IDPN was mapped to has left the directory: another one now answers for the person.
+            conflicts.append(Conflict(person=winner.ref, kind=ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT))
         return
     if known_as - {idpn}:
         conflicts.append(Conflict(person=winner.ref, kind=ConflictKind.ACCOUNT_HAS_OTHER_IDPN))
