@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.plan import ActionType, CourseSpec, EventSpec
 from edt_import.domain.planning import PlanResult
-from edt_import.domain.timetable import Lesson, Timetable
+from edt_import.domain.timetable import Ident, Lesson, Membership, Timetable
 from edt_import.domain.week_mask import mask_of
 from tests.unit.planner.builders import (
     a_class,
     a_lesson,
     a_room,
     a_student,
+    a_subject,
     a_teacher,
     a_timetable,
     counts,
@@ -159,3 +160,58 @@ def test_plan_is_idempotent_once_its_actions_are_recorded(
     result = plan_of(numbered(after), today=today, previous=state)
     # Then
     assert result.plan.actions == ()
+
+
+def test_plan_room_change_updates_the_event_of_the_import_date_but_not_the_week_before() -> None:
+    # Given a plan applied in September, then every lesson moving to LABO, imported on Monday 10 November
+    state = applied(plan_of(a_timetable(), today=date(2025, 9, 1)))
+    moved = a_timetable(rooms=[a_room(), a_room("r2", "LABO")], lessons=[a_lesson(rooms=(link("r2"),))])
+    # When
+    result = plan_of(moved, today=date(2025, 11, 10), previous=state)
+    # Then the 34 events from 10 November are updated, the one of 3 November and earlier stay as they were
+    updated = sorted(a.key for a in result.plan.actions if a.type is ActionType.UPDATE_EVENT)
+    assert counts(result.report.actions) == {"update_event": 34}
+    assert updated[0] == f"{course_key()}:2025-11-10:0"
+    kept = result.state.events[f"{course_key()}:2025-11-03:0"]
+    assert (kept.rooms, kept.description) == (("A101",), "Salle : A101")
+    assert result.state.events[f"{course_key()}:2025-11-10:0"].rooms == ("LABO",)
+
+
+def test_plan_student_leaving_the_class_is_removed_from_its_course() -> None:
+    # Given s2 left 3A on 31 October, after a September import
+    state = applied(plan_of(a_timetable(), today=date(2025, 9, 1)))
+    left = a_timetable(
+        students=[
+            a_student(),
+            a_student("s2", "BERNARD", "Hugo", classes=[Membership(ident=Ident("c1"), exit=date(2025, 10, 31))]),
+        ]
+    )
+    # When
+    result = plan_of(left, today=TODAY, previous=state)
+    # Then
+    assert counts(result.report.actions) == {"remove_member": 1}
+    assert [a.key for a in result.plan.actions] == [f"{course_key()}|S-s2|Learner"]
+
+
+def test_plan_course_gone_from_the_export_loses_future_events_members_and_itself() -> None:
+    # Given maths and French for 3A applied in September, then French gone, imported on 5 November
+    two = a_timetable(
+        subjects=[a_subject(), a_subject("m2", "FRANC", "FRANCAIS")],
+        lessons=[a_lesson(), a_lesson(index=1, day=2, subject="m2")],
+    )
+    state = applied(plan_of(two, today=date(2025, 9, 1)))
+    one = a_timetable(subjects=[a_subject(), a_subject("m2", "FRANC", "FRANCAIS")], lessons=[a_lesson()])
+    # When
+    result = plan_of(one, today=TODAY, previous=state)
+    # Then French's 35 Tuesdays from 11 November, its 3 members and the course go; maths is untouched
+    french = course_key("FRANC")
+    assert counts(result.report.actions) == {"delete_event": 34, "remove_member": 3, "delete_course": 1}
+    assert {a.target.course_key for a in result.plan.actions if a.type is ActionType.DELETE_EVENT} == {french}  # type: ignore[union-attr]
+    assert sorted(a.key for a in result.plan.actions if a.type is ActionType.REMOVE_MEMBER) == [
+        f"{french}|S-s1|Learner",
+        f"{french}|S-s2|Learner",
+        f"{french}|T-t1|Instructor",
+    ]
+    assert [a.key for a in result.plan.actions][-1] == french
+    assert min(e.local_date for e in result.state.events.values() if e.course_key == french) == date(2025, 9, 2)
+    assert max(e.local_date for e in result.state.events.values() if e.course_key == french) == date(2025, 11, 4)

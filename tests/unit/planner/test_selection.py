@@ -98,3 +98,27 @@ def test_parse_selection_other_shapes_are_refused(text: str) -> None:
     with pytest.raises(EdtImportError) as caught:
         parse_selection(text)
     assert caught.value.code is ErrorCode.INVALID_SELECTION
+
+
+def test_plan_selection_names_unknown_to_the_export_are_listed_not_refused() -> None:
+    # Given a selection naming a subject, a class, a group and a course the export does not have
+    selection = Selection(
+        disabled_subjects=frozenset({"FRANC", "ESP2"}),
+        disabled_classes=frozenset({"3B", "3Z"}),
+        disabled_groups=frozenset({"LATIN", "GREC"}),
+        disabled_courses=frozenset({course_key("FRANC", "cc1"), "MATHEMATIQUES - 3B", "PHYSIQUE - 3A"}),
+    )
+    # When
+    result = plan_of(school(), selection=selection)  # type: ignore[arg-type]
+    # Then the plan goes ahead with what is known, and lists the rest by list
+    assert [c.key for c in result.report.courses] == [course_key("MATHS", "cc1")]
+    assert result.report.selection_unknown == {
+        "subjects": ("ESP2",),
+        "classes": ("3Z",),
+        "groups": ("GREC",),
+        "courses": ("PHYSIQUE - 3A",),
+    }
+
+
+def test_plan_without_selection_lists_no_unknown_names() -> None:
+    assert plan_of(school()).report.selection_unknown == {}  # type: ignore[arg-type]

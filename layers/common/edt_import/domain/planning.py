@@ -61,6 +61,7 @@ class PlanReport:
     guard_figures: dict[str, int]
     subjects: dict[str, SubjectStatus]
     new_pronote_ids: int
+    selection_unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list -> names the export lacks
 
 
 @dataclass(slots=True)
@@ -206,6 +207,7 @@ def plan_import(
         guard_figures=guard_figures(deletions),
         subjects=subject_statuses(timetable, selection, settings.known_subject_codes),
         new_pronote_ids=len(people.new_pronote_ids),
+        selection_unknown=selection.unknown_names(timetable, derivation.courses) if selection is not None else {},
     )
     return PlanResult(
         report=report,

@@ -3,6 +3,10 @@
 File shape: ``{"disabled": {"subjects": [codes], "classes": [names], "groups": [names], "courses": [keys or titles]}}``
 (every list optional). Disabling a class leaves out its subject + class courses; the courses of groups it
 belongs to follow the groups list, as in the wizard, where classes and groups are separate screens.
+
+A name the export does not know (a class renamed or removed since the wizard ran, a typo) is not an error: an
+automatic import reuses the last manual selection all year and must not stop on it. The plan lists such names
+(``unknown_names``) so that the administrator sees which choices no longer apply.
 """
 
 from __future__ import annotations
@@ -39,6 +43,20 @@ class Selection:
         if course.audience_name in names:
             return False
         return course.key not in self.disabled_courses and course.title not in self.disabled_courses
+
+    def unknown_names(self, timetable: Timetable, courses: Iterable[DerivedCourse]) -> dict[str, tuple[str, ...]]:
+        """By list, the disabled entries matching nothing in this export (lists with none left out)."""
+        course_names: set[str] = set()
+        for course in courses:
+            course_names.update((course.key, course.title))
+        known = {
+            "subjects": ({subject.code for subject in timetable.subjects.values()}, self.disabled_subjects),
+            "classes": ({school_class.name for school_class in timetable.classes.values()}, self.disabled_classes),
+            "groups": ({group.name for group in timetable.groups.values()}, self.disabled_groups),
+            "courses": (course_names, self.disabled_courses),
+        }
+        unknown = {name: tuple(sorted(disabled - present)) for name, (present, disabled) in known.items()}
+        return {name: values for name, values in unknown.items() if values}
 
     def to_json(self) -> str:
         return json.dumps(
