@@ -41,7 +41,22 @@ def run(args: argparse.Namespace) -> int:
                 raise ConfigError(f"The state file {args.write_state} cannot be written ({exc.strerror}).") from exc
         json.dump(plan_summary(result, with_events=args.with_events), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
+    for line in selection_warnings(result):
+        print(line, file=sys.stderr)
     return 0
+
+
+_SELECTION_LISTS = {"subjects": "subject(s)", "classes": "class(es)", "groups": "group(s)", "courses": "course(s)"}
+
+
+def selection_warnings(result: PlanResult) -> list[str]:
+    """One ``warning:`` line per selection list naming what this export does not have (names of classes,
+    groups, subjects and courses only: no person is ever named)."""
+    return [
+        f"warning: selection_unknown: The selection disables {len(names)} {_SELECTION_LISTS[name]} "
+        f"this export does not have: {', '.join(names)}."
+        for name, names in result.report.selection_unknown.items()
+    ]
 
 
 @contextmanager

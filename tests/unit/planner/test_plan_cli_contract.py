@@ -1,0 +1,197 @@
+"""``edt-import plan`` on a small hand-built timetable: the exact JSON an operator reads, and its refusals."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edt_import.cli.main import main
+from edt_import.domain.directory import Profile
+from edt_import.domain.directory_csv import write_directory_csv
+from edt_import.generator.xml_writer import timetable_to_xml
+from tests.unit.planner.builders import (
+    YEAR_KEY,
+    a_student,
+    a_teacher,
+    a_timetable,
+    an_account,
+    course_key,
+)
+
+STATE_KEYS = ["courses", "skipped_lessons", "matched", "unmatched", "conflicts", "actions", "held", "hold"]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    """The default timetable, plus teacher t2 and pupil s2 missing from the directory."""
+    timetable = a_timetable(
+        teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")],
+        students=[a_student(), a_student("s2", "BERNARD", "Hugo", birth_date=date(2011, 6, 7))],
+    )
+    directory = [
+        an_account("T-t1", "DUPONT", "Jean", profile=Profile.TEACHER),
+        an_account("S-s1", "MARTIN", "Lea", birth_date=date(2011, 3, 4)),
+    ]
+    paths = {"export": tmp_path / "export.xml", "directory": tmp_path / "users.csv"}
+    paths["export"].write_bytes(timetable_to_xml(timetable))
+    paths["directory"].write_bytes(write_directory_csv(directory))
+    return paths
+
+
+def run_plan(files: dict[str, Path], capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, Any, str]:
+    status = main(["plan", str(files["export"]), "--directory", str(files["directory"]), *extra])
+    captured = capsys.readouterr()
+    return status, json.loads(captured.out) if status == 0 else None, captured.err
+
+
+def test_plan_command_exact_summary_of_a_small_school(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # When planned on Monday 29 June 2026, the last Monday of the year
+    status, summary, err = run_plan(files, capsys, "--today", "2026-06-29")
+    # Then
+    assert (status, err) == (0, "")
+    assert list(summary) == STATE_KEYS
+    assert summary["courses"] == [
+        {"key": course_key(), "title": "MATHEMATIQUES - 3A", "teachers": 1, "students": 1, "events": 1}
+    ]
+    assert summary["skipped_lessons"] == {"class_part_only": 0, "no_audience": 0, "outside_grid": 0}
+    assert summary["matched"] == {"teachers": 1, "students": 1}
+    assert summary["unmatched"] == [
+        {"role": "teacher", "last_name": "DURAND", "first_name": "Paul", "reason": "not_found"},
+        {
+            "role": "student",
+            "last_name": "BERNARD",
+            "first_name": "Hugo",
+            "birth_date": "2011-06-07",
+            "reason": "not_found",
+        },
+    ]
+    assert summary["conflicts"] == []
+    assert {k: v for k, v in summary["actions"].items() if v} == {
+        "create_course": 1,
+        "add_member": 2,
+        "create_event": 1,
+    }
+    assert (summary["held"], summary["hold"]["reasons"]) == (False, [])
+
+
+def test_plan_command_events_are_listed_with_utc_times(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # When planned on 22 June 2026 with the events, in Paris and in Reunion
+    _, paris, _ = run_plan(files, capsys, "--today", "2026-06-22", "--with-events")
+    _, reunion, _ = run_plan(files, capsys, "--today", "2026-06-22", "--with-events", "--timezone", "Indian/Reunion")
+    # Then 08:00-09:00 local is 06:00Z in Paris (summer time) and 04:00Z in Reunion (UTC+4)
+    assert paris["events"] == [
+        {
+            "key": f"{course_key()}:2026-06-22:0",
+            "course_key": course_key(),
+            "title": "MATHEMATIQUES - 3A",
+            "start": "2026-06-22T06:00:00Z",
+            "end": "2026-06-22T07:00:00Z",
+            "rooms": ["A101"],
+        },
+        {
+            "key": f"{course_key()}:2026-06-29:0",
+            "course_key": course_key(),
+            "title": "MATHEMATIQUES - 3A",
+            "start": "2026-06-29T06:00:00Z",
+            "end": "2026-06-29T07:00:00Z",
+            "rooms": ["A101"],
+        },
+    ]
+    assert [(e["start"], e["end"]) for e in reunion["events"]] == [
+        ("2026-06-22T04:00:00Z", "2026-06-22T05:00:00Z"),
+        ("2026-06-29T04:00:00Z", "2026-06-29T05:00:00Z"),
+    ]
+
+
+def test_plan_command_unknown_selection_names_are_warned_on_stderr(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a selection disabling class 3Z, which the export does not have
+    selection = tmp_path / "selection.json"
+    selection.write_text(json.dumps({"disabled": {"classes": ["3Z", "3A"], "subjects": ["ESP2"]}}), encoding="utf-8")
+    # When
+    status, summary, err = run_plan(files, capsys, "--today", "2026-06-29", "--selection", str(selection))
+    # Then the plan goes ahead without 3A, and each unknown list is named on stderr
+    assert (status, summary["courses"]) == (0, [])
+    assert err.splitlines() == [
+        "warning: selection_unknown: The selection disables 1 subject(s) this export does not have: ESP2.",
+        "warning: selection_unknown: The selection disables 1 class(es) this export does not have: 3Z.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("--selection", '{"disabled": {"classes": "3A"}}', "invalid_selection"),
+        ("--selection", '{"disabled": {"rooms": []}}', "invalid_selection"),
+        ("--previous", "[]", "invalid_state"),
+        ("--previous", '{"schema": 3, "uai": "0750001A"}', "invalid_state"),
+        ("--previous", b"\xff\xfe", "invalid_state"),
+        ("--directory", "person_key,profile\nx,teacher\n", "invalid_directory"),
+        ("--directory", b"", "invalid_directory"),
+    ],
+)
+def test_plan_command_invalid_side_files_exit_2_with_a_stable_code(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path, case: tuple[str, str | bytes, str]
+) -> None:
+    option, content, code = case
+    path = tmp_path / "side"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    argv = ["plan", str(files["export"]), "--today", "2026-06-29"]
+    if option != "--directory":
+        argv += ["--directory", str(files["directory"])]
+    status = main([*argv, option, str(path)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith(f"error: {code}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_plan_command_state_of_another_school_and_bad_zone_and_date_are_refused(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(
+        json.dumps(
+            {
+                "schema": 3,
+                "uai": "0010001W",
+                "year_node": None,
+                "courses": [],
+                "members": {},
+                "events": {"values": [], "courses": {}, "other": []},
+                "pronote_ids": {},
+            }
+        ),
+        encoding="utf-8",
+    )
+    outcomes = [
+        run_plan(files, capsys, "--previous", str(state))[2].split(":")[1].strip(),
+        run_plan(files, capsys, "--timezone", "Mars/Olympus")[2].split(":")[1].strip(),
+        run_plan(files, capsys, "--today", "29/06/2026")[2].split(":")[1].strip(),
+    ]
+    assert outcomes == ["invalid_state", "config_error", "config_error"]
+
+
+def test_plan_command_written_state_replans_to_nothing_and_keeps_no_names(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a first plan writing its state
+    state = tmp_path / "state.json"
+    run_plan(files, capsys, "--today", "2026-06-22", "--write-state", str(state))
+    # When planned again against it
+    _, again, _ = run_plan(files, capsys, "--today", "2026-06-22", "--previous", str(state))
+    # Then nothing to do, and the state file holds keys only, no person's name or birth date
+    assert set(again["actions"].values()) == {0}
+    text = state.read_text(encoding="utf-8")
+    assert YEAR_KEY in text
+    for personal in ("DUPONT", "MARTIN", "BERNARD", "DURAND", "Lea", "Hugo", "2011"):
+        assert personal not in text
