@@ -42,6 +42,7 @@ _START = f"{{{DS}}}StartDateTime"
 _END = f"{{{DS}}}EndDateTime"
 _DESCRIPTION = f"{{{DS}}}Description"
 _LOCATION = f"{{{DS}}}Location"
+_TITLE_READ_ONLY = f"{{{DS}}}TitleReadOnlyInUi"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
@@ -324,6 +325,7 @@ def _add_message(root: etree._Element, payload: etree._Element, context: Context
                 description=values.get(_DESCRIPTION) or "",
                 location=values.get(_LOCATION) or "",
                 user_key=(values.get(_USER_SYNC_KEY) or "").strip(),
+                title_read_only=(values.get(_TITLE_READ_ONLY) or "").strip().lower() == "true",
             )
         )
     state = context.state

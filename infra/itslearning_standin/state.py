@@ -73,6 +73,7 @@ class Event:
     description: str = ""
     location: str = ""
     user_key: str = ""
+    title_read_only: bool = False  # TitleReadOnlyInUi: the product's events cannot be edited by hand
 
 
 @dataclass(slots=True, kw_only=True)
@@ -95,6 +96,7 @@ class EventInput:
     description: str = ""
     location: str = ""
     user_key: str = ""
+    title_read_only: bool = False
 
 
 @dataclass(slots=True, kw_only=True)
@@ -259,6 +261,7 @@ class StandinState:
             description=item.description,
             location=item.location,
             user_key=item.user_key,
+            title_read_only=item.title_read_only,
         )
         return OK
 

@@ -130,6 +130,25 @@ def test_interpret_soap_fault_with_http_500_protocol_error() -> None:
 
 
 @pytest.mark.parametrize(
+    ("status", "code", "reason"),
+    [
+        (500, "soap:Server", "http 500 Server fault"),
+        (500, "s:Server.Busy", "http 500 Server fault"),
+        (503, "soap:Client", "http 503 Client fault"),
+        (504, "soap:Server", "http 504 Server fault"),
+    ],
+)
+def test_interpret_server_fault_or_fault_behind_gateway_error_transient(status: int, code: str, reason: str) -> None:
+    # Given a SOAP fault the service raised on its side, or one relayed with a 502-504 status
+    reply = HttpReply(status=status, body=a_fault(code))
+
+    # When it is interpreted, then it is an outage worth retrying, not a refusal
+    with pytest.raises(TransientError) as raised:
+        _interpret(reply, ACTION)
+    assert raised.value.reason == reason
+
+
+@pytest.mark.parametrize(
     ("status", "body"), [(500, a_fault("wsse:FailedAuthentication")), (401, b""), (403, b"forbidden")]
 )
 def test_interpret_authentication_refused_protocol_error(status: int, body: bytes) -> None:

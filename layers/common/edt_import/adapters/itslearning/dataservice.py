@@ -131,6 +131,9 @@ def _text(value: str) -> str:
 
 
 def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        # astimezone() would read a naive time in the machine's zone: an hour off in a Paris-run demo.
+        raise ValueError("an event time has no time zone")
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
     return moment.isoformat(timespec="seconds")[:19] + "Z"

@@ -49,9 +49,13 @@ def _interpret(reply: HttpReply, soap_action: str) -> SoapReply:
     except UnreadableReplyError:
         parsed = None
     if parsed is not None and parsed.fault is not None:
-        # SOAP 1.1 sends faults with HTTP 500: a fault is an answer, not an outage.
+        # SOAP 1.1 sends every fault with HTTP 500. A Client fault refuses the request itself: sending it again
+        # cannot help. A Server fault, or a fault behind 502-504 (a busy or restarting service), is an outage.
         if "FailedAuthentication" in parsed.fault.code or "InvalidSecurity" in parsed.fault.code:
             raise _auth_refused(operation)
+        kind = _fault_kind(parsed.fault.code)
+        if reply.status > _SERVER_ERROR or kind == "Server":
+            raise TransientError(f"http {reply.status} {kind} fault")
         raise LmsProtocolError(
             "itslearning refused a request from the import.", {"operation": operation, "fault": parsed.fault.code}
         )
@@ -62,6 +66,11 @@ def _interpret(reply: HttpReply, soap_action: str) -> SoapReply:
             "itslearning sent an answer the import cannot read.", {"operation": operation, "status": reply.status}
         )
     return parsed
+
+
+def _fault_kind(code: str) -> str:
+    """``Client`` or ``Server`` from ``soap:Server``, ``s:Server.Busy`` and the like."""
+    return code.rsplit(":", 1)[-1].split(".", 1)[0]
 
 
 def _auth_refused(operation: str) -> LmsProtocolError:
