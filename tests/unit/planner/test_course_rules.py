@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from edt_import.domain.course_rules import COURSE_TITLE_MAX, course_title, derive_courses, unique_titles
 from tests.unit.planner.builders import (
     a_class,
@@ -149,3 +152,29 @@ def test_plan_course_spec_has_code_parent_and_key() -> None:
         "Cours 2025 - 2026",
         "0750001A",
     )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["MATHEMATIQUES", "ANGLAIS LV1", "X" * 70, "SCIENCES DE LA VIE ET DE LA TERRE " * 2]),
+            st.sampled_from(["3A", "3A_G1", "1ES3", "GROUPE DE SOUTIEN " * 2]),
+        ),
+        max_size=12,
+    )
+)
+def test_unique_titles_are_unique_within_the_cap_and_keep_the_audience_name_whole(
+    pairs: list[tuple[str, str]],
+) -> None:
+    # Given any courses, with repeated and overlong labels
+    labels = {f"k{i:02d}": pair for i, pair in enumerate(pairs)}
+    # When
+    titles = unique_titles(labels)
+    # Then
+    assert len(set(titles.values())) == len(titles)
+    for key, title in titles.items():
+        label, name = labels[key]
+        assert len(title) <= COURSE_TITLE_MAX
+        base = title.rsplit(" (", 1)[0] if title.endswith(")") and not name.strip().endswith(")") else title
+        assert base.endswith(f" - {name.strip()}")
+        assert label.startswith(base[: -len(f" - {name.strip()}")])

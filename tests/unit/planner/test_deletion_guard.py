@@ -86,3 +86,43 @@ def test_check_deletions_per_type_limit_overrides_the_default() -> None:
     hold = check_deletions(deletions, empty_export=False, settings=settings)
     assert hold is not None
     assert hold.reasons == ("members_deletions_above_threshold",)
+
+
+def test_plan_empty_export_over_an_applied_state_is_held_with_figures_and_its_deletions() -> None:
+    # Given the default school applied on 5 November, then an export without any lesson
+    state = AppliedState(uai="0750001A")
+    state.record(plan_of(a_timetable(), today=TODAY).plan.actions)
+    # When
+    result = plan_of(a_timetable(lessons=[]), today=TODAY, previous=state)
+    # Then held for both reasons, with the figures, and the deletions still planned and counted
+    assert result.plan.hold == Hold(
+        reasons=(
+            "empty_export",
+            "courses_deletions_above_threshold",
+            "members_deletions_above_threshold",
+            "events_deletions_above_threshold",
+        ),
+        figures={
+            "courses_deleted": 1,
+            "courses_before": 1,
+            "members_deleted": 3,
+            "members_before": 3,
+            "events_deleted": 34,
+            "events_before": 34,
+        },
+    )
+    assert {k: v for k, v in result.report.actions.items() if v} == {
+        "delete_course": 1,
+        "remove_member": 3,
+        "delete_event": 34,
+    }
+
+
+def test_check_deletions_count_limit_per_type_holds_only_that_type() -> None:
+    # Given at most 5 events may go, whatever the share, and the default share elsewhere
+    settings = GuardSettings(per_type={"events": GuardLimit(max_delete_share=1.0, max_delete_count=5)})
+    deletions = {"events": Deletions(deleted=6, before=1000), "members": Deletions(deleted=6, before=1000)}
+    # Then
+    hold = check_deletions(deletions, empty_export=False, settings=settings)
+    assert hold is not None
+    assert hold.reasons == ("events_deletions_above_threshold",)
