@@ -291,3 +291,14 @@ def test_plan_events_dst_transition_weeks_in_utc_exactly() -> None:
     assert by_date[date(2025, 10, 27)] == (utc(2025, 10, 27, 15), utc(2025, 10, 27, 17))
     assert by_date[date(2026, 3, 27)] == (utc(2026, 3, 27, 15), utc(2026, 3, 27, 17))
     assert by_date[date(2026, 3, 30)] == (utc(2026, 3, 30, 14), utc(2026, 3, 30, 16))
+
+
+def test_plan_events_rooms_in_name_order_whatever_the_export_order() -> None:
+    # Given a lesson in LABO and A101 (listed in that order, A101 twice)
+    timetable = a_timetable(
+        rooms=[a_room(), a_room("r2", "LABO")], lessons=[a_lesson(rooms=(link("r2"), link("r1"), link("r1")))]
+    )
+    # When
+    event = next(iter(plan_of(timetable).events.values()))
+    # Then
+    assert (event.rooms, event.description) == (("A101", "LABO"), "Salle : A101, LABO")

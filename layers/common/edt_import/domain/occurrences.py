@@ -72,8 +72,8 @@ class _LessonCast:
 
 
 def _presence(rooms: tuple[tuple[int, str], ...], teachers: tuple[tuple[int, PersonKey], ...], weeks: int) -> Presence:
-    return (
-        tuple(name for mask, name in rooms if mask & weeks),
+    return (  # sorted and once each: an export listing the same rooms in another order changes nothing
+        tuple(sorted({name for mask, name in rooms if mask & weeks})),
         tuple(sorted({key for mask, key in teachers if mask & weeks})),
     )
 
