@@ -24,6 +24,7 @@ SANDBOX_USERNAME = "edt-import"
 SANDBOX_PASSWORD = "sandbox"  # noqa: S105 - the local stand-in's well-known demo password
 MAX_BODY = 64 * 1024 * 1024
 _SAVE_EVERY_S = 5.0
+_HOLD_LIMIT_S = 300.0  # a held call is let through after this long even if the test never releases it
 
 
 @dataclass(slots=True, kw_only=True)
@@ -31,6 +32,7 @@ class Counters:
     calls: int = 0  # SOAP POSTs received, faulted ones included
     items: int = 0  # items carried by the calls that were processed
     faults: int = 0  # calls answered 503 or left hanging on purpose
+    lost_answers: int = 0  # calls processed whose answer was stalled or dropped
     soap_faults: int = 0
 
 
@@ -39,7 +41,11 @@ class StandinServer:
 
     ``fault_rate`` of the SOAP calls are answered HTTP 503 before any processing; when ``stall_s`` > 0, half of
     those faults are instead processed and answered only after ``stall_s`` seconds (a client timeout that lost a
-    done answer, which a correct client survives by idempotent re-sends).
+    done answer, which a correct client survives by idempotent re-sends). ``drop_answers`` loses such answers
+    without any timing: the call is processed and the connection closed unanswered.
+
+    Tests stop a client at a known point with ``hold_calls_after(items)``: once that many items were processed,
+    every further SOAP call waits (unprocessed) until ``release()``; ``wait_until_held`` says when one does.
     """
 
     def __init__(
@@ -52,6 +58,7 @@ class StandinServer:
         seed: int | None = None,
         locked_before: datetime | None = None,
         stall_s: float = 0.0,
+        drop_answers: bool = False,
         queue_polls: int = 0,
         username: str = SANDBOX_USERNAME,
         password: str = SANDBOX_PASSWORD,
@@ -63,6 +70,10 @@ class StandinServer:
         self.fault_rate = fault_rate
         self.latency_ms = latency_ms
         self.stall_s = stall_s
+        self.drop_answers = drop_answers
+        self._hold_after: int | None = None
+        self._held = threading.Event()
+        self._released = threading.Event()
         self._persons = tuple(persons)
         self._schools = tuple(schools)
         self._random = random.Random(seed)  # noqa: S311 - fault injection, not crypto
@@ -134,6 +145,7 @@ class StandinServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        self._released.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -156,6 +168,7 @@ class StandinServer:
                 "calls": self.counters.calls,
                 "items": self.counters.items,
                 "faults": self.counters.faults,
+                "lost_answers": self.counters.lost_answers,
                 "soap_faults": self.counters.soap_faults,
             }
 
@@ -191,19 +204,47 @@ class StandinServer:
         while not self._stopping.wait(_SAVE_EVERY_S):
             self.save()
 
+    # Holding calls (tests) -------------------------------------------------------------------------------------
+    def hold_calls_after(self, items: int) -> None:
+        with self._lock:
+            self._hold_after = items
+            self._held.clear()
+            self._released.clear()
+
+    def wait_until_held(self, timeout_s: float) -> bool:
+        """True once a call waits at the hold; False if none did within ``timeout_s``."""
+        return self._held.wait(timeout_s)
+
+    def release(self) -> None:
+        with self._lock:
+            self._hold_after = None
+        self._released.set()
+
+    def _hold(self) -> None:
+        with self._lock:
+            holding = self._hold_after is not None and self.counters.items >= self._hold_after
+            if holding:
+                self._held.set()
+        if holding:
+            self._released.wait(_HOLD_LIMIT_S)
+
     # One SOAP call ---------------------------------------------------------------------------------------------
-    def answer_soap(self, data: bytes) -> tuple[int, bytes, float]:
-        """(HTTP status, body, seconds to wait before answering)."""
+    def answer_soap(self, data: bytes) -> tuple[int, bytes | None, float]:
+        """(HTTP status, body or None to close the connection unanswered, seconds to wait before answering)."""
+        self._hold()
         delay = self.latency_ms / 1000
+        drop = False
         with self._lock:
             self.counters.calls += 1
             draw = self._random.random()
-            stall = self.stall_s > 0 and self._random.random() < 0.5
+            lose = (self.stall_s > 0 or self.drop_answers) and self._random.random() < 0.5
             if draw < self.fault_rate:
                 self.counters.faults += 1
-                if not stall:
+                if not lose:
                     return HTTPStatus.SERVICE_UNAVAILABLE, b"", delay
-                delay += self.stall_s
+                self.counters.lost_answers += 1
+                drop = self.drop_answers
+                delay += 0.0 if drop else self.stall_s
             try:
                 answer = protocol.handle(protocol.parse_request(data), self.context)
             except protocol.SoapFaultError as fault:
@@ -211,7 +252,7 @@ class StandinServer:
                 return HTTPStatus.INTERNAL_SERVER_ERROR, protocol.fault_envelope(fault.code, fault.reason), delay
             self.counters.items += answer.items
             self._dirty = self._dirty or answer.changed
-        return HTTPStatus.OK, answer.body, delay
+        return HTTPStatus.OK, None if drop else answer.body, delay
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -235,6 +276,9 @@ class _Handler(BaseHTTPRequestHandler):
         status, body, delay = self.standin.answer_soap(data)
         if delay > 0:
             time.sleep(delay)
+        if body is None:
+            self.close_connection = True  # processed, answer lost
+            return
         self._send(status, body, "text/xml; charset=utf-8")
 
     def do_GET(self) -> None:

@@ -104,10 +104,27 @@ def sync_cli(college: College, server: StandinServer, state_dir: Path, *extra: s
     return status, json.loads(out.getvalue()) if out.getvalue() else {}
 
 
-def a_gateway(server: StandinServer, **settings: Any) -> SoapLmsGateway:
-    return SoapLmsGateway(
-        ItslearningSettings(base_url=server.base_url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD, **settings)
+def a_gateway(server: StandinServer, *, clock: FakeClock | None = None, **settings: Any) -> SoapLmsGateway:
+    """A gateway on the stand-in; with ``clock``, back-off neither sleeps nor draws: retries depend on nothing timed."""
+    config = ItslearningSettings(
+        base_url=server.base_url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD, **settings
     )
+    if clock is None:
+        return SoapLmsGateway(config)
+    return SoapLmsGateway(config, sleep=clock.sleep, clock=clock, rand=lambda: 0.5)
+
+
+class FakeClock:
+    """Time that only moves when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
