@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.occurrences import UtcClock, zone_named
+from edt_import.domain.timetable import Lesson
 from edt_import.domain.week_mask import mask_of, weeks_of
 from tests.unit.planner.builders import (
     WEEK1,
+    a_class,
     a_group,
     a_lesson,
     a_room,
@@ -302,3 +304,35 @@ def test_plan_events_rooms_in_name_order_whatever_the_export_order() -> None:
     event = next(iter(plan_of(timetable).events.values()))
     # Then
     assert (event.rooms, event.description) == (("A101", "LABO"), "Salle : A101, LABO")
+
+
+maths_lesson = st.builds(
+    lambda day, place, count, weeks, room: a_lesson(
+        day=day, start_place=place, place_count=count, classes=(link("c1", weeks),), rooms=(link(room),)
+    ),
+    st.integers(1, 2),
+    st.integers(0, 1),
+    st.integers(1, 2),
+    st.sampled_from([mask_of([1, 2]), mask_of([1]), mask_of([2, 3])]),
+    st.sampled_from(["r1", "r2"]),
+)
+
+
+@given(ours=st.lists(maths_lesson, max_size=4), others=st.integers(0, 3), data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_plan_event_keys_do_not_depend_on_lesson_positions_in_the_file(
+    ours: list[Lesson], others: int, data: st.DataObject
+) -> None:
+    # Given a course's lessons, possibly sharing slots, and the same lessons shuffled among unrelated ones
+    unrelated = [a_lesson(day=5, classes=(link("c2"),)) for _ in range(others)]
+    shuffled = data.draw(st.permutations([*ours, *unrelated]))
+    rooms = [a_room(), a_room("r2", "LABO")]
+    classes = [a_class(), a_class("c2", "3B")]
+
+    def events_of(lessons: list[Lesson]) -> dict[str, tuple[object, ...]]:
+        numbered = [replace(lesson, index=i) for i, lesson in enumerate(lessons)]
+        result = plan_of(a_timetable(rooms=rooms, classes=classes, lessons=numbered))
+        return {k: (e.start, e.end, e.rooms) for k, e in result.events.items() if e.course_key == course_key()}
+
+    # Then the course's events, keys included, are the same
+    assert events_of(shuffled) == events_of(ours)
