@@ -178,3 +178,18 @@ def test_unique_titles_are_unique_within_the_cap_and_keep_the_audience_name_whol
         base = title.rsplit(" (", 1)[0] if title.endswith(")") and not name.strip().endswith(")") else title
         assert base.endswith(f" - {name.strip()}")
         assert label.startswith(base[: -len(f" - {name.strip()}")])
+
+
+def test_derive_courses_blank_subject_label_falls_back_to_its_code() -> None:
+    # Given a subject exported with a blank label, and one with neither label nor code
+    timetable = a_timetable(
+        subjects=[a_subject("m1", "MATHS", "  "), a_subject("m2", "", "")],
+        lessons=[a_lesson(), a_lesson(index=1, subject="m2")],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then
+    assert [(c.key, c.title) for c in derivation.courses] == [
+        (course_key(), "MATHS - 3A"),
+        (course_key("sm2"), "3A"),
+    ]

@@ -122,7 +122,12 @@ def derive_courses(timetable: Timetable) -> CourseDerivation:
             if kind is AudienceKind.SCHOOL_CLASS or len(audiences) == 1:
                 parts_of[key].update(part.ident for part in lesson.class_parts)
                 students_of[key].update(student.ident for student in lesson.students)
-    titles = unique_titles({key: (audience_of[key][0].label, audience_of[key][3]) for key in audience_of})
+    titles = unique_titles(
+        {
+            key: (audience_of[key][0].label.strip() or audience_of[key][0].code, audience_of[key][3])
+            for key in audience_of
+        }
+    )
     courses = tuple(
         DerivedCourse(
             key=key,
@@ -165,6 +170,8 @@ def _audiences(
 def course_title(label: str, name: str, limit: int = COURSE_TITLE_MAX) -> str:
     """``LABEL - NAME`` within ``limit``: the subject label is trimmed first, the name only when alone too long."""
     label, name = label.strip(), name.strip()
+    if not label:
+        return name[:limit]
     full = f"{label}{_SEPARATOR}{name}"
     if len(full) <= limit:
         return full
