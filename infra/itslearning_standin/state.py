@@ -15,6 +15,7 @@ MAX_KEY = 64
 MAX_EVENT_TITLE = 80
 COURSE = "Course"
 SCHOOL = "School"
+KEY_REFUSED = "The sync key is missing or longer than 64 characters."
 LOCKED_REASON = "The event cannot be deleted because the period is locked."
 
 
@@ -141,7 +142,7 @@ class StandinState:
 
     def _group_refusal(self, item: GroupInput) -> str | None:
         if not item.key or len(item.key) > MAX_KEY:
-            return "The sync key is missing or longer than 64 characters."
+            return KEY_REFUSED
         if not item.parent_key or item.parent_key not in self.groups:
             return "The parent group does not exist."
         if item.parent_key == item.key:
@@ -198,8 +199,8 @@ class StandinState:
         return [self._put_membership(item) for item in items]
 
     def _put_membership(self, item: Membership) -> Outcome:
-        if not item.key or len(item.key) > MAX_KEY * 3:
-            return Outcome(ok=False, reason="The membership sync key is missing or too long.")
+        if not item.key or len(item.key) > MAX_KEY:
+            return Outcome(ok=False, reason=KEY_REFUSED)
         if item.group_key not in self.groups:
             return Outcome(ok=False, reason="The group does not exist.")
         if item.person_key not in self._person_keys:
@@ -235,8 +236,9 @@ class StandinState:
         return [self._put_event(item, create=create) for item in items]
 
     def _event_refusal(self, item: EventInput, *, create: bool) -> str | None:
-        if not item.key:
-            return "The event has no sync key."
+        if not item.key or len(item.key) > MAX_KEY:
+            # The documentation gives the limit for IMS sourcedIds; the stand-in holds event keys to it too.
+            return KEY_REFUSED
         if not create and item.key not in self.events:
             return "No calendar event has this sync key."
         group = self.groups.get(item.course_key)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
+from edt_import.adapters.itslearning.sync_keys import wire_key
 from edt_import.cli.main import main
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import DirectoryPerson
@@ -147,10 +148,11 @@ def landed(server: StandinServer) -> Landed:
 
 
 def expected(state: AppliedState) -> Landed:
+    """What the stand-in should hold for ``state``, under the keys itslearning is sent (see ``wire_key``)."""
     return Landed(
-        courses=frozenset(state.courses),
-        members=frozenset(state.members),
-        events={key: (e.title, _utc(e), _utc(e, end=True)) for key, e in state.events.items()},
+        courses=frozenset(wire_key(key) for key in state.courses),
+        members=frozenset(wire_key(key) for key in state.members),
+        events={wire_key(key): (e.title, _utc(e), _utc(e, end=True)) for key, e in state.events.items()},
     )
 
 
@@ -159,7 +161,8 @@ def _utc(event: EventSpec, *, end: bool = False) -> str:
 
 
 def planned_keys(plan: Plan, action_type: ActionType) -> set[str]:
-    return {a.key for a in plan.actions if a.type is action_type}
+    """The keys itslearning is sent for the plan's actions of one type."""
+    return {wire_key(a.key) for a in plan.actions if a.type is action_type}
 
 
 class KilledError(Exception):

@@ -15,6 +15,7 @@ from lxml import etree
 from edt_import.adapters.itslearning.envelopes import DS_NS, q, root_element
 from edt_import.adapters.itslearning.fan_out import fan_out
 from edt_import.adapters.itslearning.soap_channel import SoapChannel
+from edt_import.adapters.itslearning.sync_keys import wire_key
 from edt_import.domain.errors import LmsProtocolError, LmsUnavailableError
 from edt_import.domain.plan import EventSpec
 from edt_import.domain.ports import ItemResult
@@ -145,8 +146,8 @@ def _events_element(events: Sequence[EventSpec], *, full: bool) -> etree._Elemen
     parts = [f'<CalendarEvents xmlns="{DS_NS}">']
     add = parts.append
     for event in events:
-        add(f"<CalendarEvent><SyncKey>{_text(event.key)}</SyncKey>")
-        add(f"<CourseSyncKey>{_text(event.course_key)}</CourseSyncKey>")
+        add(f"<CalendarEvent><SyncKey>{_text(wire_key(event.key))}</SyncKey>")
+        add(f"<CourseSyncKey>{_text(wire_key(event.course_key))}</CourseSyncKey>")
         if full:
             if event.teachers:
                 add(f"<UserSyncKey>{_text(event.teachers[0])}</UserSyncKey>")

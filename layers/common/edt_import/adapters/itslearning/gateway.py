@@ -14,9 +14,10 @@ from edt_import.adapters.itslearning.fan_out import fan_out
 from edt_import.adapters.itslearning.ims import MAX_PAGE_SIZE, ImsClient, ImsGroup, ImsMembership, ImsPerson
 from edt_import.adapters.itslearning.retry import RetryPolicy
 from edt_import.adapters.itslearning.soap_channel import SoapChannel
+from edt_import.adapters.itslearning.sync_keys import wire_key
 from edt_import.adapters.itslearning.transport import HttpFigures, HttpMeter, KeepAliveTransport, SoapTransport
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
-from edt_import.domain.errors import ConfigError
+from edt_import.domain.errors import ConfigError, LmsProtocolError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
 from edt_import.domain.ports import ItemResult
 
@@ -120,28 +121,39 @@ class SoapLmsGateway:
                 yield _directory_person(person)
 
     def upsert_year_node(self, node: YearNode) -> ItemResult:
-        group = ImsGroup(key=node.key, parent_key=node.parent_key, title=node.title)
-        return self._ims[0].create_groups([group])[0]
+        group = ImsGroup(key=wire_key(node.key), parent_key=wire_key(node.parent_key), title=node.title)
+        return _planned_keys(self._ims[0].create_groups([group]), [node.key])[0]
 
     def upsert_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
         groups = [
-            ImsGroup(key=c.key, parent_key=c.parent_key, title=c.title, group_type="Course", course_code=c.code)
+            ImsGroup(
+                key=wire_key(c.key),
+                parent_key=wire_key(c.parent_key),
+                title=c.title,
+                group_type="Course",
+                course_code=c.code,
+            )
             for c in courses
         ]
-        return self._batched(groups, ImsClient.create_groups, _group_key)
+        return _planned_keys(self._batched(groups, ImsClient.create_groups, _group_key), [c.key for c in courses])
 
     def delete_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]:
-        return self._batched([course.key for course in courses], ImsClient.delete_groups, str)
+        keys = [wire_key(course.key) for course in courses]
+        return _planned_keys(self._batched(keys, ImsClient.delete_groups, str), [c.key for c in courses])
 
     def add_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
         memberships = [
-            ImsMembership(key=m.key, group_key=m.course_key, person_key=m.person_key, role=m.role.value)
+            ImsMembership(
+                key=wire_key(m.key), group_key=wire_key(m.course_key), person_key=m.person_key, role=m.role.value
+            )
             for m in members
         ]
-        return self._batched(memberships, ImsClient.create_memberships, _membership_key)
+        results = self._batched(memberships, ImsClient.create_memberships, _membership_key)
+        return _planned_keys(results, [m.key for m in members])
 
     def remove_members(self, members: Sequence[MemberSpec]) -> list[ItemResult]:
-        return self._batched([member.key for member in members], ImsClient.delete_memberships, str)
+        keys = [wire_key(member.key) for member in members]
+        return _planned_keys(self._batched(keys, ImsClient.delete_memberships, str), [m.key for m in members])
 
     def create_events(self, events: Sequence[EventSpec]) -> list[ItemResult]:
         return self._data.send_events(CREATE_EVENT, events, self._settings.batch_size)
@@ -167,6 +179,19 @@ class SoapLmsGateway:
         distinct = len({key_of(item) for item in items}) == len(items)
         chunk_results = fan_out(self._ims, chunks, stripe, parallel=distinct)
         return [result for results in chunk_results for result in results]
+
+
+def _planned_keys(results: list[ItemResult], keys: list[str]) -> list[ItemResult]:
+    """The results under the plan's keys (itslearning saw their wire form), by position."""
+    if len(results) != len(keys):
+        raise LmsProtocolError(
+            "itslearning answered for a different number of items than were sent.",
+            {"sent": len(keys), "answered": len(results)},
+        )
+    return [
+        result if result.key == key else ItemResult(key=key, ok=result.ok, reason=result.reason)
+        for result, key in zip(results, keys, strict=True)
+    ]
 
 
 def _group_key(group: ImsGroup) -> str:
