@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from lxml import etree
 
@@ -19,7 +21,7 @@ from edt_import.adapters.itslearning.envelopes import (
 from edt_import.adapters.itslearning.ims import read_item_statuses
 from edt_import.adapters.itslearning.retry import TransientError
 from edt_import.adapters.itslearning.soap_channel import _interpret
-from edt_import.adapters.itslearning.transport import HttpReply, KeepAliveTransport
+from edt_import.adapters.itslearning.transport import HttpReply, KeepAliveTransport, retry_after_seconds
 from edt_import.domain.errors import ConfigError, LmsProtocolError
 from edt_import.domain.ports import ItemResult
 
@@ -175,3 +177,33 @@ def test_interpret_ok_answer_returned() -> None:
 def test_transport_address_not_http_config_error(url: str) -> None:
     with pytest.raises(ConfigError):
         KeepAliveTransport(url, timeout_s=1.0)
+
+
+def test_interpret_throttled_keeps_the_servers_retry_after() -> None:
+    # Given a 429 asking to wait 7 seconds
+    reply = HttpReply(status=429, body=b"", retry_after_s=7.0)
+
+    # When it is interpreted, then the pause travels with the transient error (the back-off takes it as a floor)
+    with pytest.raises(TransientError) as raised:
+        _interpret(reply, ACTION)
+    assert (raised.value.reason, raised.value.retry_after_s) == ("http 429", 7.0)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        ("-5", 0.0),
+        ("Sun, 29 Nov 2026 18:00:30 GMT", 30.0),
+        ("Sun, 29 Nov 2026 17:59:00 GMT", 0.0),
+        ("soon", None),
+        (None, None),
+    ],
+)
+def test_retry_after_header_seconds_or_http_date(header: str | None, seconds: float | None) -> None:
+    # Given the moment the answer came, and a Retry-After header in either of its HTTP forms
+    now = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
+
+    # When it is read, then it is a pause in seconds, never negative, or nothing when unreadable
+    assert retry_after_seconds(header, now=now) == seconds

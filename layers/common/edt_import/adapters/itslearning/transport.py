@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -153,7 +155,7 @@ class KeepAliveTransport:
             status=response.status,
             body=data,
             content_type=response.getheader("Content-Type", ""),
-            retry_after_s=_retry_after(response.getheader("Retry-After")),
+            retry_after_s=retry_after_seconds(response.getheader("Retry-After")),
         )
 
     def _drop(self) -> None:
@@ -166,11 +168,18 @@ class KeepAliveTransport:
             self._drop()
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header as a pause: delay-seconds or an HTTP date; None when absent or unreadable."""
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        return None  # an HTTP date: ignored, the back-off applies
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None  # the back-off applies
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)  # RFC 9110 dates are GMT
+        seconds = (moment - (now or datetime.now(tz=UTC))).total_seconds()
     return max(0.0, seconds)
