@@ -27,3 +27,13 @@ def test_itslearning_settings_remote_without_credentials_is_a_config_error() -> 
     # Given only a user name, When the address is remote, Then the missing variable is named, not guessed
     with pytest.raises(ConfigError, match="ITSLEARNING_PASSWORD"):
         itslearning_settings("https://school.itslearning.com", {"ITSLEARNING_USERNAME": "int-user"})
+
+
+def test_itslearning_settings_address_carrying_credentials_is_a_config_error() -> None:
+    # Given an address with a user and password in it (they would show in every repr of the settings)
+    url = "https://int-user:s3cret@school.itslearning.com/ims"
+
+    # When settings are built, Then the address is refused without repeating it
+    with pytest.raises(ConfigError) as raised:
+        itslearning_settings(url, {"ITSLEARNING_USERNAME": "int-user", "ITSLEARNING_PASSWORD": "s3cret"})
+    assert "s3cret" not in f"{raised.value} {raised.value.details}"

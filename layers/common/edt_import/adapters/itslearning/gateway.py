@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from edt_import.adapters.itslearning.dataservice import CREATE_EVENT, DELETE_EVENT, UPDATE_EVENT, DataServiceClient
 from edt_import.adapters.itslearning.fan_out import fan_out
@@ -46,6 +47,10 @@ class ItslearningSettings:
     connections: int = 4  # batches of one call sent in parallel over this many kept-alive connections
 
     def __post_init__(self) -> None:
+        address = urlsplit(self.base_url)
+        if address.username is not None or address.password is not None:
+            # The address shows in reprs and logs; credentials belong in username/password only.
+            raise ConfigError("The itslearning address must not carry a user name or password.")
         if not self.username or not self.password:
             raise ConfigError("The itslearning user name and password must both be configured.")
         if self.batch_size < 1 or self.connections < 1 or self.timeout_s <= 0 or self.retry_budget_s < 0:
