@@ -6,11 +6,12 @@ import json
 import urllib.request
 
 import pytest
+from lxml import etree
 
-from edt_import.adapters.itslearning import SoapLmsGateway
+from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.domain.directory import Profile, Source
 from edt_import.domain.errors import ErrorCode, LmsProtocolError, LmsUnavailableError
-from itslearning_standin import StandinServer
+from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer, protocol
 from tests.integration.itslearning.builders import FakeClock, a_course, a_gateway, a_member, a_person, a_year, an_event
 
 
@@ -140,3 +141,59 @@ def test_standin_sandbox_endpoints_report_and_reset(gateway: SoapLmsGateway, sta
     }
     assert standin.stats()["courses"] == 0
     assert standin.stats()["groups"] == 1
+
+
+def test_gateway_refused_items_are_not_sent_again(gateway: SoapLmsGateway, standin: StandinServer) -> None:
+    # Given a course, and a batch of memberships one of which names an unknown person
+    course = a_course(0)
+    gateway.upsert_year_node(a_year())
+    gateway.upsert_courses([course])
+    members = [a_member(course, a_person(1)), a_member(course, a_person(555)), a_member(course, a_person(2))]
+    calls = standin.stats()["calls"]
+
+    # When the batch is sent
+    results = gateway.add_members(members)
+
+    # Then the refusal is that item's result, after one call: a permanent refusal is never retried
+    assert [result.ok for result in results] == [True, False, True]
+    assert standin.stats()["calls"] - calls == 1
+
+
+def test_gateway_page_size_above_itslearnings_limit_is_capped(clock: FakeClock) -> None:
+    # Given 150 persons, and a client configured for pages of 500
+    persons = [a_person(index) for index in range(150)]
+    with StandinServer(persons=persons, schools=("0750001U",)) as standin:
+        settings = ItslearningSettings(
+            base_url=standin.base_url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD, page_size=500
+        )
+        # When the persons are read
+        with SoapLmsGateway(settings, sleep=clock.sleep, clock=clock) as gateway:
+            read = list(gateway.read_persons())
+
+        # Then they come in pages of 100 (the stand-in refuses more, as itslearning does)
+        assert len(read) == 150
+        assert standin.stats()["calls"] == 2
+        assert standin.stats()["soap_faults"] == 0
+
+
+def test_gateway_message_result_for_fewer_items_than_sent_is_a_protocol_error(
+    gateway: SoapLmsGateway, standin: StandinServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an itslearning that reports on one item fewer than each message carries
+    course = a_course(0)
+    gateway.upsert_year_node(a_year())
+    gateway.upsert_courses([course])
+    real_add = protocol._OPERATIONS[protocol.q(protocol.DS, "AddMessage")]
+
+    def forgetful_add(root: etree._Element, payload: etree._Element, context: protocol.Context) -> protocol.Answer:
+        answer = real_add(root, payload, context)
+        for message in context.messages.values():
+            del message.keys[1:2], message.outcomes[1:2]
+        return answer
+
+    operations = {**protocol._OPERATIONS, protocol.q(protocol.DS, "AddMessage"): forgetful_add}
+
+    # When two events are created, then the answer is refused rather than matched by guess
+    monkeypatch.setattr(protocol, "_OPERATIONS", operations)
+    with pytest.raises(LmsProtocolError, match="different number of items"):
+        gateway.create_events([an_event(course, 0), an_event(course, 1)])
