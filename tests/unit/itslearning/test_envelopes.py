@@ -207,3 +207,19 @@ def test_retry_after_header_seconds_or_http_date(header: str | None, seconds: fl
 
     # When it is read, then it is a pause in seconds, never negative, or nothing when unreadable
     assert retry_after_seconds(header, now=now) == seconds
+
+
+def test_item_statuses_answer_to_another_request_protocol_error() -> None:
+    # Given an answer whose overall status refers to another request's message identifier
+    data = an_answer([("success", "")]).replace(
+        b"<g:imsx_statusInfoSet>",
+        b"<g:imsx_statusInfo><g:imsx_codeMajor>success</g:imsx_codeMajor>"
+        b"<g:imsx_messageRefIdentifier>m-other</g:imsx_messageRefIdentifier></g:imsx_statusInfo>"
+        b"<g:imsx_statusInfoSet>",
+    )
+    reply = read_envelope(data)
+
+    # When it is read for request m-1, then it is refused; for m-other, it is read
+    with pytest.raises(LmsProtocolError, match="another request"):
+        read_item_statuses(reply, GMS_NS, ["a"], "createGroups", "m-1")
+    assert read_item_statuses(reply, GMS_NS, ["a"], "createGroups", "m-other") == [ItemResult(key="a", ok=True)]

@@ -6,6 +6,7 @@ read by position, and a count that does not match the request is a protocol erro
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -81,8 +82,10 @@ class ImsClient:
         pairs = etree.SubElement(request, q(GMS_NS, "groupIdPairSet"))
         for group in groups:
             _append_group(pairs, group)
-        reply = self._channel.call(GROUP_PATH, _action("gms", operation), request, ims_request_header(GMS_NS))
-        return read_item_statuses(reply, GMS_NS, [group.key for group in groups], operation)
+        message_id = new_message_id()
+        header = ims_request_header(GMS_NS, message_id)
+        reply = self._channel.call(GROUP_PATH, _action("gms", operation), request, header)
+        return read_item_statuses(reply, GMS_NS, [group.key for group in groups], operation, message_id)
 
     # MembershipManagement --------------------------------------------------------------------------------------
     def create_memberships(self, memberships: Sequence[ImsMembership]) -> list[ItemResult]:
@@ -102,8 +105,10 @@ class ImsClient:
             role = sub(member, q(MMS_NS, "role"))
             sub(role, q(MMS_NS, "roleType")).text = item.role
             sub(role, q(MMS_NS, "status")).text = "Active"
-        reply = self._channel.call(MEMBERSHIP_PATH, _action("mms", operation), request, ims_request_header(MMS_NS))
-        return read_item_statuses(reply, MMS_NS, [item.key for item in memberships], operation)
+        message_id = new_message_id()
+        header = ims_request_header(MMS_NS, message_id)
+        reply = self._channel.call(MEMBERSHIP_PATH, _action("mms", operation), request, header)
+        return read_item_statuses(reply, MMS_NS, [item.key for item in memberships], operation, message_id)
 
     def delete_memberships(self, keys: Sequence[str]) -> list[ItemResult]:
         return self._by_ids(MMS_NS, MEMBERSHIP_PATH, "deleteMemberships", keys)
@@ -117,8 +122,10 @@ class ImsClient:
         for key in keys:
             etree.SubElement(ids, tag).text = key
         service = "gms" if namespace == GMS_NS else "mms"
-        reply = self._channel.call(path, _action(service, operation), request, ims_request_header(namespace))
-        return read_item_statuses(reply, namespace, list(keys), operation)
+        message_id = new_message_id()
+        header = ims_request_header(namespace, message_id)
+        reply = self._channel.call(path, _action(service, operation), request, header)
+        return read_item_statuses(reply, namespace, list(keys), operation, message_id)
 
     # PersonManagement ------------------------------------------------------------------------------------------
     def read_all_persons(self, page_size: int = MAX_PAGE_SIZE) -> Iterator[ImsPerson]:
@@ -179,12 +186,27 @@ def _extension_field(extension: etree._Element, name: str, value: str) -> None:
     etree.SubElement(field, q(GMS_NS, "fieldValue")).text = value
 
 
-def read_item_statuses(reply: SoapReply, namespace: str, keys: Sequence[str], operation: str) -> list[ItemResult]:
-    """One result per requested key, by position; the answer's own count must match the request's."""
+def new_message_id() -> str:
+    return str(uuid.uuid4())
+
+
+def read_item_statuses(
+    reply: SoapReply, namespace: str, keys: Sequence[str], operation: str, message_id: str | None = None
+) -> list[ItemResult]:
+    """One result per requested key, by position; the answer's own count must match the request's.
+
+    When the answer names the request it answers (``imsx_messageRefIdentifier``), it must be ``message_id``:
+    statuses of another request would be read against the wrong items.
+    """
     header = reply.header
     info = None if header is None else header.find(q(namespace, "imsx_syncResponseHeaderInfo"))
     if info is None:
         raise LmsProtocolError("itslearning sent an answer the import cannot read.", {"operation": operation})
+    answered = info.findtext(f"{q(namespace, 'imsx_statusInfo')}/{q(namespace, 'imsx_messageRefIdentifier')}")
+    if message_id is not None and answered and answered.strip() != message_id:
+        raise LmsProtocolError(
+            "itslearning answered another request than the one sent.", {"operation": operation, "field": "messageRef"}
+        )
     status_set = info.find(q(namespace, "imsx_statusInfoSet"))
     code_tag, text_tag = q(namespace, "imsx_codeMajor"), q(namespace, "imsx_description")
     if status_set is None:
