@@ -270,10 +270,9 @@ class _TimetableReader:
         self.grid_list = ""  # which list of the time grid is open: JoursOuvres or PlacesParJour
         # The record being read: its attributes, whether it counts, and its collected children.
         self.current: Attributes = {}
+        self.current_ident = Ident("")
         self.in_record = False
         self.collected: tuple[list[Any], ...] = ()
-        self.subject: Ident | None = None
-        self.subject_count = 0
         # The model as it grows.
         self.uai = ""
         self.version = ""
@@ -657,14 +656,16 @@ class _TimetableReader:
             self.opened += 1
             if not self.in_record:
                 return
-            kind = self.membership_kinds.get(name)
-            if kind is None:
+            # Subscripts rather than .get(): the cheapest look-up when, as here, it almost always hits.
+            try:
+                kind = self.membership_kinds[name]
+            except KeyError:
                 kind = self._kind(self.membership_kinds, name, _MEMBERSHIP_KINDS, -1)
             if kind >= 0:
-                get = attrib.get
-                key = (get("Ident"), get("DateEntree"), get("DateSortie"))
-                membership = self.memberships.get(key)
-                if membership is None:
+                key = (attrib.get("Ident"), attrib.get("DateEntree"), attrib.get("DateSortie"))
+                try:
+                    membership = self.memberships[key]
+                except KeyError:
                     membership = self.memberships[key] = self._membership(name, attrib)
                 self.collected[kind].append(membership)
         elif parent == 0:
@@ -672,7 +673,7 @@ class _TimetableReader:
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Eleve"
             if self.in_record:
                 text = attrib.get("Ident")
-                ident = _ident_of(text) if text else self._ident(attrib, "Eleve", "Eleves")
+                ident = self.current_ident = _ident_of(text) if text else self._ident(attrib, "Eleve", "Eleves")
                 self.current = attrib
                 self.collected = ([], [])  # classes, class parts
                 if ident in self.students:
@@ -693,18 +694,22 @@ class _TimetableReader:
 
     def _student(self) -> None:
         get = self.current.get
-        ident = _ident_of(get("Ident") or "")
+        ident = self.current_ident
         pronote_id = get("IDPN")
         cas_id = get("IDCAS")
         birth_text = get("DateNaissance")
+        birth_date = self.dates.get(birth_text) if birth_text else None
+        if birth_text and birth_date is None:
+            birth_date = _iso_date(birth_text.strip())
+            if birth_date is None:
+                raise _bad_value(f"Eleve {ident}", "Eleve", "DateNaissance", "a date YYYY-MM-DD")
+            self.dates[birth_text] = birth_date
         classes, parts = self.collected
         self.students[ident] = new_student(
             ident,
             get("Nom") or "",
             get("Prenom") or "",
-            (self.dates.get(birth_text) or self._date(self.current, f"Eleve {ident}", "Eleve", "DateNaissance"))
-            if birth_text
-            else None,
+            birth_date,
             _SEXES.get(get("Sexe")),
             get("NumeroNational") or None,
             _pronote_id_of(pronote_id) if pronote_id else None,
@@ -721,24 +726,17 @@ class _TimetableReader:
             self.opened += 1
             if not self.in_record:
                 return
-            get = attrib.get
-            key = (name, get("Ident"), get("Semaines") or get("SemainesInclusion"))
-            known = self.lesson_children.get(key)
-            if known is None:
-                known = self.lesson_children[key] = self._lesson_child_kind(name, attrib)
-            kind, link = known
-            if kind < _SUBJECT_KIND:
-                self.collected[kind].append(link)
-            elif kind == _SUBJECT_KIND:
-                self.subject = link.ident
-                self.subject_count += 1
+            key = (name, attrib.get("Ident"), attrib.get("Semaines") or attrib.get("SemainesInclusion"))
+            try:
+                kind, link = self.lesson_children[key]
+            except KeyError:
+                kind, link = self.lesson_children[key] = self._lesson_child_kind(name, attrib)
+            self.collected[kind].append(link)
         elif parent == 0:
             self._new_record()
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Cours"
             self.current = attrib
-            self.collected = ([], [], [], [], [], [])
-            self.subject = None
-            self.subject_count = 0
+            self.collected = ([], [], [], [], [], [], [], [])  # Lesson's six tuples, the subject, ignored children
         elif parent < 0:
             self._next_section(name, attrib)
         else:
@@ -782,25 +780,27 @@ class _TimetableReader:
         if place_count is None:
             place_count = self._int(attrib, f"lesson #{index + 1}", "Cours", "NombrePlaces")
         cancelled_text = get("SemainesAnnulation")
-        cancelled = (
-            self._mask(cancelled_text, lesson_label(index, day, start_place), "Cours", "SemainesAnnulation")
-            if cancelled_text
-            else 0
-        )
-        subject = self.subject
-        if subject is None or self.subject_count != 1:
-            count = "no subject" if not self.subject_count else f"{self.subject_count} subjects"
+        cancelled = 0
+        if cancelled_text:
+            known_mask = self.masks.get(cancelled_text)  # the label is only worth building for an error
+            cancelled = (
+                known_mask
+                if known_mask is not None
+                else self._mask(cancelled_text, lesson_label(index, day, start_place), "Cours", "SemainesAnnulation")
+            )
+        teachers, classes, parts, groups, rooms, students, subjects, _ignored = self.collected
+        if len(subjects) != 1:
+            count = f"{len(subjects)} subjects" if subjects else "no subject"
             raise _invalid(
                 f"{lesson_label(index, day, start_place)} has {count}; a lesson needs exactly one.", lesson=index
             )
-        teachers, classes, parts, groups, rooms, students = self.collected
         self.lessons.append(
             new_lesson(
                 index,
                 day,
                 start_place,
                 place_count,
-                subject,
+                subjects[0].ident,
                 cancelled,
                 tuple(teachers),
                 tuple(classes),
