@@ -178,7 +178,8 @@ def _safe_parser() -> expat.XMLParserType:
     The encoding comes from the byte-order mark or the XML declaration (UTF-8, UTF-16, ISO-8859-1, US-ASCII,
     and Python's single-byte codecs such as windows-1252).
     """
-    parser = expat.ParserCreate()
+    # No name interning: expat would decode each name and look it up in a dict, for nothing this reader needs.
+    parser = expat.ParserCreate(intern=None)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
@@ -669,7 +670,10 @@ class _TimetableReader:
                     membership = self.memberships[key] = self._membership(name, attrib)
                 self.collected[kind].append(membership)
         elif parent == 0:
-            self._new_record()
+            if self.in_record:  # _new_record(), inlined on this hot path
+                self._student()
+            self.ends.clear()
+            self.opened = 1
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Eleve"
             if self.in_record:
                 text = attrib.get("Ident")
@@ -733,7 +737,10 @@ class _TimetableReader:
                 kind, link = self.lesson_children[key] = self._lesson_child_kind(name, attrib)
             self.collected[kind].append(link)
         elif parent == 0:
-            self._new_record()
+            if self.in_record:  # _new_record(), inlined on this hot path
+                self._lesson()
+            self.ends.clear()
+            self.opened = 1
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Cours"
             self.current = attrib
             self.collected = ([], [], [], [], [], [], [], [])  # Lesson's six tuples, the subject, ignored children
