@@ -14,18 +14,8 @@ from typing import Any
 
 from edt_import.domain.applied_state import EventRow, MemberGroup, event_from_row
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.plan import Action, ActionType, CourseSpec, MemberSpec, Role
+from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, MemberSpec, Role
 
-ACTION_ORDER = (
-    ActionType.CREATE_COURSE,
-    ActionType.UPDATE_COURSE,
-    ActionType.ADD_MEMBER,
-    ActionType.CREATE_EVENT,
-    ActionType.UPDATE_EVENT,
-    ActionType.DELETE_EVENT,
-    ActionType.REMOVE_MEMBER,
-    ActionType.DELETE_COURSE,
-)
 _ROLES = (Role.INSTRUCTOR, Role.LEARNER)  # the order of a MemberGroup
 _NO_MEMBERS: MemberGroup = ((), ())
 _COURSE_ACTIONS = frozenset({ActionType.CREATE_COURSE, ActionType.UPDATE_COURSE, ActionType.DELETE_COURSE})
@@ -41,10 +31,10 @@ class Changes:
 
     @classmethod
     def empty(cls) -> Changes:
-        return cls(by_type={action_type: [] for action_type in ACTION_ORDER})
+        return cls(by_type={action_type: [] for action_type in APPLY_ORDER})
 
     def counts(self) -> dict[str, int]:
-        counts = {action_type.value: len(self.by_type[action_type]) for action_type in ACTION_ORDER}
+        counts = {action_type.value: len(self.by_type[action_type]) for action_type in APPLY_ORDER}
         for action_type in _MEMBER_ACTIONS:
             counts[action_type.value] = sum(len(batch[2]) for batch in self.by_type[action_type])
         return counts
@@ -52,7 +42,7 @@ class Changes:
     def actions(self) -> tuple[Action, ...]:
         """The actions in a safe application order: creations first, removals last."""
         actions: list[Action] = []
-        for action_type in ACTION_ORDER:
+        for action_type in APPLY_ORDER:
             items = self.by_type[action_type]
             if action_type in _COURSE_ACTIONS:
                 actions.extend(Action(type=action_type, target=spec) for spec in items)

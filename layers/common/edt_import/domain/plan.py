@@ -23,6 +23,20 @@ class ActionType(StrEnum):
     DELETE_EVENT = "delete_event"
 
 
+# Dependency order: what a later type refers to exists before it is sent, and nothing is removed
+# before everything new is in place. Plans list their actions in it; the sync applies them in it.
+APPLY_ORDER: tuple[ActionType, ...] = (
+    ActionType.CREATE_COURSE,
+    ActionType.UPDATE_COURSE,
+    ActionType.ADD_MEMBER,
+    ActionType.CREATE_EVENT,
+    ActionType.UPDATE_EVENT,
+    ActionType.DELETE_EVENT,
+    ActionType.REMOVE_MEMBER,
+    ActionType.DELETE_COURSE,
+)
+
+
 class Role(StrEnum):
     LEARNER = "Learner"
     INSTRUCTOR = "Instructor"

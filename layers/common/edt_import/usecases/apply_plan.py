@@ -29,24 +29,12 @@ from typing import Any
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, LmsProtocolError, LmsUnavailableError
-from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan
+from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan
 from edt_import.domain.ports import ItemResult, LmsGateway
 
 DEFAULT_BATCH_SIZE = 500
 SAMPLE_KEYS = 5
 
-# Dependency order: what a later phase refers to exists before it is sent, and nothing is removed
-# before everything new is in place.
-PHASES: tuple[ActionType, ...] = (
-    ActionType.CREATE_COURSE,
-    ActionType.UPDATE_COURSE,
-    ActionType.ADD_MEMBER,
-    ActionType.CREATE_EVENT,
-    ActionType.UPDATE_EVENT,
-    ActionType.DELETE_EVENT,
-    ActionType.REMOVE_MEMBER,
-    ActionType.DELETE_COURSE,
-)
 
 SKIP_YEAR_NODE_FAILED = "year node not created"
 SKIP_COURSE_NOT_CREATED = "course not created"
@@ -187,19 +175,19 @@ class _Run:
     courses_not_emptied: set[str] = field(default_factory=set)
 
     def apply(self) -> ErrorCode | None:
-        by_type: dict[ActionType, list[Action]] = {t: [] for t in PHASES}
+        by_type: dict[ActionType, list[Action]] = {t: [] for t in APPLY_ORDER}
         for action in self.plan.actions:
             by_type[action.type].append(action)
         try:
             self._apply_year_node()
         except _SyncStoppedError as stop:
-            self._skip_all(action for t in PHASES for action in by_type[t])
+            self._skip_all(action for t in APPLY_ORDER for action in by_type[t])
             return stop.code
-        for index, action_type in enumerate(PHASES):
+        for index, action_type in enumerate(APPLY_ORDER):
             try:
                 self._apply_phase(by_type[action_type])
             except _SyncStoppedError as stop:
-                self._skip_all(action for t in PHASES[index + 1 :] for action in by_type[t])
+                self._skip_all(action for t in APPLY_ORDER[index + 1 :] for action in by_type[t])
                 return stop.code
         return None
 
@@ -412,7 +400,6 @@ class ThrottledCheckpoint:
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
-    "PHASES",
     "ReasonGroup",
     "SyncReport",
     "ThrottledCheckpoint",
