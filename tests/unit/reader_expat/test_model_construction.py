@@ -55,8 +55,10 @@ def test_new_lesson_any_fields_equal_the_dataclass_init(index: int, links: tuple
     fields = lesson_fields(index, links)
     # When
     built = new_lesson(*fields.values())  # type: ignore[arg-type]
-    # Then it is the same value, field by field, with the same type and hash
+    # Then it is the same value, field by field, with the same type and hash, and as frozen
     assert type(built) is Lesson
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.day = 3  # type: ignore[misc]
     assert built == Lesson(**fields)  # type: ignore[arg-type]
     assert dataclasses.asdict(built) == dataclasses.asdict(Lesson(**fields))  # type: ignore[arg-type]
     assert hash(built) == hash(Lesson(**fields))  # type: ignore[arg-type]
@@ -92,17 +94,17 @@ def test_new_student_any_fields_equal_the_dataclass_init(
     )
 
 
-def test_slot_setters_fields_changed_gives_none() -> None:
+def test_twin_fields_changed_gives_none() -> None:
     # Given the field names of Lesson with one missing (as if a field had been added to the model)
     names = tuple(field.name for field in dataclasses.fields(Lesson))[:-1]
     # When / Then the fast path is refused
-    assert model_construction._slot_setters(Lesson, names) is None
+    assert model_construction._twin(Lesson, names) is None
 
 
-def test_new_lesson_without_slot_setters_falls_back_to_init(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_lesson_without_twin_falls_back_to_init(monkeypatch: pytest.MonkeyPatch) -> None:
     # Given the fast path refused (the model's fields changed)
-    monkeypatch.setattr(model_construction, "_LESSON_SLOTS", None)
-    monkeypatch.setattr(model_construction, "_STUDENT_SLOTS", None)
+    monkeypatch.setattr(model_construction, "_LESSON_TWIN", None)
+    monkeypatch.setattr(model_construction, "_STUDENT_TWIN", None)
     fields = lesson_fields(7, (LessonLink(ident=Ident("1"), weeks=2),))
     # When / Then the same values come out of the dataclasses' own __init__
     assert new_lesson(*fields.values()) == Lesson(**fields)  # type: ignore[arg-type]
