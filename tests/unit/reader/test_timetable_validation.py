@@ -7,14 +7,12 @@ import pytest
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.timetable import (
-    Establishment,
     Group,
     Ident,
     Lesson,
     LessonLink,
     Membership,
     ReadWarning,
-    SchoolClass,
     Timetable,
     Uai,
 )
@@ -180,18 +178,6 @@ def test_validate_timetable_weeks_after_year_end_warn() -> None:
             "first lesson #1 (day 1, place 0); those weeks are ignored.",
         ),
     )
-
-
-def test_validate_timetable_class_of_unknown_establishment_warns() -> None:
-    # Given a class belonging to establishment 5 in an export that lists only establishment 1
-    base = expected_timetable()
-    timetable = dataclasses.replace(
-        base,
-        establishments={Ident("1"): Establishment(ident=Ident("1"), uai=Uai("0750001U"), name="A")},
-        classes={**base.classes, Ident("33"): SchoolClass(ident=Ident("33"), name="3B", establishment=Ident("5"))},
-    )
-    # When / Then
-    assert codes(validate_timetable(timetable)) == [WarningCode.UNKNOWN_ESTABLISHMENT]
 
 
 def test_validate_timetable_many_lessons_warn_once_per_code() -> None:

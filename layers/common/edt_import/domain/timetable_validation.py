@@ -7,6 +7,7 @@ stable code and one plain sentence. Messages name idents and lesson positions on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,6 +20,11 @@ from edt_import.domain.week_mask import MAX_WEEK
 
 _MONDAY: Final = 0
 _SHOWN: Final = 5  # idents quoted in a warning before "..."
+# Idents and UAIs end up inside sync keys (``edt:{uai}:...{ident}``, ``course|person|role``): the XSD makes idents
+# unsigned integers; letters, dash, underscore and dot are tolerated, never a separator, a space or a control.
+_USABLE_IDENT: Final = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
+_USABLE_UAI: Final = re.compile(r"[0-9A-Za-z]*")
+_IDENT_SHOWN: Final = 40  # characters of an unusable ident quoted in a message
 
 
 class WarningCode(StrEnum):
@@ -66,6 +72,7 @@ def validate_timetable(timetable: Timetable) -> tuple[ReadWarning, ...]:
             f"The school year ends ({year.end.isoformat()}) before it starts ({year.start.isoformat()}).",
             element="AnneeScolaire",
         )
+    _refuse_unusable_idents(timetable)
     _refuse_dangling(timetable)
     return (
         *_school_year_warnings(timetable),
@@ -73,8 +80,52 @@ def validate_timetable(timetable: Timetable) -> tuple[ReadWarning, ...]:
         *_student_warnings(timetable),
         *_empty_section_warnings(timetable),
         *_uai_warnings(timetable),
-        *_establishment_warnings(timetable),
     )
+
+
+# -- idents ---------------------------------------------------------------------------------------------------
+
+
+def printable_ident(ident: str) -> str:
+    """An ident as a message may quote it: control characters as ``?``, cut after 40 characters."""
+    cleaned = "".join(character if character.isprintable() else "?" for character in ident[:_IDENT_SHOWN])
+    return cleaned + ("..." if len(ident) > _IDENT_SHOWN else "")
+
+
+def _refuse_unusable_idents(timetable: Timetable) -> None:
+    for attribute, uai in (
+        ("UAI", timetable.uai),
+        *(("Numero", establishment.uai) for establishment in timetable.establishments.values()),
+    ):
+        if _USABLE_UAI.fullmatch(uai) is None:
+            element = "ExportEmploiDuTemps" if attribute == "UAI" else "Etablissement"
+            raise rejected(
+                ErrorCode.INVALID_TIMETABLE,
+                f"The establishment code (UAI) of {element} is not made of letters and digits; the export is damaged.",
+                element=element,
+                attribute=attribute,
+            )
+    sections: tuple[tuple[str, Mapping[Ident, object]], ...] = (
+        ("Matiere", timetable.subjects),
+        ("Professeur", timetable.teachers),
+        ("Classe", timetable.classes),
+        ("PartieDeClasse", timetable.class_parts),
+        ("Groupe", timetable.groups),
+        ("Salle", timetable.rooms),
+        ("Eleve", timetable.students),
+        ("Etablissement", timetable.establishments),
+    )
+    for element, records in sections:
+        for ident in records:
+            if _USABLE_IDENT.fullmatch(ident) is None:
+                shown_ident = printable_ident(ident)
+                raise rejected(
+                    ErrorCode.INVALID_TIMETABLE,
+                    f"A {element} has the ident {shown_ident!r}, which is not a plain code of letters and digits; "
+                    "the export is damaged.",
+                    element=element,
+                    ident=shown_ident,
+                )
 
 
 # -- dangling references ---------------------------------------------------------------------------------------
@@ -88,9 +139,9 @@ def _refuse_dangling(timetable: Timetable) -> None:
     more = f" ({len(dangling) - 1} other reference(s) dangle too)" if len(dangling) > 1 else ""
     raise rejected(
         ErrorCode.INVALID_TIMETABLE,
-        f"{first.where} refers to {first.kind} {first.ident} which the export does not define{more}.",
+        f"{first.where} refers to {first.kind} {printable_ident(first.ident)} which the export does not define{more}.",
         kind=first.kind,
-        ident=first.ident,
+        ident=printable_ident(first.ident),
         where=first.where,
         count=len(dangling),
     )
@@ -108,6 +159,9 @@ def _link_idents(links: tuple[LessonLink, ...]) -> Iterator[Ident]:
 
 def _dangling_references(timetable: Timetable) -> Iterator[_Dangling]:
     classes, parts, students = timetable.classes, timetable.class_parts, timetable.students
+    for school_class in classes.values():
+        if school_class.establishment is not None and school_class.establishment not in timetable.establishments:
+            yield _Dangling(kind="establishment", ident=school_class.establishment, where=f"class {school_class.ident}")
     for group in timetable.groups.values():
         where = f"group {group.ident}"
         yield from _missing("class", group.class_idents, classes, where)
@@ -233,18 +287,4 @@ def _uai_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
         yield _warning(
             WarningCode.INVALID_UAI,
             f"The establishment code(s) {shown(invalid)} do not end with their check letter; check the UAI.",
-        )
-
-
-def _establishment_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
-    establishments = timetable.establishments
-    unknown = {
-        school_class.establishment
-        for school_class in timetable.classes.values()
-        if school_class.establishment is not None and school_class.establishment not in establishments
-    }
-    if unknown:
-        yield _warning(
-            WarningCode.UNKNOWN_ESTABLISHMENT,
-            f"Classes refer to establishment(s) {shown(sorted(unknown))} which the export does not define.",
         )

@@ -1,0 +1,126 @@
+"""Review of issue 2: idents and UAIs that would corrupt sync keys, and class → establishment references.
+
+The planner builds sync keys as ``edt:{uai}:{year}:...{ident}`` and member keys as ``course|person|role``: an
+ident or UAI holding ``|``, ``:``, whitespace or control characters must be refused before it reaches it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from edt_import.domain.errors import ErrorCode, ExportRejectedError
+from edt_import.domain.export_reader import read_export
+from edt_import.domain.timetable import Establishment, Ident, SchoolClass, Uai
+from edt_import.domain.timetable_validation import validate_timetable
+from tests.unit.reader.export_builder import CLASSES, GROUPS, STUDENTS, SUBJECTS, expected_timetable, export_xml
+
+
+def refused(data: bytes) -> ExportRejectedError:
+    with pytest.raises(ExportRejectedError) as caught:
+        read_export(data)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("ident", "shown"),
+    [
+        ("3|B", "3|B"),
+        ("3:B", "3:B"),
+        ("3 B", "3 B"),
+        (" ", " "),
+        ("3&#9;B", "3?B"),
+        ("3&#10;B", "3?B"),
+        ("x" * 65, "x" * 40 + "..."),
+    ],
+)
+def test_read_export_class_ident_unusable_in_sync_keys_is_invalid_timetable(ident: str, shown: str) -> None:
+    # Given class 33 renamed everywhere to an ident a sync key cannot hold
+    data = export_xml(
+        sections={
+            "Classes": CLASSES.replace('Ident="33"', f'Ident="{ident}"'),
+            "Groupes": GROUPS.replace('Ident="33"', f'Ident="{ident}"'),
+            "Eleves": STUDENTS.replace('Ident="33"', f'Ident="{ident}"'),
+        }
+    )
+    # When
+    error = refused(data)
+    # Then the export is refused, naming the element, the ident shown without control characters
+    assert error.code == ErrorCode.INVALID_TIMETABLE
+    assert error.message == (
+        f"A Classe has the ident {shown!r}, which is not a plain code of letters and digits; the export is damaged."
+    )
+    assert error.details == {"element": "Classe", "ident": shown}
+
+
+@pytest.mark.parametrize("ident", ["12345", "4294967295", "ABC-12_x.3", "x" * 64])
+def test_read_export_alphanumeric_idents_are_accepted(ident: str) -> None:
+    # Given a subject whose ident is digits, letters, dash, underscore or dot (up to 64 characters)
+    data = export_xml(sections={"Matieres": SUBJECTS.replace('Ident="11"', f'Ident="{ident}"')})
+    # When the lesson that used subject 11 is left dangling the export is refused for that, not for the ident
+    error = refused(data)
+    # Then
+    assert (error.code, error.details["kind"], error.details["ident"]) == (ErrorCode.INVALID_TIMETABLE, "subject", "11")
+
+
+@pytest.mark.parametrize(
+    ("field", "element"),
+    [
+        ("subjects", "Matiere"),
+        ("teachers", "Professeur"),
+        ("classes", "Classe"),
+        ("class_parts", "PartieDeClasse"),
+        ("groups", "Groupe"),
+        ("rooms", "Salle"),
+        ("students", "Eleve"),
+    ],
+)
+def test_validate_timetable_unusable_ident_in_each_section_names_its_element(field: str, element: str) -> None:
+    # Given one record of the section whose key is "a|b"
+    base = expected_timetable()
+    records = dict(getattr(base, field))
+    first = next(iter(records))
+    records[Ident("a|b")] = records.pop(first)
+    timetable = dataclasses.replace(base, **{field: records})
+    # When
+    with pytest.raises(ExportRejectedError) as caught:
+        validate_timetable(timetable)
+    # Then
+    assert caught.value.code == ErrorCode.INVALID_TIMETABLE
+    assert caught.value.details == {"element": element, "ident": "a|b"}
+
+
+@pytest.mark.parametrize("uai", ["0750001U|X", "0750:001U", "0750 001U"])
+def test_read_export_uai_with_separator_characters_is_invalid_timetable(uai: str) -> None:
+    # Given an inner UAI holding a character sync keys use as a separator
+    # When
+    error = refused(export_xml(uai=uai))
+    # Then
+    assert error.code == ErrorCode.INVALID_TIMETABLE
+    assert error.details == {"element": "ExportEmploiDuTemps", "attribute": "UAI"}
+
+
+def test_read_export_uai_with_wrong_letter_is_only_a_warning() -> None:
+    # Given a well-shaped UAI whose check letter is wrong (0750001A instead of 0750001U)
+    # When
+    export = read_export(export_xml(uai="0750001A"))
+    # Then
+    assert [warning.code for warning in export.warnings] == ["invalid_uai"]
+
+
+def test_validate_timetable_class_of_undefined_establishment_is_invalid_timetable() -> None:
+    # Given a class belonging to establishment 5 in an export that lists only establishment 1
+    base = expected_timetable()
+    timetable = dataclasses.replace(
+        base,
+        establishments={Ident("1"): Establishment(ident=Ident("1"), uai=Uai("0750001U"), name="A")},
+        classes={**base.classes, Ident("33"): SchoolClass(ident=Ident("33"), name="3B", establishment=Ident("5"))},
+    )
+    # When
+    with pytest.raises(ExportRejectedError) as caught:
+        validate_timetable(timetable)
+    # Then
+    assert caught.value.code == ErrorCode.INVALID_TIMETABLE
+    assert caught.value.message == "class 33 refers to establishment 5 which the export does not define."
+    assert caught.value.details == {"kind": "establishment", "ident": "5", "where": "class 33", "count": 1}
