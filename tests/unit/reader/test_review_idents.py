@@ -79,10 +79,11 @@ def test_read_export_alphanumeric_idents_are_accepted(ident: str) -> None:
 def test_validate_timetable_unusable_ident_in_each_section_names_its_element(field: str, element: str) -> None:
     # Given one record of the section whose key is "a|b"
     base = expected_timetable()
-    records = dict(getattr(base, field))
+    records: dict[Ident, object] = dict(getattr(base, field))
     first = next(iter(records))
     records[Ident("a|b")] = records.pop(first)
-    timetable = dataclasses.replace(base, **{field: records})
+    changes: dict[str, object] = {field: records}
+    timetable = dataclasses.replace(base, **changes)  # type: ignore[arg-type]
     # When
     with pytest.raises(ExportRejectedError) as caught:
         validate_timetable(timetable)
