@@ -1,20 +1,27 @@
 """Streaming reader of the inner timetable XML (``ExportEmploiDuTemps``) into the immutable model.
 
-Expat parses the document and calls this module back for each start and end tag: no tree is ever built, so memory
-follows the model, not the document. Elements are matched by local name (any namespace, or none), sections may
-come in any order, and unknown elements, attributes, comments and processing instructions are ignored. References
-between records are not resolved here: ``timetable_validation`` checks them once the whole file is read.
+Expat parses the document, fed in 64 KiB pieces, and calls this module back for each start tag: no tree is ever
+built, so memory follows the model, not the document. Elements are matched by local name (any prefix or namespace,
+or none), sections may come in any order, and unknown elements, attributes, comments and processing instructions
+are ignored. References between records are not resolved here: ``timetable_validation`` checks them once the whole
+file is read.
 
-Why the standard library's expat rather than lxml: this module is the hot path of an import, and its cost is
-almost all per-element callbacks. With expat the callbacks can be swapped while parsing, so each section gets its
-own pair of handlers (no dispatch on every element) and character data is only delivered inside ``JoursOuvres``
-(lxml's parser target hands over every run of whitespace). Measured on the generated establishments (CPU time,
-best of 25, against a bare ``lxml.etree.fromstring`` of the same bytes): the lxml-target reader took 3.0-4.7x
-the bare parse, this one 1.9-2.3x (college 0.6 MB, lycee 1.2 MB, cite 3.2 MB; ``benchmarks/reader_bench.py``).
-Security is kept by refusals rather than by parser options: a DOCTYPE (hence any entity declaration or external
-reference) is refused by the prolog scan and again by the parser, parameter entities are never parsed, and expat
-never fetches anything. Per-element work is kept to dictionary look-ups, and values that repeat (idents, week
-masks, dates, lesson links, memberships) are parsed once and shared: the model values are immutable.
+Why the standard library's expat rather than lxml's parser target: this module is the hot path of an import, and
+its cost is per-element callbacks. Per callback, expat and lxml cost about the same; what expat allows is to do
+fewer and cheaper ones. Its handlers can be swapped while it parses, so each section has its own start handler
+(no dispatch on every element); end tags go to a builtin (``list.append``), so they cost no Python call, and a
+start handler finds its element's depth from the two counts (see ``_TimetableReader``); character data is only
+delivered inside ``JoursOuvres`` (lxml hands over every run of whitespace); and namespaces and name interning,
+which this reader does not need, are switched off. Per-element work is dictionary look-ups: values that repeat
+(idents, week masks, dates, lesson links, memberships) are parsed once and shared, the model values being
+immutable, and lessons and students are built by ``model_construction``. Measured on the generated
+establishments (CPU time, best of 80 runs in fresh processes, on a loaded two-core machine; lxml's bare
+``etree.fromstring`` of the same bytes as the yardstick): college 0.6 MB, lycee 1.2 MB, cite 3.2 MB went from
+32.3 / 30.2 / 31.1 MB/s (3.7x / 2.7x / 2.3x the bare parse) with the lxml target to FIGURES.
+
+Security is kept by refusals rather than parser options: a DOCTYPE (hence any entity declaration or external
+reference) is refused by the prolog scan and again by the parser's handlers, parameter entities are never
+parsed, and expat never fetches anything; only the predefined entities and character references are decoded.
 """
 
 from __future__ import annotations
@@ -70,8 +77,8 @@ _ident_of: Callable[[str], Ident] = sys.intern  # type: ignore[assignment]
 _pronote_id_of: Callable[[str], PronoteId] = str  # type: ignore[assignment]
 _cas_id_of: Callable[[str], CasId] = str  # type: ignore[assignment]
 
-# Namespace processing is off (it costs a tenth of the parse and elements are read by local name in any namespace
-# anyway): expat reports names as written, "prefix:local" or "local".
+# Namespace processing is off (it costs expat time, and elements are read by local name whatever their namespace):
+# expat reports names as written, "prefix:local" or "local", and an undeclared prefix is no error.
 _PREFIX_SEPARATOR: Final = ":"
 _SEXES: Final[dict[str | None, Sex]] = {sex.value: sex for sex in Sex}
 _SMALL_INTS: Final[dict[str | None, int]] = {str(number): number for number in range(2048)}
@@ -95,6 +102,7 @@ _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _PROLOG_SCAN_CHARS: Final = 1 << 16
 # Expat copies what it is given into its own buffer: fed in small pieces, that buffer stays small too.
 _CHUNK_BYTES: Final = 1 << 16
+_ENDS_KEPT: Final = 256  # end tags kept in a section's count before it is emptied at a record's start
 
 
 def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timetable, tuple[ReadWarning, ...]]:
@@ -262,7 +270,7 @@ class _TimetableReader:
         self.parser = parser
         parser.StartElementHandler = self._root_start
         self.ends: list[str] = []
-        self.opened = 0  # elements started in this section since its last record began, that record included
+        self.opened = 0  # start tags counted in this section, since ``ends`` was last emptied
         self.close_record: Callable[[], None] | None = None
         self.depth = 0  # in the time grid
         self.sections = self._sections()
@@ -368,11 +376,21 @@ class _TimetableReader:
         """A record starts: complete the previous one and count from this one."""
         if self.in_record and self.close_record is not None:
             self.close_record()
-        self.ends.clear()
-        self.opened = 1
+        self._count_record()
+
+    def _count_record(self) -> None:
+        """Count from a record that starts. ``ends`` is emptied only once it is long: emptying it at every record
+        would free and reallocate it every time (up to 5% of the reading time)."""
+        ends = self.ends
+        if len(ends) > _ENDS_KEPT:
+            ends.clear()
+        self.opened = len(ends) + 1
 
     def _skip_start(self, name: str, attrib: Attributes) -> None:
-        if self.opened < len(self.ends):
+        parent = self.opened - len(self.ends)
+        if parent == 0:
+            self._count_record()
+        elif parent < 0:
             self._next_section(name, attrib)
         else:
             self.opened += 1
@@ -384,8 +402,7 @@ class _TimetableReader:
         def start(name: str, attrib: Attributes) -> None:
             parent = self.opened - len(self.ends)
             if parent == 0:
-                self.ends.clear()
-                self.opened = 1
+                self._count_record()
                 is_record = record_names.get(name)
                 if is_record is None:
                     is_record = record_names[name] = self._local(name) == record_name
@@ -672,8 +689,10 @@ class _TimetableReader:
         elif parent == 0:
             if self.in_record:  # _new_record(), inlined on this hot path
                 self._student()
-            self.ends.clear()
-            self.opened = 1
+            ends = self.ends
+            if len(ends) > _ENDS_KEPT:
+                ends.clear()
+            self.opened = len(ends) + 1
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Eleve"
             if self.in_record:
                 text = attrib.get("Ident")
@@ -739,8 +758,10 @@ class _TimetableReader:
         elif parent == 0:
             if self.in_record:  # _new_record(), inlined on this hot path
                 self._lesson()
-            self.ends.clear()
-            self.opened = 1
+            ends = self.ends
+            if len(ends) > _ENDS_KEPT:
+                ends.clear()
+            self.opened = len(ends) + 1
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Cours"
             self.current = attrib
             self.collected = ([], [], [], [], [], [], [], [])  # Lesson's six tuples, the subject, ignored children
