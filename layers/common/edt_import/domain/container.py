@@ -42,6 +42,9 @@ _AES_BLOCK = 16
 _KEY_BLOCK = 48  # AES key (16) ‖ IV (16) ‖ MD5(key ‖ IV) (16)
 _SHA256_SIZE = 32
 _UTF8_BOM = b"\xef\xbb\xbf"
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZLIB_DEFLATE = 8  # RFC 1950: the low nibble of the first byte names the method, 8 = deflate
+_ZLIB_HEADER_CHECK = 31  # RFC 1950: the first two bytes, big-endian, are a multiple of 31
 _WHITESPACE = b" \t\r\n\f\v"
 _FALSE_VALUES = frozenset({"false", "0"})
 _REQUIRED = ("VERSION", "LOGICIEL", "CLES", "CONTENU", "VERIFICATION")
@@ -437,6 +440,22 @@ def _inflate_step(inflater: zlib._Decompress, pending: bytes | memoryview) -> by
         ) from exc
 
 
+def _check_zlib_header(compressed: memoryview) -> None:
+    """Refuse gzip and raw deflate up front: Index Education writes zlib (RFC 1950) and nothing else."""
+    head = bytes(compressed[:2])
+    if head == _GZIP_MAGIC:
+        raise _decrypt_failed(
+            "The export's content is compressed with gzip, not with zlib as EDT and PRONOTE do; "
+            "it was not made by them or was altered.",
+            "gzip",
+        )
+    if len(head) < 2 or head[0] & 0x0F != _ZLIB_DEFLATE or int.from_bytes(head, "big") % _ZLIB_HEADER_CHECK:
+        raise _decrypt_failed(
+            "The export's content does not start with a zlib header (it may be raw deflate data); the file is damaged.",
+            "zlib_header",
+        )
+
+
 def _inflate_pass(compressed: memoryview, *, max_bytes: int, keep_bytes: int) -> bytes | None:
     """The inflated bytes, or None once they exceed ``keep_bytes`` (counting on, so the cap is still enforced)."""
     inflater = zlib.decompressobj()
@@ -455,10 +474,16 @@ def _inflate_pass(compressed: memoryview, *, max_bytes: int, keep_bytes: int) ->
             kept = None
         elif kept is not None:
             kept.append(chunk)
+    if inflater.unused_data or inflater.unconsumed_tail:
+        # A second stream or stray bytes: inflating only the first would silently drop the rest.
+        raise _decrypt_failed(
+            "The export's content has more bytes after its compressed data; the file is damaged.", "zlib_trailing"
+        )
     return None if kept is None else b"".join(kept)
 
 
 def _inflate(compressed: memoryview, max_bytes: int) -> bytes:
+    _check_zlib_header(compressed)
     inflated = _inflate_pass(compressed, max_bytes=max_bytes, keep_bytes=min(max_bytes, _INFLATE_KEEP))
     if inflated is None:
         inflated = _inflate_pass(compressed, max_bytes=max_bytes, keep_bytes=max_bytes)
