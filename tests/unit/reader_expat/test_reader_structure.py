@@ -122,3 +122,14 @@ def test_parse_timetable_malformed_column_is_one_based() -> None:
         parse_timetable(xml)
     # Then
     assert (caught.value.code, caught.value.details) == (ErrorCode.MALFORMED_XML, {"line": 2, "column": 13})
+
+
+def test_parse_timetable_working_day_in_pieces_is_joined() -> None:
+    # Given working days written with a character reference, a CDATA section and a comment inside
+    grid = SECTIONS["GrilleHoraire"].replace(
+        "<Jour>1</Jour><Jour>2</Jour>", "<Jour>&#49;</Jour><Jour> <![CDATA[2]]><!-- mardi --> </Jour>"
+    )
+    # When
+    timetable, _ = parse_timetable(export_xml(sections={"GrilleHoraire": grid}))
+    # Then
+    assert timetable.grid.working_days == expected_timetable().grid.working_days == (1, 2, 4, 5)
