@@ -138,6 +138,12 @@ def _person(cells: Sequence[str], positions: Mapping[str, int], line: int) -> Di
     for name in _REQUIRED_TEXT:
         if not values[name]:
             raise _cell_error("A directory line leaves a required field empty.", line, name)
+    if not _usable_key(values["person_key"]):
+        raise _cell_error(
+            "A directory line has an account key with a space, a control character or '|'; sync keys cannot hold it.",
+            line,
+            "person_key",
+        )
     try:
         profile = Profile(values["profile"].lower())
     except ValueError as exc:
@@ -157,6 +163,11 @@ def _person(cells: Sequence[str], positions: Mapping[str, int], line: int) -> Di
         cas_id=values["cas_id"] or None,
         source=source,
     )
+
+
+def _usable_key(key: str) -> bool:
+    # Member sync keys are ``course|person|role``; itslearning keys hold no spaces or control characters.
+    return "|" not in key and all(character.isprintable() and not character.isspace() for character in key)
 
 
 def _birth_date(text: str, line: int) -> date | None:
