@@ -445,14 +445,15 @@ class _TimetableReader:
             raise _bad_value(where, name, attribute, "a whole number")
         return int(text)
 
-    def _mask(self, text: str, where: str, name: str, attribute: str) -> WeekMask:
+    def _mask(self, text: str, where: Callable[[], str], name: str, attribute: str) -> WeekMask:
+        """The week mask ``text`` stands for; ``where`` names its place in an error message, built only then."""
         mask = self.masks.get(text)
         if mask is None:
             try:
                 mask = self.masks[text] = parse_week_mask(text)
             except ValueError:
                 raise _invalid(
-                    f"{where} has an invalid {attribute} week mask.", element=name, attribute=attribute
+                    f"{where()} has an invalid {attribute} week mask.", element=name, attribute=attribute
                 ) from None
         return mask
 
@@ -784,15 +785,21 @@ class _TimetableReader:
         kind = _LESSON_CHILD_KINDS.get(local, _IGNORED_KIND)
         if kind == _IGNORED_KIND:
             return kind, _NO_LINK
-        where = self._lesson_where()
-        ident = self._ident(attrib, local, where)
+        # The lesson's label is only built for an error message.
+        text = attrib.get("Ident")
+        ident = _ident_of(text) if text else self._ident(attrib, local, self._lesson_where())
         if kind == _SUBJECT_KIND:
             return kind, LessonLink(ident=ident, weeks=0)
         attribute = "Semaines" if attrib.get("Semaines") else "SemainesInclusion"
-        text = attrib.get(attribute)
-        if not text:
-            raise _invalid(f"{where}: {local} {ident} has no Semaines week mask.", element=local, attribute="Semaines")
-        return kind, LessonLink(ident=ident, weeks=self._mask(text, f"{where}: {local} {ident}", local, attribute))
+        weeks = attrib.get(attribute)
+        if not weeks:
+            raise _invalid(
+                f"{self._lesson_where()}: {local} {ident} has no Semaines week mask.",
+                element=local,
+                attribute="Semaines",
+            )
+        where = lambda: f"{self._lesson_where()}: {local} {ident}"  # noqa: E731 - a deferred message
+        return kind, LessonLink(ident=ident, weeks=self._mask(weeks, where, local, attribute))
 
     def _lesson(self) -> None:
         attrib = self.current
@@ -810,12 +817,8 @@ class _TimetableReader:
         cancelled_text = get("SemainesAnnulation")
         cancelled = 0
         if cancelled_text:
-            known_mask = self.masks.get(cancelled_text)  # the label is only worth building for an error
-            cancelled = (
-                known_mask
-                if known_mask is not None
-                else self._mask(cancelled_text, lesson_label(index, day, start_place), "Cours", "SemainesAnnulation")
-            )
+            where = lambda: lesson_label(index, day, start_place)  # noqa: E731 - a deferred message
+            cancelled = self._mask(cancelled_text, where, "Cours", "SemainesAnnulation")
         teachers, classes, parts, groups, rooms, students, subjects, _ignored = self.collected
         if len(subjects) != 1:
             count = f"{len(subjects)} subjects" if subjects else "no subject"
