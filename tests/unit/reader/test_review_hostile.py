@@ -7,6 +7,7 @@ through ``edt-import inspect``, which must exit 2 with ``error: CODE: message`` 
 from __future__ import annotations
 
 import base64
+import gc
 import gzip
 import hashlib
 from pathlib import Path
@@ -232,3 +233,40 @@ def test_inspect_hostile_upload_exits_2_with_code_and_writes_nothing(
     assert (status, captured.out, captured.err) == (2, "", stderr)
     assert sorted(path.name for path in tmp_path.rglob("*")) == ["export.xml", "key.pem", "upload"]
     assert upload.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (_sealed_for(GOOD, software="PRONOTE\r\n2013\t- 1"), ErrorCode.UNSUPPORTED_VERSION),
+        (_sealed_for(GOOD, uai="0010001W\r\nX"), ErrorCode.UAI_MISMATCH),
+    ],
+    ids=["software", "container_uai"],
+)
+def test_inspect_refusal_quoting_container_text_stays_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes, code: ErrorCode
+) -> None:
+    # Given a container whose LOGICIEL or UAI holds line breaks and control characters
+    upload = tmp_path / "export.xml"
+    upload.write_bytes(data)
+    key = tmp_path / "key.pem"
+    key.write_bytes(private_key_pem(KEYS.ours))
+    # When it is inspected
+    status = main(["inspect", str(upload), "--key", str(key), "--uai", "0750001U"])
+    # Then the refusal is one printable stderr line
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith(f"error: {code}: ")
+    assert err.count("\n") == 1
+    assert err.endswith(".\n")
+    assert err[:-1].isprintable()
+
+
+def test_read_export_refusal_leaves_garbage_collector_enabled() -> None:
+    # Given a timetable refused midway through reading (a lesson without subject)
+    data = export_xml(sections={"Cours": LESSONS.replace('<Matiere Ident="10"/>', "")})
+    # When
+    with pytest.raises(ExportRejectedError):
+        read_export(data)
+    # Then the reader's pause of the cyclic collector is over
+    assert gc.isenabled()

@@ -329,10 +329,16 @@ def _check_version(software: str) -> None:
     if found is None or found[1] < MIN_SUPPORTED_YEAR:
         raise rejected(
             ErrorCode.UNSUPPORTED_VERSION,
-            f"The export was made by {software.strip()[:80] or 'an unnamed program'}, which the import does not "
+            f"The export was made by {_printable(software.strip()[:80]) or 'an unnamed program'}, which the import "
+            "does not "
             "support; export it from EDT or PRONOTE 2018 or later.",
             software=software[:120],
         )
+
+
+def _printable(text: str) -> str:
+    """``text`` as a one-line message may quote it: line breaks and other control characters as spaces."""
+    return "".join(character if character.isprintable() else " " for character in text)
 
 
 def _choose_partner(outer: _Outer, partner: str) -> str:

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from edt_import.domain.container import ReaderLimits, check_upload_size, is_container, open_container
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable
-from edt_import.domain.timetable_validation import WarningCode, shown, validate_timetable
+from edt_import.domain.timetable_validation import WarningCode, printable_ident, shown, validate_timetable
 from edt_import.domain.uai import is_valid_uai, normalise_uai
 from edt_import.domain.xml_reader import parse_timetable
 
@@ -53,7 +53,8 @@ def check_establishment(
     A multi-establishment export (``Etablissements``) belongs to each establishment it lists (plus its root
     ``UAI``); otherwise the container's UAI and the timetable's, where present, must both be the expected one.
     """
-    container_uai = normalise_uai(container.uai) if container is not None and container.uai else ""
+    # The container's UAI is quoted as read: the timetable's own UAI was checked to be letters and digits.
+    container_uai = printable_ident(normalise_uai(container.uai)) if container is not None and container.uai else ""
     inner_uai = timetable.uai
     listed = [establishment.uai for establishment in timetable.establishments.values() if establishment.uai]
     warnings: list[ReadWarning] = []
@@ -74,7 +75,7 @@ def check_establishment(
             )
     if expected_uai is None:
         return tuple(warnings)
-    expected = normalise_uai(expected_uai)
+    expected = printable_ident(normalise_uai(expected_uai))
     if listed:
         known = dict.fromkeys(uai for uai in (inner_uai, *listed, container_uai) if uai)
         if expected not in known:
