@@ -16,6 +16,7 @@ import pytest
 
 from edt_import.cli.main import main
 from edt_import.domain.container import ReaderLimits, seal_container
+from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.private_key import private_key_pem
@@ -270,3 +271,37 @@ def test_read_export_refusal_leaves_garbage_collector_enabled() -> None:
         read_export(data)
     # Then the reader's pause of the cyclic collector is over
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("case", ["wrong_key", "contenu_gzip", "inner_uai_other", "dangling_room", "inner_xxe"])
+def test_plan_hostile_upload_exits_2_and_leaves_the_applied_state_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    # Given the state a sound export left, and the files a plan reads
+    key = tmp_path / "key.pem"
+    key.write_bytes(private_key_pem(KEYS.ours))
+    directory = tmp_path / "directory.csv"
+    directory.write_bytes(write_directory_csv([]))
+    good = tmp_path / "good.xml"
+    good.write_bytes(_sealed_for(GOOD))
+    state = tmp_path / "state.json"
+    common = ["--key", str(key), "--uai", "0750001U", "--directory", str(directory), "--today", "2025-09-10"]
+    assert main(["plan", str(good), *common, "--write-state", str(state)]) == 0
+    before = state.read_bytes()
+    capsys.readouterr()
+    # When a hostile upload is planned over it, asked to write that same state
+    upload = tmp_path / "upload.xml"
+    upload.write_bytes(CASES[case][0])
+    status = main(["plan", str(upload), *common, "--previous", str(state), "--write-state", str(state)])
+    # Then it is refused with its code and the state is left byte for byte
+    captured = capsys.readouterr()
+    assert (status, captured.out) == (2, "")
+    assert captured.err.startswith(f"error: {CASES[case][1]}: ")
+    assert state.read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "directory.csv",
+        "good.xml",
+        "key.pem",
+        "state.json",
+        "upload.xml",
+    ]
