@@ -285,6 +285,10 @@ class _TimetableReader:
         self.current_ident = Ident("")
         self.in_record = False
         self.collected: tuple[list[Any], ...] = ()
+        # The lists of the most numerous records are emptied and reused rather than made anew for each one (5% of
+        # the reading time): a lesson's six tuples, its subject and its ignored children; a student's memberships.
+        self.lesson_lists: tuple[list[Any], ...] = ([], [], [], [], [], [], [], [])
+        self.student_lists: tuple[list[Membership], list[Membership]] = ([], [])
         # The model as it grows.
         self.uai = ""
         self.version = ""
@@ -702,7 +706,7 @@ class _TimetableReader:
                 text = attrib.get("Ident")
                 ident = self.current_ident = _ident_of(text) if text else self._ident(attrib, "Eleve", "Eleves")
                 self.current = attrib
-                self.collected = ([], [])  # classes, class parts
+                self.collected = self.student_lists
                 if ident in self.students:
                     self.in_record = self._is_new(self.students, "student", ident)
         elif parent < 0:
@@ -744,6 +748,8 @@ class _TimetableReader:
             tuple(classes),
             tuple(parts),
         )
+        classes.clear()
+        parts.clear()
 
     # -- lessons --------------------------------------------------------------------------------------------------
 
@@ -768,7 +774,7 @@ class _TimetableReader:
             self.opened = len(ends) + 1
             self.in_record = (self.local_names.get(name) or self._local(name)) == "Cours"
             self.current = attrib
-            self.collected = ([], [], [], [], [], [], [], [])  # Lesson's six tuples, the subject, ignored children
+            self.collected = self.lesson_lists
         elif parent < 0:
             self._next_section(name, attrib)
         else:
@@ -844,6 +850,9 @@ class _TimetableReader:
                 tuple(students),
             )
         )
+        for bucket in self.lesson_lists:
+            if bucket:
+                bucket.clear()
 
     # -- the result ---------------------------------------------------------------------------------------------
 
