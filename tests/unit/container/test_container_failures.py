@@ -169,7 +169,7 @@ def test_open_container_large_content_past_keep_buffer_inflates_whole(keys: Cont
 
 
 def test_open_container_zlib_bomb_refused_in_bounded_memory(keys: ContainerKeys) -> None:
-    # Given a container whose 1 MB of content inflates to 1 GiB, and the default 256 MiB cap
+    # Given a container whose 1 MB of content inflates to 1 GiB, and the default 64 MiB cap
     data, code = zlib_bomb(keys)
     assert len(data) < 2 * MIB
     # When we open it while tracing memory
@@ -181,7 +181,7 @@ def test_open_container_zlib_bomb_refused_in_bounded_memory(keys: ContainerKeys)
         tracemalloc.stop()
     # Then it is too_large, and far less than the cap was ever held in memory
     assert refusal.code is code is ErrorCode.TOO_LARGE
-    assert refusal.details == {"limit_bytes": 256 * MIB}
+    assert refusal.details == {"limit_bytes": 64 * MIB}
     assert peak < 100 * MIB
 
 

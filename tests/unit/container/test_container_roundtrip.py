@@ -226,7 +226,7 @@ def test_is_container_sealed_container_true(keys: ContainerKeys) -> None:
 
 
 def test_reader_limits_defaults() -> None:
-    assert ReaderLimits() == ReaderLimits(max_upload_bytes=64 * 1024 * 1024, max_inflated_bytes=256 * 1024 * 1024)
+    assert ReaderLimits() == ReaderLimits(max_upload_bytes=64 * 1024 * 1024, max_inflated_bytes=64 * 1024 * 1024)
     with pytest.raises(ValueError, match="positive"):
         ReaderLimits(max_inflated_bytes=0)
 

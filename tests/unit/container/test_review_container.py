@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gzip
+import tracemalloc
 import zlib
 
 import pytest
 
-from edt_import.domain.container import open_container
+from edt_import.domain.container import ReaderLimits, open_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
-from tests.unit.container.hostile import INNER_XML, ContainerKeys, sealed
+from tests.unit.container.hostile import INNER_XML, ContainerKeys, sealed, zeros_zlib
+
+MIB = 1024 * 1024
 
 
 def _as_compressed(keys: ContainerKeys, content: bytes) -> bytes:
@@ -115,3 +118,26 @@ def test_open_container_older_or_other_program_refused_unless_allowed(keys: Cont
     assert (refusal.code, refusal.details) == (ErrorCode.UNSUPPORTED_VERSION, {"software": software})
     info, inner = open_container(data, private_key=keys.ours, partner=keys.partner, allow_any_version=True)
     assert (info.software, inner) == (software, INNER_XML)
+
+
+def test_open_container_bomb_just_under_the_inflated_cap_stays_under_100_mb(keys: ContainerKeys) -> None:
+    # Given the default limits and a content inflating to one byte less than their cap (zeros: not a timetable)
+    limits = ReaderLimits()
+    data = _as_compressed(keys, zeros_zlib(limits.max_inflated_bytes - 1))
+    # When it is opened while tracing memory
+    tracemalloc.start()
+    try:
+        _, inner = open_container(data, private_key=keys.ours, partner=keys.partner, limits=limits)
+        size = len(inner)
+        del inner
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Then it is inflated whole, and never held twice: the peak stays under ~100 MB
+    assert size == limits.max_inflated_bytes - 1
+    assert peak < 100 * MIB
+
+
+def test_reader_limits_default_inflated_cap_is_64_mib() -> None:
+    # A large cité scolaire's inner XML is a few MB; 64 MiB leaves a wide margin and bounds what a bomb costs.
+    assert ReaderLimits() == ReaderLimits(max_upload_bytes=64 * MIB, max_inflated_bytes=64 * MIB)
