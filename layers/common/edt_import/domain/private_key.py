@@ -22,7 +22,8 @@ def load_private_key(data: bytes) -> RSAPrivateKey:
     text = data.removeprefix(_UTF8_BOM).strip()
     if not text:
         raise rejected(ErrorCode.INVALID_PRIVATE_KEY, "The private key file is empty.")
-    is_pem = text.startswith(b"-----BEGIN")
+    # OpenSSL writes "Bag Attributes" lines before the PEM block of a key taken out of a PKCS#12 bundle.
+    is_pem = text.startswith(b"-----BEGIN") or b"\n-----BEGIN " in text
     # The key is our own configured secret, not an upload: its ~30 ms consistency check buys nothing.
     try:
         key = (
