@@ -17,10 +17,10 @@ which this reader does not need, are switched off. Per-element work is dictionar
 immutable, and lessons and students are built by ``model_construction``. Measured on the generated
 establishments (CPU time, best of 80 runs in fresh processes on a shared two-core machine, lxml's bare
 ``etree.fromstring`` of the same bytes as the yardstick): college 0.6 MB, lycee 1.2 MB, cite 3.2 MB went from
-32.8 / 31.0 / 31.5 MB/s (4.2x / 3.5x / 2.4x the bare parse) with the lxml target to 45.0 / 40.5 / 40.7 MB/s
-(3.0x / 2.7x / 1.9x). The bare parse of a small file varies by a quarter from one series to the next (college
-100-137 MB/s), and so does the college ratio (2.6x-3.1x). What remains is mostly expat's own cost of a Python
-callback with its attribute dict (about 60%), which neither parser lets a reader avoid.
+about 32 / 31 / 32 MB/s with the lxml target (4.1x / 2.8-3.5x / 2.4x the bare parse) to 43-45 / 40 / 41 MB/s
+(3.0-3.1x / 2.2-2.7x / 1.9x). The bare parse of a small file varies by a quarter from one series to the next
+(college 100-137 MB/s, lycee 83-110 MB/s), and the ratios with it. What remains is mostly expat's own cost of
+a Python callback with its attribute dict (about 60% of the time), which neither parser lets a reader avoid.
 
 Security is kept by refusals rather than parser options: a DOCTYPE (hence any entity declaration or external
 reference) is refused by the prolog scan and again by the parser's handlers, parameter entities are never
