@@ -12,7 +12,7 @@ import pytest
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from edt_import.domain.timetable import Establishment, Ident, SchoolClass, Uai
+from edt_import.domain.timetable import Establishment, Ident, LessonLink, SchoolClass, Uai
 from edt_import.domain.timetable_validation import validate_timetable
 from tests.unit.reader.export_builder import CLASSES, GROUPS, STUDENTS, SUBJECTS, expected_timetable, export_xml
 
@@ -125,3 +125,21 @@ def test_validate_timetable_class_of_undefined_establishment_is_invalid_timetabl
     assert caught.value.code == ErrorCode.INVALID_TIMETABLE
     assert caught.value.message == "class 33 refers to establishment 5 which the export does not define."
     assert caught.value.details == {"kind": "establishment", "ident": "5", "where": "class 33", "count": 1}
+
+
+def test_validate_timetable_student_link_after_year_end_warns_like_other_links() -> None:
+    # Given the second lesson's student (its only week-63 link) present in week 63 while the year ends in week 44
+    base = expected_timetable()
+    lessons = list(base.lessons)
+    lessons[1] = dataclasses.replace(lessons[1], students=(LessonLink(ident=Ident("51"), weeks=1 << 63),))
+    timetable = dataclasses.replace(base, lessons=tuple(lessons))
+    # When
+    warnings = validate_timetable(timetable)
+    # Then
+    assert [(warning.code, warning.message) for warning in warnings] == [
+        (
+            "weeks_beyond_year",
+            "1 lesson(s) have weeks after the end of the school year (week 44), "
+            "first lesson #2 (day 2, place 2); those weeks are ignored.",
+        )
+    ]

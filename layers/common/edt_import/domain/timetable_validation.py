@@ -216,7 +216,14 @@ def _school_year_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
         for lesson in timetable.lessons
         if any(
             link.weeks & beyond
-            for links in (lesson.teachers, lesson.classes, lesson.class_parts, lesson.groups, lesson.rooms)
+            for links in (
+                lesson.teachers,
+                lesson.classes,
+                lesson.class_parts,
+                lesson.groups,
+                lesson.rooms,
+                lesson.students,
+            )
             for link in links
         )
     ]
