@@ -143,3 +143,11 @@ def test_validate_timetable_student_link_after_year_end_warns_like_other_links()
             "first lesson #2 (day 2, place 2); those weeks are ignored.",
         )
     ]
+
+
+def test_read_export_oddly_written_uai_without_separators_only_warns() -> None:
+    # Given a UAI with a dash (not a valid UAI, but harmless in a sync key)
+    # When
+    export = read_export(export_xml(uai="0750001-U"))
+    # Then it is read, with the check-letter warning
+    assert (export.timetable.uai, [warning.code for warning in export.warnings]) == ("0750001-U", ["invalid_uai"])

@@ -23,7 +23,7 @@ _SHOWN: Final = 5  # idents quoted in a warning before "..."
 # Idents and UAIs end up inside sync keys (``edt:{uai}:...{ident}``, ``course|person|role``): the XSD makes idents
 # unsigned integers; letters, dash, underscore and dot are tolerated, never a separator, a space or a control.
 _USABLE_IDENT: Final = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
-_USABLE_UAI: Final = re.compile(r"[0-9A-Za-z]*")
+_USABLE_UAI: Final = re.compile(r"[0-9A-Za-z_.\-]{0,64}")
 _IDENT_SHOWN: Final = 40  # characters of an unusable ident quoted in a message
 
 
