@@ -151,3 +151,21 @@ def test_read_export_oddly_written_uai_without_separators_only_warns() -> None:
     export = read_export(export_xml(uai="0750001-U"))
     # Then it is read, with the check-letter warning
     assert (export.timetable.uai, [warning.code for warning in export.warnings]) == ("0750001-U", ["invalid_uai"])
+
+
+def test_read_export_listed_establishment_uai_with_separator_is_invalid_timetable() -> None:
+    # Given a multi-establishment export whose second establishment's Numero holds a '|'
+    establishments = (
+        '<Etablissements><Etablissement Ident="1" Numero="0750001U" Nom="A"/>'
+        '<Etablissement Ident="2" Numero="0750002|V" Nom="B"/></Etablissements>'
+    )
+    data = export_xml(sections={"Etablissements": establishments})
+    # When
+    error = refused(data)
+    # Then
+    assert (error.code, error.message, error.details) == (
+        ErrorCode.INVALID_TIMETABLE,
+        "The establishment code (UAI) of Etablissement holds a space, a control character or a separator; "
+        "the export is damaged.",
+        {"element": "Etablissement", "attribute": "Numero"},
+    )

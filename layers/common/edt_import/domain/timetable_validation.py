@@ -101,7 +101,8 @@ def _refuse_unusable_idents(timetable: Timetable) -> None:
             element = "ExportEmploiDuTemps" if attribute == "UAI" else "Etablissement"
             raise rejected(
                 ErrorCode.INVALID_TIMETABLE,
-                f"The establishment code (UAI) of {element} is not made of letters and digits; the export is damaged.",
+                f"The establishment code (UAI) of {element} holds a space, a control character or a separator; "
+                "the export is damaged.",
                 element=element,
                 attribute=attribute,
             )
