@@ -22,9 +22,9 @@ about 32 / 31 / 32 MB/s with the lxml target (4.1x / 2.8-3.5x / 2.4x the bare pa
 (college 100-137 MB/s, lycee 83-110 MB/s), and the ratios with it. What remains is mostly expat's own cost of
 a Python callback with its attribute dict (about 60% of the time), which neither parser lets a reader avoid.
 
-Security is kept by refusals rather than parser options: a DOCTYPE (hence any entity declaration or external
-reference) is refused by the prolog scan and again by the parser's handlers, parameter entities are never
-parsed, and expat never fetches anything; only the predefined entities and character references are decoded.
+Security is kept by refusals rather than parser options (``xml_safety``): a DOCTYPE, hence any entity declaration
+or external reference, is refused by a prolog scan and again by the parser's handlers; parameter entities are
+never parsed, and expat never fetches anything; only the predefined entities and character references are decoded.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any, Final, NoReturn
+from typing import Any, Final
 from xml.parsers import expat
 
 from edt_import.domain.clock_time import parse_clock_time
@@ -67,6 +67,7 @@ from edt_import.domain.timetable import (
 from edt_import.domain.timetable_validation import WarningCode, lesson_label, shown
 from edt_import.domain.uai import normalise_uai
 from edt_import.domain.week_mask import WeekMask, parse_week_mask
+from edt_import.domain.xml_safety import check_prolog, safe_parser
 
 ROOT_NAME: Final = "ExportEmploiDuTemps"
 
@@ -101,8 +102,6 @@ _NO_LINK: Final = LessonLink(ident=Ident(""), weeks=0)
 _MEMBERSHIP_KINDS: Final[dict[str, int]] = {"Classe": 0, "PartieDeClasse": 1}
 _GROUP_MEMBER_KINDS: Final[dict[str, int]] = {"Classe": 0, "PartieDeClasse": 1, "Eleve": 2}
 _ISO_DATE_LENGTH: Final = 10
-_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
-_PROLOG_SCAN_CHARS: Final = 1 << 16
 # Expat copies what it is given into its own buffer: fed in small pieces, that buffer stays small too.
 _CHUNK_BYTES: Final = 1 << 16
 _ENDS_KEPT: Final = 256  # end tags kept in a section's count before it is emptied at a record's start
@@ -124,7 +123,7 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
             limit=max_bytes,
         )
     check_prolog(xml)
-    parser = _safe_parser()
+    parser = safe_parser()
     reader = _TimetableReader(parser)
     try:
         with _collector_paused():
@@ -143,65 +142,6 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
     finally:
         reader.release()
     return reader.build()
-
-
-def check_prolog(xml: bytes) -> None:
-    """Refuse what comes before the root element unless it is a declaration, comments and processing instructions.
-
-    A DOCTYPE is how entities (billion laughs) and external references (XXE) get in; a timetable never needs one.
-    This scan runs before the parser sees a byte; the parser refuses a DOCTYPE again if one slips past.
-    """
-    head = xml[: _PROLOG_SCAN_CHARS * 2]
-    if head.startswith(_UTF16_BOMS):
-        text = head.decode("utf-16", errors="ignore")
-    elif head[:2].count(0) == 1:  # UTF-16 without a byte-order mark
-        text = head.decode("utf-16-le" if head[1] == 0 else "utf-16-be", errors="ignore")
-    else:
-        text = head.decode("latin-1")
-    position = 0
-    length = len(text)
-    while True:
-        while position < length and text[position] in " \t\r\n\ufeff\xef\xbb\xbf":
-            position += 1
-        if position >= length:
-            if len(head) == len(xml):
-                blank = not xml.strip(b" \t\r\n\xef\xbb\xbf")
-                raise _not_an_export("The file is empty." if blank else "The file holds no XML element.")
-            return  # a prolog longer than the scan: the parser still refuses a DOCTYPE
-        if text[position] != "<":
-            raise _not_an_export("The file is not an XML timetable export.")
-        if text.startswith("<?", position):
-            end = text.find("?>", position)
-            position = length if end < 0 else end + 2
-        elif text.startswith("<!--", position):
-            end = text.find("-->", position)
-            position = length if end < 0 else end + 3
-        elif text.startswith("<!", position):
-            raise _unsafe()
-        else:
-            return
-
-
-def _safe_parser() -> expat.XMLParserType:
-    """An expat parser that refuses any DOCTYPE, entity declaration or external entity, and never fetches.
-
-    Only the predefined entities (``&amp;``...) and character references are decoded, in text and attributes.
-    The encoding comes from the byte-order mark or the XML declaration (UTF-8, UTF-16, ISO-8859-1, US-ASCII,
-    and Python's single-byte codecs such as windows-1252).
-    """
-    # No name interning: expat would decode each name and look it up in a dict, for nothing this reader needs.
-    parser = expat.ParserCreate(intern=None)
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = _refuse
-    parser.EntityDeclHandler = _refuse
-    parser.UnparsedEntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse
-    # buffer_text stays off: it slows every callback down, and a day number that comes in pieces is joined anyway.
-    return parser
-
-
-def _refuse(*_declaration: object) -> NoReturn:
-    raise _unsafe()
 
 
 @contextmanager
@@ -223,13 +163,6 @@ def _collector_paused() -> Iterator[None]:
 
 def _not_an_export(message: str, **details: object) -> ExportRejectedError:
     return rejected(ErrorCode.NOT_AN_EXPORT, message, **details)
-
-
-def _unsafe() -> ExportRejectedError:
-    return rejected(
-        ErrorCode.UNSAFE_XML,
-        "The timetable declares a DOCTYPE (entities or external references), which an export never needs.",
-    )
 
 
 def _invalid(message: str, **details: object) -> ExportRejectedError:
