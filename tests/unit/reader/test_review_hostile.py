@@ -10,6 +10,7 @@ import base64
 import gc
 import gzip
 import hashlib
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,29 @@ def test_plan_hostile_upload_exits_2_and_leaves_the_applied_state_untouched(
         "state.json",
         "upload.xml",
     ]
+
+
+def test_read_export_flood_of_valid_records_is_too_large_before_building_the_model() -> None:
+    # Given a clear timetable with over a million elements (rooms: each costs the model ~170 bytes, so a flood
+    # inside the inflated cap would cost hundreds of MB); the generated cité has about 65,000
+    flood = b"<Salles>" + b'<Salle Ident="1"/>' * 1_000_000 + b"</Salles>"
+    data = GOOD.replace(b"</ExportEmploiDuTemps>", flood + b"</ExportEmploiDuTemps>")
+    # When it is read while tracing memory
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExportRejectedError) as caught:
+            read_export(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Then it is too_large, refused before parsing
+    assert caught.value.code == ErrorCode.TOO_LARGE
+    assert caught.value.message == (
+        "The timetable holds more than 1000000 elements, far more than any establishment's; it is refused."
+    )
+    assert caught.value.details == {"limit_elements": 1_000_000}
+    assert peak < 10 * 1024 * 1024
+
+
+def test_reader_limits_default_element_cap_is_a_million() -> None:
+    assert ReaderLimits().max_elements == 1_000_000

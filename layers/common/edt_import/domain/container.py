@@ -65,15 +65,18 @@ _DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReaderLimits:
-    """Caps on what an upload may cost: its own size, and the size of the inner XML once inflated."""
+    """Caps on what an upload may cost: its own size, the inner XML's size once inflated, its number of elements."""
 
     max_upload_bytes: int = 64 * _MIB
     # A large cité scolaire's inner XML is a few MB. The cap bounds what a zlib bomb costs (the inflated bytes are
     # held once) and what a flood of valid records costs the model (about 5 bytes of model per byte of XML).
     max_inflated_bytes: int = 64 * _MIB
+    # Markup in the inner XML (elements, comments): the model costs up to ~250 bytes per element, so this bounds
+    # it whatever the byte size. The generated cité scolaire has about 65,000.
+    max_elements: int = 1_000_000
 
     def __post_init__(self) -> None:
-        if self.max_upload_bytes <= 0 or self.max_inflated_bytes <= 0:
+        if self.max_upload_bytes <= 0 or self.max_inflated_bytes <= 0 or self.max_elements <= 0:
             raise ValueError("reader limits must be positive")
 
 

@@ -39,10 +39,23 @@ def read_export(
         container, inner = open_container(
             data, private_key=private_key, partner=partner, limits=limits, allow_any_version=allow_any_version
         )
+    _check_element_count(inner, limits)
     timetable, read_warnings = parse_timetable(inner, max_bytes=limits.max_inflated_bytes)
     checks = validate_timetable(timetable)
     establishment = check_establishment(timetable, container, expected_uai)
     return Export(container=container, timetable=timetable, warnings=(*read_warnings, *checks, *establishment))
+
+
+def _check_element_count(inner: bytes, limits: ReaderLimits) -> None:
+    # Counting '<' runs at memory speed and over-counts only (comments, a '<' inside one): it bounds the model
+    # before a byte of it is built, as the inflated-size cap alone would not (small records cost more than bytes).
+    if inner.count(b"<") > limits.max_elements:
+        raise rejected(
+            ErrorCode.TOO_LARGE,
+            f"The timetable holds more than {limits.max_elements} elements, far more than any establishment's; "
+            "it is refused.",
+            limit_elements=limits.max_elements,
+        )
 
 
 def check_establishment(
