@@ -309,9 +309,9 @@ def test_plan_hostile_upload_exits_2_and_leaves_the_applied_state_untouched(
 
 
 def test_read_export_flood_of_valid_records_is_too_large_before_building_the_model() -> None:
-    # Given a clear timetable with over a million elements (rooms: each costs the model ~170 bytes, so a flood
+    # Given a clear timetable with over 500,000 elements (rooms: each costs the model ~170 bytes, so a flood
     # inside the inflated cap would cost hundreds of MB); the generated cité has about 65,000
-    flood = b"<Salles>" + b'<Salle Ident="1"/>' * 1_000_000 + b"</Salles>"
+    flood = b"<Salles>" + b'<Salle Ident="1"/>' * 500_000 + b"</Salles>"
     data = GOOD.replace(b"</ExportEmploiDuTemps>", flood + b"</ExportEmploiDuTemps>")
     # When it is read while tracing memory
     tracemalloc.start()
@@ -324,11 +324,21 @@ def test_read_export_flood_of_valid_records_is_too_large_before_building_the_mod
     # Then it is too_large, refused before parsing
     assert caught.value.code == ErrorCode.TOO_LARGE
     assert caught.value.message == (
-        "The timetable holds more than 1000000 elements, far more than any establishment's; it is refused."
+        "The timetable holds more than 500000 elements, far more than any establishment's; it is refused."
     )
-    assert caught.value.details == {"limit_elements": 1_000_000}
+    assert caught.value.details == {"limit_elements": 500_000}
     assert peak < 10 * 1024 * 1024
 
 
-def test_reader_limits_default_element_cap_is_a_million() -> None:
-    assert ReaderLimits().max_elements == 1_000_000
+def test_reader_limits_default_element_cap_is_half_a_million() -> None:
+    assert ReaderLimits().max_elements == 500_000
+
+
+def test_read_export_element_cap_is_inclusive() -> None:
+    # Given the default timetable and caps at, and one under, its count of markup starts
+    count = GOOD.count(b"<")
+    # When / Then it is read at the cap and refused under it
+    assert read_export(GOOD, limits=ReaderLimits(max_elements=count)).timetable.uai == "0750001U"
+    with pytest.raises(ExportRejectedError) as caught:
+        read_export(GOOD, limits=ReaderLimits(max_elements=count - 1))
+    assert caught.value.code == ErrorCode.TOO_LARGE

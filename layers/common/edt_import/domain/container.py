@@ -72,8 +72,8 @@ class ReaderLimits:
     # held once) and what a flood of valid records costs the model (about 5 bytes of model per byte of XML).
     max_inflated_bytes: int = 64 * _MIB
     # Markup in the inner XML (elements, comments): the model costs up to ~250 bytes per element, so this bounds
-    # it whatever the byte size. The generated cité scolaire has about 65,000.
-    max_elements: int = 1_000_000
+    # it whatever the byte size (a flood of 500,000 rooms costs ~85 MB). The generated cité scolaire has ~65,000.
+    max_elements: int = 500_000
 
     def __post_init__(self) -> None:
         if self.max_upload_bytes <= 0 or self.max_inflated_bytes <= 0 or self.max_elements <= 0:
