@@ -1,7 +1,8 @@
 """Export reader throughput and peak memory per generated size, next to a bare lxml parse of the same bytes.
 
 Target (issue 2): the reader within 3x a bare parse. Run: `.venv/bin/python benchmarks/reader_bench.py`.
-Each measurement runs in a fresh child process so that its peak RSS (lxml's C memory included) is its own.
+Each measurement runs in a fresh child process so that its peak RSS (lxml's C memory included) is its own;
+times are CPU seconds (best of --runs), steadier than wall time on a shared machine.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def measure_child(mode: str, folder: Path, runs: int) -> None:
     }
     timings = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started = time.process_time()
         work[mode]()
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
     peak_kb = status_kb("VmHWM")
     print(json.dumps({"seconds": min(timings), "peak_mb": (peak_kb - baseline_kb) / 1024}))
 
@@ -81,7 +82,7 @@ def measure(size: Size, seed: int, runs: int, root: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
