@@ -10,10 +10,12 @@ import dataclasses
 
 import pytest
 
+from edt_import.domain.container import seal_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import Establishment, Ident, LessonLink, SchoolClass, Uai
 from edt_import.domain.timetable_validation import validate_timetable
+from tests.unit.container.hostile import EXPORTED_AT, make_keys, sealed
 from tests.unit.reader.export_builder import CLASSES, GROUPS, STUDENTS, SUBJECTS, expected_timetable, export_xml
 
 
@@ -168,4 +170,33 @@ def test_read_export_listed_establishment_uai_with_separator_is_invalid_timetabl
         "The establishment code (UAI) of Etablissement holds a space, a control character or a separator; "
         "the export is damaged.",
         {"element": "Etablissement", "attribute": "Numero"},
+    )
+
+
+def test_read_export_timetable_without_uai_takes_the_containers() -> None:
+    # Given a sealed export whose inner root has no UAI while the container names 0750001U
+    keys = make_keys(1024)
+    data = sealed(keys, export_xml(uai=""))
+    # When it is read for 0750001U
+    export = read_export(data, private_key=keys.ours, partner=keys.partner, expected_uai="0750001U")
+    # Then the timetable carries the container's UAI (sync keys are built from it) and nothing is warned
+    assert (export.timetable.uai, export.warnings) == ("0750001U", ())
+
+
+def test_read_export_container_uai_with_separator_is_invalid_when_the_timetable_has_none() -> None:
+    # Given the container's UAI holding a '|', and no UAI in the timetable
+    keys = make_keys(1024)
+    data = seal_container(
+        export_xml(uai=""),
+        partners={keys.partner: keys.ours.public_key()},
+        uai="0750001|U",
+        exported_at=EXPORTED_AT,
+    )
+    # When
+    with pytest.raises(ExportRejectedError) as caught:
+        read_export(data, private_key=keys.ours, partner=keys.partner)
+    # Then
+    assert (caught.value.code, caught.value.details) == (
+        ErrorCode.INVALID_TIMETABLE,
+        {"element": "ExportEmploiDuTemps", "attribute": "UAI"},
     )

@@ -6,11 +6,13 @@ This is the one entry point the use cases and the CLI call; everything it refuse
 
 from __future__ import annotations
 
+import dataclasses
+
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from edt_import.domain.container import ReaderLimits, check_upload_size, is_container, open_container
 from edt_import.domain.errors import ErrorCode, rejected
-from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable
+from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable, Uai
 from edt_import.domain.timetable_validation import WarningCode, printable_ident, shown, validate_timetable
 from edt_import.domain.uai import is_valid_uai, normalise_uai
 from edt_import.domain.xml_reader import parse_timetable
@@ -41,6 +43,9 @@ def read_export(
         )
     _check_element_count(inner, limits)
     timetable, read_warnings = parse_timetable(inner, max_bytes=limits.max_inflated_bytes)
+    if not timetable.uai and container is not None and container.uai:
+        # Sync keys are built from the timetable's UAI: a root without one takes the container's (checked alike).
+        timetable = dataclasses.replace(timetable, uai=Uai(normalise_uai(container.uai)))
     checks = validate_timetable(timetable)
     establishment = check_establishment(timetable, container, expected_uai)
     return Export(container=container, timetable=timetable, warnings=(*read_warnings, *checks, *establishment))
