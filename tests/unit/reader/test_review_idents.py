@@ -200,3 +200,22 @@ def test_read_export_container_uai_with_separator_is_invalid_when_the_timetable_
         ErrorCode.INVALID_TIMETABLE,
         {"element": "ExportEmploiDuTemps", "attribute": "UAI"},
     )
+
+
+@pytest.mark.parametrize("day", [0, 8, 9])
+def test_validate_timetable_lesson_on_a_day_outside_the_week_warns_it_will_be_skipped(day: int) -> None:
+    # Given a grid listing no working days, and the first lesson on day 0, 8 or 9 (the planner skips it)
+    base = expected_timetable()
+    lessons = list(base.lessons)
+    lessons[0] = dataclasses.replace(lessons[0], day=day)
+    timetable = dataclasses.replace(base, lessons=tuple(lessons), grid=dataclasses.replace(base.grid, working_days=()))
+    # When
+    warnings = validate_timetable(timetable)
+    # Then
+    assert [(warning.code, warning.message) for warning in warnings] == [
+        (
+            "lesson_outside_grid",
+            f"1 lesson(s) use days or places missing from the time grid and will be skipped, "
+            f"first lesson #1 (day {day}, place 0).",
+        )
+    ]

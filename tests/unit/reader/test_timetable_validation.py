@@ -104,7 +104,7 @@ def test_validate_timetable_lesson_outside_grid_warns_it_will_be_skipped() -> No
     assert validate_timetable(timetable) == (
         ReadWarning(
             code=WarningCode.LESSON_OUTSIDE_GRID,
-            message="1 lesson(s) use places missing from the time grid and will be skipped, "
+            message="1 lesson(s) use days or places missing from the time grid and will be skipped, "
             "first lesson #2 (day 2, place 2).",
         ),
     )
@@ -193,7 +193,7 @@ def test_validate_timetable_many_lessons_warn_once_per_code() -> None:
     assert warnings == (
         ReadWarning(
             code=WarningCode.LESSON_OUTSIDE_GRID,
-            message="30 lesson(s) use places missing from the time grid and will be skipped, "
+            message="30 lesson(s) use days or places missing from the time grid and will be skipped, "
             "first lesson #1 (day 1, place 7).",
         ),
     )

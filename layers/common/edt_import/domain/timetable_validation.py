@@ -19,6 +19,8 @@ from edt_import.domain.uai import is_valid_uai
 from edt_import.domain.week_mask import MAX_WEEK
 
 _MONDAY: Final = 0
+_FIRST_DAY: Final = 1  # Jour: 1 = the first day of the week (Monday) ... 7
+_LAST_DAY: Final = 7
 _SHOWN: Final = 5  # idents quoted in a warning before "..."
 # Idents and UAIs end up inside sync keys (``edt:{uai}:...{ident}``, ``course|person|role``): the XSD makes idents
 # unsigned integers; letters, dash, underscore and dot are tolerated, never a separator, a space or a control.
@@ -242,12 +244,13 @@ def _grid_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
         lesson
         for lesson in timetable.lessons
         if lesson.place_count < 1
+        or not _FIRST_DAY <= lesson.day <= _LAST_DAY
         or any(number not in places for number in range(lesson.start_place, lesson.start_place + lesson.place_count))
     ]
     if outside:
         yield _warning(
             WarningCode.LESSON_OUTSIDE_GRID,
-            f"{len(outside)} lesson(s) use places missing from the time grid and will be skipped, "
+            f"{len(outside)} lesson(s) use days or places missing from the time grid and will be skipped, "
             f"first {label_of(outside[0])}.",
         )
     working = set(timetable.grid.working_days)
