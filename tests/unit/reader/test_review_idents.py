@@ -13,7 +13,7 @@ import pytest
 from edt_import.domain.container import seal_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from edt_import.domain.timetable import Establishment, Ident, LessonLink, SchoolClass, Uai
+from edt_import.domain.timetable import Establishment, Ident, LessonLink, Membership, SchoolClass, Timetable, Uai
 from edt_import.domain.timetable_validation import validate_timetable
 from tests.unit.container.hostile import EXPORTED_AT, make_keys, sealed
 from tests.unit.reader.export_builder import CLASSES, GROUPS, STUDENTS, SUBJECTS, expected_timetable, export_xml
@@ -219,3 +219,47 @@ def test_validate_timetable_lesson_on_a_day_outside_the_week_warns_it_will_be_sk
             f"first lesson #1 (day {day}, place 0).",
         )
     ]
+
+
+def _group_with(**change: tuple[Ident, ...]) -> Timetable:
+    base = expected_timetable()
+    group = dataclasses.replace(base.groups[Ident("40")], **change)  # type: ignore[arg-type]
+    return dataclasses.replace(base, groups={Ident("40"): group})
+
+
+def _student_with(**change: tuple[Membership, ...]) -> Timetable:
+    base = expected_timetable()
+    student = dataclasses.replace(base.students[Ident("51")], **change)  # type: ignore[arg-type]
+    return dataclasses.replace(base, students={**base.students, Ident("51"): student})
+
+
+@pytest.mark.parametrize(
+    ("timetable", "details"),
+    [
+        (_group_with(class_idents=(Ident("77"),)), {"kind": "class", "ident": "77", "where": "group 40"}),
+        (_group_with(class_part_idents=(Ident("77"),)), {"kind": "class part", "ident": "77", "where": "group 40"}),
+        (_group_with(student_idents=(Ident("77"),)), {"kind": "student", "ident": "77", "where": "group 40"}),
+        (
+            _student_with(classes=(Membership(ident=Ident("77")),)),
+            {"kind": "class", "ident": "77", "where": "student 51"},
+        ),
+        (
+            _student_with(class_parts=(Membership(ident=Ident("77")),)),
+            {"kind": "class part", "ident": "77", "where": "student 51"},
+        ),
+    ],
+    ids=["group-class", "group-part", "group-student", "student-class", "student-part"],
+)
+def test_validate_timetable_dangling_membership_reference_names_kind_ident_and_holder(
+    timetable: Timetable, details: dict[str, object]
+) -> None:
+    # Given a group or a student pointing at something undefined
+    # When
+    with pytest.raises(ExportRejectedError) as caught:
+        validate_timetable(timetable)
+    # Then
+    assert caught.value.code == ErrorCode.INVALID_TIMETABLE
+    assert caught.value.details == {**details, "count": 1}
+    assert caught.value.message == (
+        f"{details['where']} refers to {details['kind']} 77 which the export does not define."
+    )
