@@ -7,6 +7,7 @@ ident or UAI holding ``|``, ``:``, whitespace or control characters must be refu
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -263,3 +264,38 @@ def test_validate_timetable_dangling_membership_reference_names_kind_ident_and_h
     assert caught.value.message == (
         f"{details['where']} refers to {details['kind']} 77 which the export does not define."
     )
+
+
+@pytest.mark.parametrize(
+    "week1",
+    [date(2026, 7, 6), date(9999, 12, 27), date(2024, 6, 17), date(1900, 1, 1)],
+    ids=["after_end", "far_after", "63_weeks_before", "far_before"],
+)
+def test_validate_timetable_week1_leaving_no_week_in_the_year_is_invalid(week1: date) -> None:
+    # Given week 1 starting after the school year ends, or so early that week 63 ends before it starts (a crash
+    # found by fuzzing: the weeks-beyond-year check shifted by a negative count)
+    base = expected_timetable()
+    timetable = dataclasses.replace(base, school_year=dataclasses.replace(base.school_year, week1_monday=week1))
+    # When
+    with pytest.raises(ExportRejectedError) as caught:
+        validate_timetable(timetable)
+    # Then
+    assert caught.value.code == ErrorCode.INVALID_TIMETABLE
+    assert caught.value.message == (
+        f"The first day of week 1 ({week1.isoformat()}) leaves no week 1 to 63 inside the school year "
+        "(2025-09-01 to 2026-07-04)."
+    )
+    assert caught.value.details == {"element": "AnneeScolaire", "attribute": "DatePremierJourSemaine1"}
+
+
+@pytest.mark.parametrize(
+    ("week1", "codes"),
+    [(date(2026, 7, 4), ["week1_not_monday", "weeks_beyond_year"]), (date(2024, 6, 24), [])],
+    ids=["on_last_day", "week_63_on_first_day"],
+)
+def test_validate_timetable_week1_with_one_week_in_the_year_is_read(week1: date, codes: list[str]) -> None:
+    # Given week 1 on the year's last day, or week 63 holding its first day
+    base = expected_timetable()
+    timetable = dataclasses.replace(base, school_year=dataclasses.replace(base.school_year, week1_monday=week1))
+    # When / Then it is usable, with warnings only
+    assert [warning.code for warning in validate_timetable(timetable)] == codes

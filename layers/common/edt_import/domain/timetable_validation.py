@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -73,6 +74,15 @@ def validate_timetable(timetable: Timetable) -> tuple[ReadWarning, ...]:
             ErrorCode.INVALID_TIMETABLE,
             f"The school year ends ({year.end.isoformat()}) before it starts ({year.start.isoformat()}).",
             element="AnneeScolaire",
+        )
+    # Weeks 1..63 must meet the year somewhere, or no lesson can ever be placed (and week counts go negative).
+    if year.week1_monday > year.end or year.week1_monday + timedelta(weeks=MAX_WEEK) <= year.start:
+        raise rejected(
+            ErrorCode.INVALID_TIMETABLE,
+            f"The first day of week 1 ({year.week1_monday.isoformat()}) leaves no week 1 to {MAX_WEEK} inside the "
+            f"school year ({year.start.isoformat()} to {year.end.isoformat()}).",
+            element="AnneeScolaire",
+            attribute="DatePremierJourSemaine1",
         )
     _refuse_unusable_idents(timetable)
     _refuse_dangling(timetable)
