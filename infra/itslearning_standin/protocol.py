@@ -256,6 +256,48 @@ def _delete_memberships(root: etree._Element, payload: etree._Element, context: 
     return Answer(body=_envelope(_element(MMS, "deleteMembershipsResponse"), header), items=len(keys), changed=True)
 
 
+def _read_memberships_for_group(root: etree._Element, payload: etree._Element, context: Context) -> Answer:
+    """The group's own memberships, unpaged as in IMS ES; an unknown group fails the whole request."""
+    group_key = _text(payload, f"{q(MMS, 'groupSourcedId')}/{q(MMS, 'identifier')}")
+    memberships = context.state.memberships_of(group_key)
+    answer = _element(MMS, "readMembershipsForGroupResponse")
+    if memberships is None:
+        header = _ims_request_failure(root, MMS, "readMembershipsForGroup", "No group has this sync key.")
+        return Answer(body=_envelope(answer, header), items=0, changed=False)
+    sub = etree.SubElement
+    pairs = sub(answer, q(MMS, "membershipIdPairSet"))
+    for item in memberships:
+        pair = sub(pairs, q(MMS, "membershipIdPair"))
+        sub(sub(pair, q(MMS, "sourcedId")), q(MMS, "identifier")).text = item.key
+        membership = sub(pair, q(MMS, "membership"))
+        sub(sub(membership, q(MMS, "groupSourcedId")), q(MMS, "identifier")).text = item.group_key
+        member = sub(membership, q(MMS, "member"))
+        sub(sub(member, q(MMS, "personSourcedId")), q(MMS, "identifier")).text = item.person_key
+        role = sub(member, q(MMS, "role"))
+        sub(role, q(MMS, "roleType")).text = item.role
+        sub(role, q(MMS, "status")).text = "Active"
+    header = _ims_answer(root, MMS, "readMembershipsForGroup", [], [])
+    return Answer(body=_envelope(answer, header), items=len(memberships), changed=False)
+
+
+def _ims_request_failure(root: etree._Element, namespace: str, operation: str, reason: str) -> etree._Element:
+    """A failure of the whole request (no per-item statuses): the object it names does not exist."""
+    info = _ims_answer(root, namespace, operation, [], [])
+    status = info.find(q(namespace, "imsx_statusInfo"))
+    assert status is not None  # noqa: S101 - _ims_answer always writes it
+    sub = etree.SubElement
+    status.find(q(namespace, "imsx_codeMajor")).text = "failure"  # type: ignore[union-attr]
+    status.find(q(namespace, "imsx_severity")).text = "error"  # type: ignore[union-attr]
+    sub(status, q(namespace, "imsx_description")).text = reason
+    minor = sub(sub(status, q(namespace, "imsx_codeMinor")), q(namespace, "imsx_codeMinorField"))
+    sub(minor, q(namespace, "imsx_codeMinorFieldName")).text = "TargetEndSystem"
+    sub(minor, q(namespace, "imsx_codeMinorFieldValue")).text = "unknownobject"
+    status_set = info.find(q(namespace, "imsx_statusInfoSet"))
+    if status_set is not None:
+        info.remove(status_set)
+    return info
+
+
 def _read_all_persons(root: etree._Element, payload: etree._Element, context: Context) -> Answer:
     try:
         page = int(_text(payload, q(PMS, "pageIndex")) or "1")
@@ -378,6 +420,7 @@ _OPERATIONS: dict[str, Callable[[etree._Element, etree._Element, Context], Answe
     q(GMS, "deleteGroupsRequest"): _delete_groups,
     q(MMS, "createMembershipsRequest"): _create_memberships,
     q(MMS, "deleteMembershipsRequest"): _delete_memberships,
+    q(MMS, "readMembershipsForGroupRequest"): _read_memberships_for_group,
     q(PMS, "readAllPersonsRequest"): _read_all_persons,
     q(DS, "GetMessageTypes"): _get_message_types,
     q(DS, "AddMessage"): _add_message,

@@ -7,7 +7,7 @@ import random
 import ssl
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
@@ -44,6 +44,9 @@ class StandinServer:
     done answer, which a correct client survives by idempotent re-sends). ``drop_answers`` loses such answers
     without any timing: the call is processed and the connection closed unanswered.
 
+    ``persons`` are members of every school of ``schools`` (the directory CSV has no UAI); ``school_persons`` seeds
+    a site hosting several establishments, each school with its own people.
+
     Tests stop a client at a known point with ``hold_calls_after(items)``: once that many items were processed,
     every further SOAP call waits (unprocessed) until ``release()``; ``wait_until_held`` says when one does.
     """
@@ -53,6 +56,7 @@ class StandinServer:
         *,
         persons: Sequence[DirectoryPerson] = (),
         schools: Sequence[str] = (),
+        school_persons: Mapping[str, Sequence[DirectoryPerson]] | None = None,
         fault_rate: float = 0.0,
         latency_ms: int = 0,
         seed: int | None = None,
@@ -76,6 +80,7 @@ class StandinServer:
         self._released = threading.Event()
         self._persons = tuple(persons)
         self._schools = tuple(schools)
+        self._school_persons = {school: tuple(people) for school, people in (school_persons or {}).items()}
         self._random = random.Random(seed)  # noqa: S311 - fault injection, not crypto
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
@@ -104,7 +109,7 @@ class StandinServer:
         if self._data_path is not None and self._data_path.exists():
             return StandinState.from_json(json.loads(self._data_path.read_text(encoding="utf-8")))
         state = StandinState()
-        seed_state(state, schools=self._schools, persons=self._persons)
+        seed_state(state, schools=self._schools, persons=self._persons, school_persons=self._school_persons)
         return state
 
     # Lifecycle -------------------------------------------------------------------------------------------------
@@ -180,7 +185,7 @@ class StandinServer:
         """Back to the seeded state, counters at zero."""
         with self._lock:
             state = StandinState()
-            seed_state(state, schools=self._schools, persons=self._persons)
+            seed_state(state, schools=self._schools, persons=self._persons, school_persons=self._school_persons)
             self.context.state = state
             self.context.messages.clear()
             self.counters = Counters()

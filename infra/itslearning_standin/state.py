@@ -7,6 +7,7 @@ succeeds: a client that lost an answer and sends the call again must not be told
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -122,7 +123,24 @@ class StandinState:
     def add_school(self, key: str, title: str = "") -> None:
         self.groups.setdefault(key, Group(key=key, parent_key=None, title=title or key, group_type=SCHOOL))
 
-    def add_person(self, *, key: str, role: str, first_name: str, last_name: str, birth_date: str, cas_id: str) -> None:
+    def add_person(
+        self,
+        *,
+        key: str,
+        role: str,
+        first_name: str,
+        last_name: str,
+        birth_date: str,
+        cas_id: str,
+        schools: Sequence[str] = (),
+    ) -> None:
+        """A person, member of each of ``schools`` (a person with no sync key is never a member by key).
+
+        A key already held is the same person seen from another school: only the memberships are added.
+        """
+        if key and key in self._person_keys:
+            self._add_school_memberships(key, role, schools)
+            return
         person = Person(
             id=self.new_id(),
             key=key,
@@ -135,6 +153,20 @@ class StandinState:
         self.persons.append(person)
         if key:
             self._person_keys.add(key)
+            self._add_school_memberships(key, role, schools)
+
+    def _add_school_memberships(self, person_key: str, role: str, schools: Sequence[str]) -> None:
+        for school in schools:
+            self.add_school(school)
+            key = f"{school}|{person_key}"
+            self.memberships[key] = Membership(key=key, group_key=school, person_key=person_key, role=role)
+            self._member_index[(school, person_key)] = key
+
+    def memberships_of(self, group_key: str) -> list[Membership] | None:
+        """The group's own memberships, in the order they were made; ``None`` when no group has this key."""
+        if group_key not in self.groups:
+            return None
+        return [membership for membership in self.memberships.values() if membership.group_key == group_key]
 
     # GroupManagement -------------------------------------------------------------------------------------------
     def put_groups(self, items: list[GroupInput], *, create: bool, update: bool) -> list[Outcome]:

@@ -106,14 +106,15 @@ def test_gateway_read_persons_pages_and_skips_manual_persons(clock: FakeClock) -
         persons.insert(index * 30, a_person(1000 + index, source=Source.MANUAL))
     with StandinServer(persons=persons, schools=("0750001U",)) as standin, a_gateway(standin, clock) as gateway:
         # When the persons are read
-        read = list(gateway.read_persons())
+        read = list(gateway.read_persons("0750001U"))
         calls = standin.stats()["calls"]
 
-    # Then the 250 managed persons come back, in 3 pages of at most 100, with profile, birth date and CAS id
+    # Then the 250 managed persons come back, after the school's memberships, in 3 pages of at most 100, with
+    # profile, birth date and CAS id
     assert [person.person_key for person in read] == [
         person.person_key for person in persons if person.integration_managed
     ]
-    assert calls == 3
+    assert calls == 1 + 3
     assert read[0] == a_person(0, profile=Profile.TEACHER)
     assert read[1] == a_person(1)
 
@@ -168,11 +169,11 @@ def test_gateway_page_size_above_itslearnings_limit_is_capped(clock: FakeClock) 
         )
         # When the persons are read
         with SoapLmsGateway(settings, sleep=clock.sleep, clock=clock) as gateway:
-            read = list(gateway.read_persons())
+            read = list(gateway.read_persons("0750001U"))
 
-        # Then they come in pages of 100 (the stand-in refuses more, as itslearning does)
+        # Then they come in pages of 100 (the stand-in refuses more, as itslearning does), after the memberships
         assert len(read) == 150
-        assert standin.stats()["calls"] == 2
+        assert standin.stats()["calls"] == 1 + 2
         assert standin.stats()["soap_faults"] == 0
 
 

@@ -181,8 +181,8 @@ class DyingGateway:
             raise KilledError
         self.left -= 1
 
-    def read_persons(self) -> Iterator[DirectoryPerson]:
-        return self.inner.read_persons()
+    def read_persons(self, school_key: str) -> Iterator[DirectoryPerson]:
+        return self.inner.read_persons(school_key)
 
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         self._tick()

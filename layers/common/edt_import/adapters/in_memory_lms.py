@@ -13,14 +13,14 @@ Faults are injected by the test: ``refuse(operation, key)`` refuses an item with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
-from edt_import.domain.ports import ItemResult
+from edt_import.domain.ports import ItemResult, unknown_school_node
 
 TITLE_LIMIT = 80
 PARENT_NOT_FOUND = "The parent group does not exist."
@@ -52,14 +52,19 @@ class InMemoryLmsGateway:
         *,
         persons: Iterable[DirectoryPerson] = (),
         school_node_keys: Iterable[str] | None = None,
+        school_persons: Mapping[str, Iterable[DirectoryPerson]] | None = None,
         locked_before: date | None = None,
         refuse: Refusal | None = None,
         before_call: CallHook | None = None,
         after_call: CallHook | None = None,
     ) -> None:
         self.persons = list(persons)
-        self._known_people: set[PersonKey] | None = {p.person_key for p in self.persons} or None
-        self._school_nodes = None if school_node_keys is None else set(school_node_keys)
+        # ``persons`` are members of every school node (of any, when the nodes are not given); ``school_persons``
+        # only of their own school: a site hosting several establishments.
+        self.school_persons = {school: list(people) for school, people in (school_persons or {}).items()}
+        everyone = self.persons + [p for people in self.school_persons.values() for p in people]
+        self._known_people: set[PersonKey] | None = {p.person_key for p in everyone} or None
+        self._school_nodes = None if school_node_keys is None else set(school_node_keys) | set(self.school_persons)
         self.locked_before = locked_before
         self.refuse = refuse
         self.before_call = before_call
@@ -90,8 +95,11 @@ class InMemoryLmsGateway:
 
     # --- the port --------------------------------------------------------------------------------
 
-    def read_persons(self) -> Iterator[DirectoryPerson]:
-        return (p for p in self.persons if p.integration_managed)
+    def read_persons(self, school_key: str) -> Iterator[DirectoryPerson]:
+        if self._school_nodes is not None and school_key not in self._school_nodes:
+            raise unknown_school_node(school_key)
+        members = [*self.persons, *self.school_persons.get(school_key, ())]
+        return (p for p in members if p.integration_managed)
 
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         return self._batch("upsert_year_node", [node], self._upsert_year_node)[0]

@@ -66,7 +66,10 @@ def add_sandbox(commands: Any) -> None:
     serve = actions.add_parser("serve", help="serve the stand-in over HTTP")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--persons", help="seed persons from a directory CSV")
+    serve.add_argument(
+        "--persons",
+        help="seed persons from a directory CSV; it has no UAI column, so they become members of every --uai",
+    )
     serve.add_argument("--fault-rate", type=float, default=0.0)
     serve.add_argument("--latency-ms", type=int, default=0)
     serve.add_argument("--data", help="persist the stand-in's state to this file")

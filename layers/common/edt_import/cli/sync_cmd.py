@@ -62,7 +62,11 @@ def _sync(
 ) -> tuple[dict[str, Any], int]:
     timetable = inputs.export.timetable
     previous = store.load(timetable.uai)
-    directory = inputs.directory if inputs.directory is not None else tuple(gateway.read_persons())
+    if inputs.directory is not None:
+        directory = inputs.directory
+    else:
+        # The node the plan hangs the year under: the establishment's own people are its members.
+        directory = tuple(gateway.read_persons(plan_settings.school_node_key or timetable.uai))
     result = plan_import(timetable, directory, previous=previous, selection=inputs.selection, settings=plan_settings)
     if result.plan.hold is not None:
         return held_summary(result), EXIT_HELD

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from edt_import.domain.directory import DirectoryPerson
+from edt_import.domain.errors import ConfigError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
 
 
@@ -26,7 +27,13 @@ class LmsGateway(Protocol):
     ``LmsUnavailableError``; a refused item is an ``ItemResult`` with ``ok=False``.
     """
 
-    def read_persons(self) -> Iterator[DirectoryPerson]: ...
+    def read_persons(self, school_key: str) -> Iterator[DirectoryPerson]:
+        """The integration-managed persons who are members of the school node ``school_key``.
+
+        An itslearning site hosts many establishments: only the school's own people may be matched. A school
+        node that does not exist raises ``unknown_school_node(school_key)``.
+        """
+        ...
 
     def upsert_year_node(self, node: YearNode) -> ItemResult: ...
 
@@ -43,3 +50,10 @@ class LmsGateway(Protocol):
     def update_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
 
     def delete_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
+
+
+def unknown_school_node(school_key: str) -> ConfigError:
+    """What ``read_persons`` raises for a school node itslearning does not have (a UAI is not personal data)."""
+    return ConfigError(
+        f"The establishment's school node {school_key} does not exist in itslearning.", {"school_node": school_key}
+    )

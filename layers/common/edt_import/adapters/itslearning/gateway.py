@@ -20,7 +20,7 @@ from edt_import.adapters.itslearning.transport import HttpFigures, HttpMeter, Ke
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.errors import ConfigError, LmsProtocolError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
-from edt_import.domain.ports import ItemResult
+from edt_import.domain.ports import ItemResult, unknown_school_node
 
 T = TypeVar("T")
 
@@ -119,11 +119,20 @@ class SoapLmsGateway:
         """Requests sent and wall-clock time spent waiting on itslearning (for benchmarks and metrics)."""
         return self._meter.figures()
 
-    def read_persons(self) -> Iterator[DirectoryPerson]:
-        """Integration-managed persons only: a person without a sync key was made by hand and is skipped."""
-        for person in self._ims[0].read_all_persons(self._settings.page_size):
-            if person.key:
-                yield _directory_person(person)
+    def read_persons(self, school_key: str) -> Iterator[DirectoryPerson]:
+        """The school node's members among the integration-managed persons (one with no sync key was made by hand).
+
+        A site hosts many establishments: the school's memberships are read first (so an unknown school node fails
+        at the call), then one lazy pass over every person keeps those whose key is in that set.
+        """
+        memberships = self._ims[0].read_memberships_for_group(wire_key(school_key))
+        if memberships is None:
+            raise unknown_school_node(school_key)
+        members = {membership.person_key for membership in memberships if membership.person_key}
+        if not members:
+            return iter(())
+        persons = self._ims[0].read_all_persons(self._settings.page_size)
+        return (_directory_person(person) for person in persons if person.key and person.key in members)
 
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         group = ImsGroup(key=wire_key(node.key), parent_key=wire_key(node.parent_key), title=node.title)

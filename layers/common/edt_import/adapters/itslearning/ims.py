@@ -31,6 +31,7 @@ MEMBERSHIP_PATH = "/MembershipManagement.svc"
 PERSON_PATH = "/PersonManagement.svc"
 ORGANISATION_TYPES = "ItslearningOrganisationTypes"
 MAX_PAGE_SIZE = 100
+UNKNOWN_OBJECT = "unknownobject"  # IMS codeMinor: the request names an object the system does not have
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,6 +113,26 @@ class ImsClient:
 
     def delete_memberships(self, keys: Sequence[str]) -> list[ItemResult]:
         return self._by_ids(MMS_NS, MEMBERSHIP_PATH, "deleteMemberships", keys)
+
+    def read_memberships_for_group(self, group_key: str) -> list[ImsMembership] | None:
+        """Every membership of the group ``group_key`` (its own members, not those of its child groups).
+
+        ``None`` when itslearning has no group with this key; any other refusal is a protocol error. IMS ES
+        does not page this read: the whole answer comes at once.
+        """
+        operation = "readMembershipsForGroup"
+        request = root_element(MMS_NS, f"{operation}Request")
+        group = etree.SubElement(request, q(MMS_NS, "groupSourcedId"))
+        etree.SubElement(group, q(MMS_NS, "identifier")).text = group_key
+        message_id = new_message_id()
+        header = ims_request_header(MMS_NS, message_id)
+        reply = self._channel.call(MEMBERSHIP_PATH, _action("mms", operation), request, header)
+        if not _read_request_status(reply, MMS_NS, operation, message_id):
+            return None
+        payload = reply.payload
+        if payload is None:
+            raise LmsProtocolError("itslearning sent an answer the import cannot read.", {"operation": operation})
+        return [_read_membership(pair) for pair in payload.iter(q(MMS_NS, "membershipIdPair"))]
 
     def _by_ids(self, namespace: str, path: str, operation: str, keys: Sequence[str]) -> list[ItemResult]:
         if not keys:
@@ -229,6 +250,47 @@ def read_item_statuses(
         else:
             results.append(ItemResult(key=key, ok=False, reason=(status.findtext(text_tag) or "refused").strip()))
     return results
+
+
+def _read_request_status(reply: SoapReply, namespace: str, operation: str, message_id: str) -> bool:
+    """The status of a whole read request: True on success, False when it names an unknown object."""
+    header = reply.header
+    info = None if header is None else header.find(q(namespace, "imsx_syncResponseHeaderInfo"))
+    status = None if info is None else info.find(q(namespace, "imsx_statusInfo"))
+    if status is None:
+        raise LmsProtocolError("itslearning sent an answer the import cannot read.", {"operation": operation})
+    answered = (status.findtext(q(namespace, "imsx_messageRefIdentifier")) or "").strip()
+    if answered and answered != message_id:
+        raise LmsProtocolError(
+            "itslearning answered another request than the one sent.", {"operation": operation, "field": "messageRef"}
+        )
+    if (status.findtext(q(namespace, "imsx_codeMajor")) or "").strip() == "success":
+        return True
+    minor_path = f"{q(namespace, 'imsx_codeMinor')}/{q(namespace, 'imsx_codeMinorField')}"
+    minors = {(field.findtext(q(namespace, "imsx_codeMinorFieldValue")) or "").strip().lower()
+              for field in status.iterfind(minor_path)}  # fmt: skip
+    if UNKNOWN_OBJECT in minors:
+        return False
+    raise LmsProtocolError(
+        "itslearning refused to read the establishment's memberships.",
+        {"operation": operation, "reason": (status.findtext(q(namespace, "imsx_description")) or "refused").strip()},
+    )
+
+
+def _read_membership(pair: etree._Element) -> ImsMembership:
+    membership = pair.find(q(MMS_NS, "membership"))
+    member = None if membership is None else membership.find(q(MMS_NS, "member"))
+
+    def text(element: etree._Element | None, *names: str) -> str:
+        path = "/".join(q(MMS_NS, name) for name in names)
+        return "" if element is None else (element.findtext(path) or "").strip()
+
+    return ImsMembership(
+        key=text(pair, "sourcedId", "identifier"),
+        group_key=text(membership, "groupSourcedId", "identifier"),
+        person_key=text(member, "personSourcedId", "identifier"),
+        role=text(member, "role", "roleType"),
+    )
 
 
 def _read_person(pair: etree._Element) -> ImsPerson:
