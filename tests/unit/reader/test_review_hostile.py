@@ -10,6 +10,7 @@ import base64
 import gc
 import gzip
 import hashlib
+import json
 import tracemalloc
 from pathlib import Path
 
@@ -342,3 +343,25 @@ def test_read_export_element_cap_is_inclusive() -> None:
     with pytest.raises(ExportRejectedError) as caught:
         read_export(GOOD, limits=ReaderLimits(max_elements=count - 1))
     assert caught.value.code == ErrorCode.TOO_LARGE
+
+
+def test_inspect_old_program_refused_then_accepted_with_allow_any_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given an export made by PRONOTE 2013
+    upload = tmp_path / "export.xml"
+    upload.write_bytes(CASES["pronote_2013"][0])
+    key = tmp_path / "key.pem"
+    key.write_bytes(private_key_pem(KEYS.ours))
+    # When it is inspected without, then with --allow-any-version
+    refused_status = main(["inspect", str(upload), "--key", str(key)])
+    refused_err = capsys.readouterr().err
+    accepted_status = main(["inspect", str(upload), "--key", str(key), "--allow-any-version"])
+    summary = json.loads(capsys.readouterr().out)
+    # Then it is refused first, then summarised with the program as written
+    assert (refused_status, refused_err.split(":")[1].strip()) == (2, "unsupported_version")
+    assert (accepted_status, summary["software"], summary["uai"]) == (
+        0,
+        "PRONOTE Monoposte-PRONOTE 2013 - 0.5.14",
+        "0750001U",
+    )
