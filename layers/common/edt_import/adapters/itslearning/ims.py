@@ -267,8 +267,8 @@ def _read_request_status(reply: SoapReply, namespace: str, operation: str, messa
     if (status.findtext(q(namespace, "imsx_codeMajor")) or "").strip() == "success":
         return True
     minor_path = f"{q(namespace, 'imsx_codeMinor')}/{q(namespace, 'imsx_codeMinorField')}"
-    minors = {(field.findtext(q(namespace, "imsx_codeMinorFieldValue")) or "").strip().lower()
-              for field in status.iterfind(minor_path)}  # fmt: skip
+    value_tag = q(namespace, "imsx_codeMinorFieldValue")
+    minors = {(field.findtext(value_tag) or "").strip().lower() for field in status.iterfind(minor_path)}
     if UNKNOWN_OBJECT in minors:
         return False
     raise LmsProtocolError(
