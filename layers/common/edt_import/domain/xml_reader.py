@@ -139,6 +139,16 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
             line=exc.lineno,
             column=exc.offset + 1,
         ) from None
+    except (LookupError, ValueError):
+        # Before the root, these come from expat asking Python for the declared encoding's codec: an unknown
+        # name (LookupError) or a multi-byte codec it cannot map (ValueError). Later they are bugs: re-raised.
+        if reader.root_seen:
+            raise
+        raise rejected(
+            ErrorCode.MALFORMED_XML,
+            "The timetable's XML declaration names a character encoding the import cannot read.",
+            reason="encoding",
+        ) from None
     finally:
         reader.release()
     return reader.build()
@@ -717,7 +727,7 @@ class _TimetableReader:
         attrib = self.current
         index = len(self.lessons)
         day, place = attrib.get("Jour"), attrib.get("NumeroPlaceDebut")
-        if day is None or place is None or not (day + place).isdigit():
+        if day is None or place is None or not (day.isdecimal() and place.isdecimal()):
             return f"lesson #{index + 1}"
         return lesson_label(index, int(day), int(place))
 
