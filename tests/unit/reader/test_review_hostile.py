@@ -365,3 +365,14 @@ def test_inspect_old_program_refused_then_accepted_with_allow_any_version(
         "PRONOTE Monoposte-PRONOTE 2013 - 0.5.14",
         "0750001U",
     )
+
+
+def test_read_export_no_uai_in_either_layer_is_invalid_timetable() -> None:
+    # Given a clear timetable whose root carries no UAI (and so no container to take one from)
+    xml = GOOD.replace(b' UAI="0750001U"', b"", 1)
+    assert xml != GOOD
+    # When / Then: refused, since every sync key starts with the UAI
+    with pytest.raises(ExportRejectedError) as refused:
+        read_export(xml)
+    assert refused.value.code is ErrorCode.INVALID_TIMETABLE
+    assert refused.value.details == {"element": "ExportEmploiDuTemps", "attribute": "UAI"}

@@ -48,6 +48,15 @@ def read_export(
         timetable = dataclasses.replace(timetable, uai=Uai(normalise_uai(container.uai)))
     checks = validate_timetable(timetable)
     establishment = check_establishment(timetable, container, expected_uai)
+    if not timetable.uai:
+        # Every sync key starts with the UAI, so an export naming no establishment cannot be imported
+        # (with an expected UAI, check_establishment has already refused it as uai_mismatch).
+        raise rejected(
+            ErrorCode.INVALID_TIMETABLE,
+            "The export does not say which establishment it belongs to (no UAI in the file).",
+            element="ExportEmploiDuTemps",
+            attribute="UAI",
+        )
     return Export(container=container, timetable=timetable, warnings=(*read_warnings, *checks, *establishment))
 
 
