@@ -9,6 +9,7 @@ Run: `.venv/bin/python benchmarks/plan_bench.py [--size cite] [--runs 3]`.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import resource
 import subprocess
@@ -17,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import edt_import
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_establishment
 
@@ -78,6 +80,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    # A deployed layer ships compiled bytecode; with PYTHONDONTWRITEBYTECODE set (as on this machine) the
+    # children would otherwise compile every module of the package on each run and time that instead.
+    compileall.compile_dir(Path(edt_import.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         paths = write_establishment(Path(folder), Size(args.size), args.seed)
         state = Path(folder) / "state.json"
