@@ -1,7 +1,9 @@
 """The planner's entry point: timetable + directory + previous state → the plan, its report, the next state.
 
 Work is done on plain rows (a large school has ~280k members and events); the ``Plan`` with its action
-objects, the event specs and the next ``AppliedState`` are built only when asked for.
+objects, the event specs and the next ``AppliedState`` are built only when asked for. So are the event rows
+themselves when the previous state holds no event of this year (a first plan): every one is then a creation,
+and the report only needs their number, which the week masks give without dating a single occurrence.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from edt_import.domain.occurrences import (
     event_title,
     zone_named,
 )
-from edt_import.domain.plan import CourseSpec, EventSpec, Hold, Plan, YearNode
+from edt_import.domain.plan import ActionType, CourseSpec, EventSpec, Hold, Plan, YearNode
 from edt_import.domain.reconciliation import Conflict, Reconciliation, Unmatched, reconcile
 from edt_import.domain.selection import Selection, SubjectStatus, subject_statuses
 from edt_import.domain.timetable import Timetable
@@ -71,6 +73,24 @@ class _Desired:
     events: dict[str, EventRow] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class _PendingEvents:
+    """The event rows of a plan whose events are all creations, dated on first need.
+
+    Every key ``course_events`` yields is unique (one per course, date and start place, ``:2``... beyond), so
+    the rows are as many as the counted weeks: building them later changes no figure of the report.
+    """
+
+    courses: list[DerivedCourse]
+    calendar: LessonCalendar
+
+    def build_into(self, desired: _Desired, changes: Changes) -> None:
+        events = desired.events
+        for course in self.courses:
+            events.update(course_events(course, self.calendar, event_title(course.title)))
+        changes.by_type[ActionType.CREATE_EVENT].extend(events.items())
+
+
 class PlanResult:
     """The report at once; the plan (actions), the event specs and the next state on first access."""
 
@@ -85,6 +105,7 @@ class PlanResult:
         previous: AppliedState,
         in_year: str,
         today: date,
+        pending: _PendingEvents | None = None,
     ) -> None:
         self.report = report
         self.year_node = year_node
@@ -94,13 +115,21 @@ class PlanResult:
         self._previous = previous
         self._in_year = in_year
         self._today = today
+        self._pending = pending
         self._plan: Plan | None = None
         self._events: dict[str, EventSpec] | None = None
         self._state: AppliedState | None = None
 
+    def _desired_events(self) -> dict[str, EventRow]:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.build_into(self._desired, self._changes)
+        return self._desired.events
+
     @property
     def plan(self) -> Plan:
         if self._plan is None:
+            self._desired_events()
             self._plan = Plan(
                 uai=self._previous.uai,
                 year_node=self.year_node,
@@ -113,12 +142,12 @@ class PlanResult:
     @property
     def event_rows(self) -> Mapping[str, EventRow]:
         """Every planned event from the import date on, changed or not, as rows (in course and date order)."""
-        return self._desired.events
+        return self._desired_events()
 
     @property
     def events(self) -> dict[str, EventSpec]:
         if self._events is None:
-            self._events = {key: event_from_row(key, row) for key, row in self._desired.events.items()}
+            self._events = {key: event_from_row(key, row) for key, row in self._desired_events().items()}
         return self._events
 
     @property
@@ -131,7 +160,7 @@ class PlanResult:
             members = {k: g for k, g in previous.member_groups().items() if not k.startswith(in_year)}
             members.update(self._desired.members)
             events = {k: e for k, e in previous.event_rows().items() if e[4] < today or not e[0].startswith(in_year)}
-            events.update(self._desired.events)
+            events.update(self._desired_events())
             self._state = AppliedState.from_rows(
                 uai=previous.uai,
                 year_node=self.year_node,
@@ -167,6 +196,13 @@ def plan_import(
         teacher_keys=people.teachers,
     )
     desired = _Desired()
+    previous_events = previous.event_rows()
+    # Without an event of this year in the previous state, no desired event can update or delete one.
+    pending = (
+        _PendingEvents(courses=courses, calendar=calendar)
+        if not any(key.startswith(in_year) for key in previous_events)
+        else None
+    )
     # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
     rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start), people.students)
     reports = [
@@ -178,6 +214,7 @@ def plan_import(
             people=people,
             calendar=calendar,
             desired=desired,
+            count_only=pending is not None,
         )
         for course in courses
     ]
@@ -185,10 +222,14 @@ def plan_import(
     previous_courses = {k: c for k, c in previous.courses.items() if k.startswith(in_year)}
     diff_courses(desired.courses, previous_courses, changes)
     members_before = diff_members(desired.members, previous.member_groups(), in_year=in_year, changes=changes)
-    events_before = diff_events(
-        desired.events, previous.event_rows(), in_year=in_year, today=settings.today, changes=changes
-    )
+    events_before = 0  # what diff_events gives with pending rows: every event a creation, none before
+    if pending is None:
+        events_before = diff_events(
+            desired.events, previous_events, in_year=in_year, today=settings.today, changes=changes
+        )
     counts = changes.counts()
+    if pending is not None:
+        counts[ActionType.CREATE_EVENT.value] = sum(report.events for report in reports)
     deletions = {
         "courses": Deletions(deleted=counts["delete_course"], before=len(previous_courses)),
         "members": Deletions(deleted=counts["remove_member"], before=members_before),
@@ -218,6 +259,7 @@ def plan_import(
         previous=previous,
         in_year=in_year,
         today=settings.today,
+        pending=pending,
     )
 
 
@@ -238,15 +280,19 @@ def _plan_course(
     people: Reconciliation,
     calendar: LessonCalendar,
     desired: _Desired,
+    count_only: bool,
 ) -> CourseReport:
     key = course.key
     desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
     members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
     desired.members[key] = (tuple(sorted(members.teachers)), tuple(sorted(members.students)))  # type: ignore[arg-type]
-    event_rows = desired.events
-    before = len(event_rows)
-    event_rows.update(course_events(course, calendar, event_title(course.title)))
-    count = len(event_rows) - before
+    if count_only:
+        count = sum(calendar.weeks_to_plan(item.lesson, item.weeks).bit_count() for item in course.lessons)
+    else:
+        event_rows = desired.events
+        before = len(event_rows)
+        event_rows.update(course_events(course, calendar, event_title(course.title)))
+        count = len(event_rows) - before
     return CourseReport(
         key=key, title=course.title, teachers=len(members.teachers), students=len(members.students), events=count
     )
