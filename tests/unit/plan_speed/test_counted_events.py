@@ -1,6 +1,7 @@
-"""A first plan counts its events from the week masks and dates them only when asked: the figures must be
-exactly those of the rows once built, and those of a plan that builds them at once (a previous state holding an
-event of this year, which makes the planner diff every row)."""
+"""A first plan counts its events from the week masks and dates them only when asked, and sorts its member
+groups only when asked: the figures must be exactly those of the rows once built, and those of a plan that builds
+them at once (a previous state holding a past event and an empty member group of this year, which makes the
+planner diff every row and group without changing any action)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ def generated(size: Size) -> GeneratedEstablishment:
 
 
 def a_past_event_state(timetable: Timetable, today: date) -> AppliedState:
-    """A previous state whose only content is one event of this year before ``today``: it changes no action,
-    but its presence makes the planner build and diff every event row at once."""
+    """A previous state whose only content is one event of this year before ``today`` and an empty member group
+    of this year: they change no action, but their presence makes the planner build and diff every row at once."""
     course = f"{year_node_key(timetable)}:OLD:cc0"
     day = today - timedelta(days=400)
     start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
@@ -52,7 +53,7 @@ def a_past_event_state(timetable: Timetable, today: date) -> AppliedState:
         uai=timetable.uai,
         year_node=None,
         courses={},
-        member_groups={},
+        member_groups={course: ((), ())},
         event_rows={f"{course}:{day.isoformat()}:0": (course, "OLD", start, start, day, (), (), "")},
         pronote_ids={},
     )
@@ -81,6 +82,10 @@ def assert_counts_match_rows(counted: PlanResult, eager: PlanResult) -> None:
     assert counted.event_rows == eager.event_rows
     assert list(counted.event_rows) == list(eager.event_rows)
     assert counted.plan.actions == eager.plan.actions
+    # ... and so is the next state, but for what the eager plan's previous state kept
+    old = f"{counted.year_node.key}:OLD:cc0"
+    assert counted.state.member_groups() == {k: g for k, g in eager.state.member_groups().items() if k != old}
+    assert counted.state.event_rows() == {k: e for k, e in eager.state.event_rows().items() if e[0] != old}
 
 
 @pytest.mark.parametrize("size", SIZES)

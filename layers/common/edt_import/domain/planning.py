@@ -3,7 +3,8 @@
 Work is done on plain rows (a large school has ~280k members and events); the ``Plan`` with its action
 objects, the event specs and the next ``AppliedState`` are built only when asked for. So are the event rows
 themselves when the previous state holds no event of this year (a first plan): every one is then a creation,
-and the report only needs their number, which the week masks give without dating a single occurrence.
+and the report only needs their number, which the week masks give without dating a single occurrence. Likewise
+the sorted member groups when it holds no member group of this year: every member is then an addition.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from edt_import.domain.deletion_guard import Deletions, GuardSettings, check_del
 from edt_import.domain.diff import Changes, diff_courses, diff_events, diff_members
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
-from edt_import.domain.membership import Rosters, build_rosters, course_members
+from edt_import.domain.membership import CourseMembers, Rosters, build_rosters, course_members
 from edt_import.domain.occurrences import (
     LessonCalendar,
     UtcClock,
@@ -26,7 +27,7 @@ from edt_import.domain.occurrences import (
     event_title,
     zone_named,
 )
-from edt_import.domain.plan import ActionType, CourseSpec, EventSpec, Hold, Plan, YearNode
+from edt_import.domain.plan import ActionType, CourseSpec, EventSpec, Hold, Plan, Role, YearNode
 from edt_import.domain.reconciliation import Conflict, Reconciliation, Unmatched, reconcile
 from edt_import.domain.selection import Selection, SubjectStatus, subject_statuses
 from edt_import.domain.timetable import Timetable
@@ -91,6 +92,25 @@ class _PendingEvents:
         changes.by_type[ActionType.CREATE_EVENT].extend(events.items())
 
 
+@dataclass(slots=True)
+class _PendingMembers:
+    """Each course's members, to be sorted into groups (what ``diff_members`` gives when nothing was before)."""
+
+    courses: list[tuple[str, CourseMembers]] = field(default_factory=list)
+
+    def build_into(self, desired: _Desired, changes: Changes) -> None:
+        adds = changes.by_type[ActionType.ADD_MEMBER]
+        for key, members in self.courses:
+            group = desired.members[key] = _member_group(members)
+            for role, now in zip((Role.INSTRUCTOR, Role.LEARNER), group, strict=True):
+                if now:
+                    adds.append((key, role, now))
+
+
+def _member_group(members: CourseMembers) -> MemberGroup:
+    return (tuple(sorted(members.teachers)), tuple(sorted(members.students)))  # type: ignore[arg-type]
+
+
 class PlanResult:
     """The report at once; the plan (actions), the event specs and the next state on first access."""
 
@@ -106,6 +126,7 @@ class PlanResult:
         in_year: str,
         today: date,
         pending: _PendingEvents | None = None,
+        pending_members: _PendingMembers | None = None,
     ) -> None:
         self.report = report
         self.year_node = year_node
@@ -116,6 +137,7 @@ class PlanResult:
         self._in_year = in_year
         self._today = today
         self._pending = pending
+        self._pending_members = pending_members
         self._plan: Plan | None = None
         self._events: dict[str, EventSpec] | None = None
         self._state: AppliedState | None = None
@@ -126,10 +148,17 @@ class PlanResult:
             pending.build_into(self._desired, self._changes)
         return self._desired.events
 
+    def _desired_members(self) -> dict[str, MemberGroup]:
+        if self._pending_members is not None:
+            pending, self._pending_members = self._pending_members, None
+            pending.build_into(self._desired, self._changes)
+        return self._desired.members
+
     @property
     def plan(self) -> Plan:
         if self._plan is None:
             self._desired_events()
+            self._desired_members()
             self._plan = Plan(
                 uai=self._previous.uai,
                 year_node=self.year_node,
@@ -158,7 +187,7 @@ class PlanResult:
             courses = {k: c for k, c in previous.courses.items() if not k.startswith(in_year)}
             courses.update(self._desired.courses)
             members = {k: g for k, g in previous.member_groups().items() if not k.startswith(in_year)}
-            members.update(self._desired.members)
+            members.update(self._desired_members())
             events = {k: e for k, e in previous.event_rows().items() if e[4] < today or not e[0].startswith(in_year)}
             events.update(self._desired_events())
             self._state = AppliedState.from_rows(
@@ -203,6 +232,10 @@ def plan_import(
         if not any(key.startswith(in_year) for key in previous_events)
         else None
     )
+    # Likewise for members: without a group of this year before, every member is an addition.
+    pending_members = (
+        _PendingMembers() if not any(key.startswith(in_year) for key in previous.member_groups()) else None
+    )
     # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
     rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start), people.students)
     reports = [
@@ -215,13 +248,16 @@ def plan_import(
             calendar=calendar,
             desired=desired,
             count_only=pending is not None,
+            pending_members=pending_members,
         )
         for course in courses
     ]
     changes = Changes.empty()
     previous_courses = {k: c for k, c in previous.courses.items() if k.startswith(in_year)}
     diff_courses(desired.courses, previous_courses, changes)
-    members_before = diff_members(desired.members, previous.member_groups(), in_year=in_year, changes=changes)
+    members_before = 0  # what diff_members gives with pending groups: every member an addition, none before
+    if pending_members is None:
+        members_before = diff_members(desired.members, previous.member_groups(), in_year=in_year, changes=changes)
     events_before = 0  # what diff_events gives with pending rows: every event a creation, none before
     if pending is None:
         events_before = diff_events(
@@ -230,6 +266,8 @@ def plan_import(
     counts = changes.counts()
     if pending is not None:
         counts[ActionType.CREATE_EVENT.value] = sum(report.events for report in reports)
+    if pending_members is not None:
+        counts[ActionType.ADD_MEMBER.value] = sum(report.teachers + report.students for report in reports)
     deletions = {
         "courses": Deletions(deleted=counts["delete_course"], before=len(previous_courses)),
         "members": Deletions(deleted=counts["remove_member"], before=members_before),
@@ -260,6 +298,7 @@ def plan_import(
         in_year=in_year,
         today=settings.today,
         pending=pending,
+        pending_members=pending_members,
     )
 
 
@@ -281,11 +320,15 @@ def _plan_course(
     calendar: LessonCalendar,
     desired: _Desired,
     count_only: bool,
+    pending_members: _PendingMembers | None,
 ) -> CourseReport:
     key = course.key
     desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
     members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
-    desired.members[key] = (tuple(sorted(members.teachers)), tuple(sorted(members.students)))  # type: ignore[arg-type]
+    if pending_members is not None:
+        pending_members.courses.append((key, members))
+    else:
+        desired.members[key] = _member_group(members)
     if count_only:
         count = sum(calendar.weeks_to_plan(item.lesson, item.weeks).bit_count() for item in course.lessons)
     else:
