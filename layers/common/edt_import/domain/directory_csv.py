@@ -147,9 +147,7 @@ class _RowReader:
                 fields=len(cells),
                 expected=self._width,
             )
-        key, profile_text, last_name, first_name, birth_text, cas_id, source_text = (
-            cell.strip() for cell in self._cells(cells)
-        )
+        key, profile_text, last_name, first_name, birth_text, cas_id, source_text = map(str.strip, self._cells(cells))
         for name, value in (("person_key", key), ("last_name", last_name), ("first_name", first_name)):
             if not value:
                 raise _cell_error("A directory line leaves a required field empty.", line, name)
