@@ -90,6 +90,7 @@ class LessonCalendar:
     _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
     _slots: dict[tuple[int, int, int], list[DatedSlot | None]] = field(default_factory=dict)
     _week_lists: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    _windows: dict[int, int] = field(default_factory=dict)  # by weekday
 
     def first_week_from_today(self, lesson: Lesson) -> int:
         offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
@@ -102,11 +103,18 @@ class LessonCalendar:
 
     def weeks_to_plan(self, lesson: Lesson, weeks: int) -> int:
         """``weeks`` cut to the school year and to the import date on (bit 0 dropped)."""
+        window = self._windows.get(lesson.day)
+        if window is None:
+            window = self._windows[lesson.day] = self._window(lesson)
+        return weeks & window
+
+    def _window(self, lesson: Lesson) -> int:
+        """The weeks a lesson on this weekday may be planned in: they depend on its day alone."""
         first = self.first_week_from_today(lesson)
         last = self.last_week_of_year(lesson)
         if last < first:
             return 0
-        return weeks & ALL_WEEKS & ~((1 << first) - 1) & ((1 << (last + 1)) - 1)
+        return ALL_WEEKS & ~((1 << first) - 1) & ((1 << (last + 1)) - 1)
 
     def day(self, weekday: int, week: int) -> tuple[date, str]:
         """The date of ``weekday`` (1 = Monday) in school week ``week``, and its ISO text for keys."""
