@@ -31,7 +31,6 @@ class ErrorCode(StrEnum):
     CONFIG_ERROR = "config_error"
     # The LMS side.
     LMS_UNAVAILABLE = "lms_unavailable"
-    LMS_ITEM_REJECTED = "lms_item_rejected"
     LMS_PROTOCOL_ERROR = "lms_protocol_error"
     IMPORT_IN_PROGRESS = "import_in_progress"
 
@@ -72,13 +71,6 @@ class LmsProtocolError(EdtImportError):
 
     def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
         super().__init__(ErrorCode.LMS_PROTOCOL_ERROR, message, details)
-
-
-class LmsItemRejectedError(EdtImportError):
-    """itslearning refused one item of a batch (locked period, validation): reported per item."""
-
-    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
-        super().__init__(ErrorCode.LMS_ITEM_REJECTED, message, details)
 
 
 class ImportInProgressError(EdtImportError):

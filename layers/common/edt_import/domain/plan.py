@@ -80,9 +80,6 @@ class EventSpec:
     description: str = ""
 
 
-Target = YearNode | CourseSpec | MemberSpec | EventSpec
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Action:
     type: ActionType

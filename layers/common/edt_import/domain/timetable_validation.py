@@ -39,7 +39,6 @@ class WarningCode(StrEnum):
     INVALID_UAI = "invalid_uai"
     WEEK1_NOT_MONDAY = "week1_not_monday"
     WEEKS_BEYOND_YEAR = "weeks_beyond_year"
-    UNKNOWN_ESTABLISHMENT = "unknown_establishment"
     OTHER_ESTABLISHMENTS = "other_establishments"
     CONTAINER_UAI_DIFFERS = "container_uai_differs"
 
@@ -164,10 +163,6 @@ def _missing(kind: str, idents: Iterable[Ident], defined: Mapping[Ident, object]
     for ident in idents:
         if ident not in defined:
             yield _Dangling(kind=kind, ident=ident, where=where)
-
-
-def _link_idents(links: tuple[LessonLink, ...]) -> Iterator[Ident]:
-    return (link.ident for link in links)
 
 
 def _dangling_references(timetable: Timetable) -> Iterator[_Dangling]:

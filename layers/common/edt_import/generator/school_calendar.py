@@ -36,9 +36,5 @@ def monday_of(week: int) -> date:
     return date.fromordinal(SCHOOL_YEAR.week1_monday.toordinal() + 7 * (week - 1))
 
 
-def week_of(day: date) -> int:
-    return (day.toordinal() - SCHOOL_YEAR.week1_monday.toordinal()) // 7 + 1
-
-
 def school_weeks_between(first: int, last: int) -> WeekMask:
     return mask_of([week for week in SCHOOL_WEEKS if first <= week <= last])

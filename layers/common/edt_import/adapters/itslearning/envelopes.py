@@ -106,11 +106,3 @@ def _read_fault(fault: etree._Element) -> SoapFault:
     return SoapFault(
         code=(fault.findtext("faultcode") or "").strip(), reason=(fault.findtext("faultstring") or "").strip()
     )
-
-
-def text_of(element: etree._Element | None, path: str, default: str = "") -> str:
-    """The stripped text at ``path`` under ``element`` (Clark-notation path), or ``default``."""
-    if element is None:
-        return default
-    found = element.findtext(path)
-    return default if found is None else found.strip()

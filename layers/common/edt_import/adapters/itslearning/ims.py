@@ -70,9 +70,6 @@ class ImsClient:
         """Create or, when the sync key exists, update (itslearning upserts on create)."""
         return self._group_pairs("createGroups", groups)
 
-    def update_groups(self, groups: Sequence[ImsGroup]) -> list[ItemResult]:
-        return self._group_pairs("updateGroups", groups)
-
     def delete_groups(self, keys: Sequence[str]) -> list[ItemResult]:
         return self._by_ids(GMS_NS, GROUP_PATH, "deleteGroups", keys)
 
