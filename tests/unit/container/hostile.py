@@ -23,6 +23,20 @@ from edt_import.domain.errors import ErrorCode
 from edt_import.domain.private_key import generate_partner_key
 
 PARTNER = "ITSLEARNING"
+# Every code the container layer can refuse with (the reader adds uai_mismatch and invalid_timetable).
+CONTAINER_CODES = frozenset(
+    {
+        ErrorCode.NOT_AN_EXPORT,
+        ErrorCode.MALFORMED_XML,
+        ErrorCode.UNSAFE_XML,
+        ErrorCode.TOO_LARGE,
+        ErrorCode.PARTNER_KEY_MISSING,
+        ErrorCode.KEY_MISMATCH,
+        ErrorCode.DECRYPT_FAILED,
+        ErrorCode.CONTENT_HASH_MISMATCH,
+        ErrorCode.UNSUPPORTED_VERSION,
+    }
+)
 EXPORTED_AT = datetime(2026, 9, 1, 8, 30, tzinfo=UTC)
 INNER_XML = (
     b'<?xml version="1.0" encoding="UTF-8"?>\r\n'
