@@ -21,7 +21,7 @@ from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, Me
 
 STATE_SCHEMA = 3
 _SCHEMA_V1 = 1  # one row per member and per event; still read
-_ROLES = (Role.INSTRUCTOR, Role.LEARNER)
+MEMBER_GROUP_ROLES = (Role.INSTRUCTOR, Role.LEARNER)  # the order of the two lists of a MemberGroup
 _REMOVALS = frozenset({ActionType.DELETE_COURSE, ActionType.REMOVE_MEMBER, ActionType.DELETE_EVENT})
 
 MemberRow = tuple[str, PersonKey, Role]  # course_key, person_key, role
@@ -113,7 +113,7 @@ class AppliedState:
             return {key: (m.course_key, m.person_key, m.role) for key, m in self._members.items()}
         rows: dict[str, MemberRow] = {}
         for course_key, by_role in (self._member_groups or {}).items():
-            for role, person_keys in zip(_ROLES, by_role, strict=True):
+            for role, person_keys in zip(MEMBER_GROUP_ROLES, by_role, strict=True):
                 suffix = f"|{role.value}"
                 for person_key in person_keys:
                     rows[f"{course_key}|{person_key}{suffix}"] = (course_key, person_key, role)

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from edt_import.domain.applied_state import EventRow, MemberGroup, event_from_row
+from edt_import.domain.applied_state import MEMBER_GROUP_ROLES, EventRow, MemberGroup, event_from_row
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, MemberSpec, Role
 
-_ROLES = (Role.INSTRUCTOR, Role.LEARNER)  # the order of a MemberGroup
 _NO_MEMBERS: MemberGroup = ((), ())
 _COURSE_ACTIONS = frozenset({ActionType.CREATE_COURSE, ActionType.UPDATE_COURSE, ActionType.DELETE_COURSE})
 _MEMBER_ACTIONS = frozenset({ActionType.ADD_MEMBER, ActionType.REMOVE_MEMBER})
@@ -90,14 +89,14 @@ def diff_members(
     for course_key, group in desired.items():
         old = previous.get(course_key, _NO_MEMBERS)
         if old != group:
-            for role, now, then in zip(_ROLES, group, old, strict=True):
+            for role, now, then in zip(MEMBER_GROUP_ROLES, group, old, strict=True):
                 _member_changes(course_key, role, now, then, adds=adds, removes=removes)
     before = 0
     for course_key, old in previous.items():
         if course_key.startswith(in_year):
             before += len(old[0]) + len(old[1])
             if course_key not in desired:
-                for role, then in zip(_ROLES, old, strict=True):
+                for role, then in zip(MEMBER_GROUP_ROLES, old, strict=True):
                     _member_changes(course_key, role, (), then, adds=adds, removes=removes)
     return before
 
