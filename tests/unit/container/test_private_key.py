@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from edt_import.domain.errors import ErrorCode, ExportRejectedError
+from edt_import.domain.errors import ConfigError, ErrorCode
 from edt_import.domain.private_key import (
     load_private_key,
     private_key_der,
@@ -84,7 +84,7 @@ def test_load_private_key_anything_else_is_invalid_private_key(
 ) -> None:
     # Given something that is not an unencrypted RSA private key
     data = make(keys)
-    # When it is loaded, Then it is refused with invalid_private_key
-    with pytest.raises(ExportRejectedError) as caught:
+    # When it is loaded, Then it is a configuration fault (the key is ours, not the export's): invalid_private_key
+    with pytest.raises(ConfigError) as caught:
         load_private_key(data)
     assert caught.value.code is ErrorCode.INVALID_PRIVATE_KEY

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edt_import.domain.errors import EdtImportError, ErrorCode
+from edt_import.domain.errors import ConfigError, ErrorCode
 from edt_import.domain.occurrences import UtcClock, zone_named
 from edt_import.domain.timetable import Lesson
 from edt_import.domain.week_mask import mask_of, weeks_of
@@ -158,7 +158,7 @@ def test_plan_events_overseas_time_zone_by_name() -> None:
 
 
 def test_plan_unknown_time_zone_is_a_config_error() -> None:
-    with pytest.raises(EdtImportError) as caught:
+    with pytest.raises(ConfigError) as caught:
         plan_of(a_timetable(), timezone="Europe/Atlantis")
     assert caught.value.code is ErrorCode.CONFIG_ERROR
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from edt_import.adapters.in_memory_lms import InMemoryLmsGateway
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.errors import ConfigError, ErrorCode
+from tests.support.in_memory_lms import InMemoryLmsGateway
 
 SCHOOL_A = "0750001U"
 SCHOOL_B = "0750002V"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from edt_import.adapters.in_memory_lms import LmsContent
 from edt_import.domain.applied_state import AppliedState, member_spec
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan, Role, YearNode
+from tests.support.in_memory_lms import LmsContent
 
 UAI = "0693331W"
 SCHOOL_NODE = f"school:{UAI}"

@@ -5,12 +5,6 @@ from datetime import date
 
 import pytest
 
-from edt_import.adapters.in_memory_lms import (
-    GROUP_NOT_FOUND,
-    PERIOD_LOCKED,
-    TITLE_TOO_LONG,
-    InMemoryLmsGateway,
-)
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, LmsUnavailableError
@@ -24,6 +18,12 @@ from edt_import.usecases.apply_plan import (
     TypeCounts,
     YearNodeOutcome,
     apply_plan,
+)
+from tests.support.in_memory_lms import (
+    GROUP_NOT_FOUND,
+    PERIOD_LOCKED,
+    TITLE_TOO_LONG,
+    InMemoryLmsGateway,
 )
 from tests.unit.sync.targets import (
     SCHOOL_NODE,

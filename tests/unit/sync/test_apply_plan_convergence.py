@@ -8,10 +8,10 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edt_import.adapters.in_memory_lms import InMemoryLmsGateway
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import LmsUnavailableError
 from edt_import.usecases.apply_plan import apply_plan
+from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.unit.sync.targets import UAI, YEAR_NODE, Target, a_course, a_member, an_event, plan_towards
 
 FAULTY_ROUNDS = 4

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from edt_import.cli.collector import collector_paused
 from edt_import.domain.container import ReaderLimits
 from edt_import.domain.errors import ConfigError, ErrorCode, rejected
 from edt_import.domain.export_reader import read_export
@@ -14,6 +15,11 @@ from edt_import.domain.timetable import Export
 
 
 def run(args: argparse.Namespace) -> int:
+    with collector_paused():
+        return _inspect(args)
+
+
+def _inspect(args: argparse.Namespace) -> int:
     limits = ReaderLimits()
     path = Path(args.file)
     try:

@@ -28,12 +28,13 @@ from urllib.parse import urlsplit
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.adapters.state_files import FileAppliedStateStore
+from edt_import.cli.collector import collector_paused
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
-from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError
-from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
-from edt_import.usecases.apply_plan import SyncReport, ThrottledCheckpoint, apply_plan
-from edt_import.usecases.plan_inputs import PlanInputs
+from edt_import.domain.planning import PlanResult, PlanSettings
+from edt_import.usecases.apply_plan import SyncReport
+from edt_import.usecases.apply_sync import apply_sync
+from edt_import.usecases.plan_sync import plan_sync
 
 EXIT_SOME_FAILED = 3
 EXIT_HELD = 4
@@ -45,42 +46,28 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 def run(args: argparse.Namespace) -> int:
     today = import_date(args.today, args.timezone)
     settings = itslearning_settings(args.itslearning_url, os.environ)
-    inputs = load_plan_inputs(args)
     store = FileAppliedStateStore(Path(args.state_dir))
-    with store.exclusive(inputs.export.timetable.uai), SoapLmsGateway(settings) as gateway:
-        summary, status = _sync(inputs, store, gateway, settings, PlanSettings(today=today, timezone=args.timezone))
-    _print(summary)
-    return status
-
-
-def _sync(
-    inputs: PlanInputs,
-    store: FileAppliedStateStore,
-    gateway: SoapLmsGateway,
-    settings: ItslearningSettings,
-    plan_settings: PlanSettings,
-) -> tuple[dict[str, Any], int]:
-    timetable = inputs.export.timetable
-    previous = store.load(timetable.uai)
-    if inputs.directory is not None:
-        directory = inputs.directory
-    else:
-        # The node the plan hangs the year under: the establishment's own people are its members.
-        directory = tuple(gateway.read_persons(plan_settings.school_node_key or timetable.uai))
-    result = plan_import(timetable, directory, previous=previous, selection=inputs.selection, settings=plan_settings)
-    if result.plan.hold is not None:
-        return held_summary(result), EXIT_HELD
-    state = previous if previous is not None else AppliedState(uai=timetable.uai)
-    checkpoint = ThrottledCheckpoint(store.save)
-    # One engine batch fills every connection the client spreads a call over.
-    batch_size = settings.batch_size * settings.connections
-    try:
+    plan_settings = PlanSettings(today=today, timezone=args.timezone)
+    with collector_paused():
+        inputs = load_plan_inputs(args)
+    uai = inputs.export.timetable.uai
+    with store.exclusive(uai), SoapLmsGateway(settings) as lms:
+        with collector_paused():
+            planned = plan_sync(
+                inputs.export.timetable,
+                directory=inputs.directory,
+                selection=inputs.selection,
+                store=store,
+                lms=lms,
+                settings=plan_settings,
+            )
+        if planned.held:
+            _print(held_summary(planned.result))
+            return EXIT_HELD
         with _terminate_as_interrupt():
-            report = apply_plan(result.plan, state, gateway, batch_size=batch_size, checkpoint=checkpoint)
-    finally:
-        checkpoint.flush(state)  # stopped, failed or done: what itslearning confirmed is kept
-    summary = {**sync_summary(result, report), "state_file": str(store.path_for(timetable.uai))}
-    return summary, 0 if report.complete else EXIT_SOME_FAILED
+            report = apply_sync(planned, lms=lms, store=store, batch_size=settings.sync_batch_size)
+    _print({**sync_summary(planned.result, report), "state_file": str(store.path_for(uai))})
+    return 0 if report.complete else EXIT_SOME_FAILED
 
 
 @contextlib.contextmanager

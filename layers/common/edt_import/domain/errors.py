@@ -53,10 +53,13 @@ class ExportRejectedError(EdtImportError):
 
 
 class ConfigError(EdtImportError):
-    """The product is misconfigured (missing key, unknown partner name, bad setting)."""
+    """The product is misconfigured (missing or unreadable key, unknown school node, bad setting): an operator
+    fixes it, the export is not at fault. ``code`` narrows it where one is stable (``invalid_private_key``)."""
 
-    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
-        super().__init__(ErrorCode.CONFIG_ERROR, message, details)
+    def __init__(
+        self, message: str, details: Mapping[str, object] | None = None, *, code: ErrorCode = ErrorCode.CONFIG_ERROR
+    ) -> None:
+        super().__init__(code, message, details)
 
 
 class LmsUnavailableError(EdtImportError):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from edt_import.domain.applied_state import EventRow
 from edt_import.domain.course_rules import CourseLesson, DerivedCourse
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.errors import ConfigError
 from edt_import.domain.timetable import Ident, Lesson, Room, Timetable
 from edt_import.domain.week_mask import ALL_WEEKS, MAX_WEEK, weeks_of
 
@@ -26,7 +26,7 @@ def zone_named(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise rejected(ErrorCode.CONFIG_ERROR, "The time zone is not a known IANA zone name.", zone=name) from exc
+        raise ConfigError("The time zone is not a known IANA zone name.", {"zone": name}) from exc
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
@@ -50,6 +51,23 @@ class LmsGateway(Protocol):
     def update_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
 
     def delete_events(self, events: Sequence[EventSpec]) -> list[ItemResult]: ...
+
+
+class AppliedStateStore(Protocol):
+    """Where each establishment's applied state lives between syncs: what itslearning confirmed, and nothing else.
+
+    A file per establishment for the command line, S3 with a DynamoDB index in AWS. A store keeps whole values: a
+    saved state is not changed by later changes to the object it was saved from, and ``load`` returns a state of
+    its own. Saving replaces the previous state atomically (a crash mid-save leaves the previous one whole).
+    """
+
+    def load(self, uai: str) -> AppliedState | None:
+        """The last state saved for ``uai``, or None before its first sync."""
+        ...
+
+    def save(self, state: AppliedState) -> None:
+        """Replace the state saved for ``state.uai``."""
+        ...
 
 
 def unknown_school_node(school_key: str) -> ConfigError:

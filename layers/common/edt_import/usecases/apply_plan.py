@@ -43,6 +43,7 @@ SKIP_NOT_ATTEMPTED = "not attempted: the sync stopped"
 REASON_UNKNOWN = "refused without a reason"
 
 Checkpoint = Callable[[AppliedState], None]
+Confirmation = Callable[[Sequence[Action]], None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,6 +169,7 @@ class _Run:
     gateway: LmsGateway
     batch_size: int
     checkpoint: Checkpoint | None
+    on_confirmed: Confirmation | None = None
     tally: _Tally = field(default_factory=_Tally)
     year_node: YearNodeOutcome = YearNodeOutcome.UNCHANGED
     year_node_failed: bool = False
@@ -234,6 +236,8 @@ class _Run:
                     self._failed(action, result.reason or REASON_UNKNOWN)
             self.tally.succeeded[batch[0].type] += len(succeeded)
             self.state.record(succeeded)
+            if self.on_confirmed is not None:
+                self.on_confirmed(succeeded)
             self.save()
 
     def _skipped_for_dependency(self, action: Action) -> bool:
@@ -323,7 +327,8 @@ def synchronised_people(state: AppliedState) -> set[PersonKey]:
     return people
 
 
-def _store_pronote_ids(plan: Plan, state: AppliedState) -> bool:
+def store_pronote_ids(plan: Plan, state: AppliedState) -> bool:
+    """Fold the plan's IDPN mappings of accounts the state holds into it; True when one was added."""
     pending = {idpn: key for idpn, key in plan.pronote_ids.items() if state.pronote_ids.get(idpn) != key}
     if not pending:  # the usual re-sync: every mapping is known, no need to walk the state
         return False
@@ -340,10 +345,12 @@ def apply_plan(
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     checkpoint: Checkpoint | None = None,
+    on_confirmed: Confirmation | None = None,
 ) -> SyncReport:
     """Send ``plan`` to itslearning through ``gateway``; fold what succeeded into ``state`` (mutated in place).
 
-    ``checkpoint(state)`` is called after the year node, after every batch and once at the end. Errors
+    ``checkpoint(state)`` is called after the year node, after every batch and once at the end;
+    ``on_confirmed(actions)`` receives each batch's confirmed actions before its checkpoint. Errors
     other than itslearning being unavailable or unreadable (a bug, a kill) propagate; the state then
     holds exactly what was confirmed before, which is what the last checkpoint saved.
     """
@@ -353,9 +360,11 @@ def apply_plan(
         raise ValueError("a held plan must be approved before it is applied")
     if plan.uai != state.uai:
         raise ValueError("the plan and the applied state belong to different establishments")
-    run = _Run(plan=plan, state=state, gateway=gateway, batch_size=batch_size, checkpoint=checkpoint)
+    run = _Run(
+        plan=plan, state=state, gateway=gateway, batch_size=batch_size, checkpoint=checkpoint, on_confirmed=on_confirmed
+    )
     stopped = run.apply()
-    if _store_pronote_ids(plan, state):
+    if store_pronote_ids(plan, state):
         run.save()
     return run.report(stopped)
 
@@ -406,5 +415,6 @@ __all__ = [
     "TypeCounts",
     "YearNodeOutcome",
     "apply_plan",
+    "store_pronote_ids",
     "synchronised_people",
 ]

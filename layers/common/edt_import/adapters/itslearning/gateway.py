@@ -46,6 +46,11 @@ class ItslearningSettings:
     page_size: int = MAX_PAGE_SIZE  # readAllPersons (itslearning's limit is 100)
     connections: int = 4  # batches of one call sent in parallel over this many kept-alive connections
 
+    @property
+    def sync_batch_size(self) -> int:
+        """Actions per batch of the sync: one batch fills every connection the client spreads a call over."""
+        return self.batch_size * self.connections
+
     def __post_init__(self) -> None:
         address = urlsplit(self.base_url)
         if address.username is not None or address.password is not None:

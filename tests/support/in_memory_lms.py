@@ -1,4 +1,4 @@
-"""An in-memory itslearning behind the ``LmsGateway`` port, for tests of the sync and for dry runs.
+"""An in-memory itslearning behind the ``LmsGateway`` port, for tests of the sync (``InMemoryLmsGateway``).
 
 It keeps itslearning's semantics that the sync relies on: upsert by sync key, one status per item in
 request order, a course needs its parent node, a membership or an event needs its course, an event

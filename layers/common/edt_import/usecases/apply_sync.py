@@ -1,0 +1,30 @@
+"""Apply a planned sync in one run, saving the applied state as it goes: the command line's sync.
+
+What itslearning confirmed is folded into the state batch after batch and saved through a throttled checkpoint,
+then once more however the run ends (done, failed, interrupted), so an interrupted sync resumes: the next plan
+re-sends only what was not confirmed.
+"""
+
+from __future__ import annotations
+
+from edt_import.domain.ports import AppliedStateStore, LmsGateway
+from edt_import.usecases.apply_plan import DEFAULT_BATCH_SIZE, SyncReport, ThrottledCheckpoint, apply_plan
+from edt_import.usecases.plan_sync import PlannedSync
+
+
+def apply_sync(
+    planned: PlannedSync,
+    *,
+    lms: LmsGateway,
+    store: AppliedStateStore,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    min_checkpoint_interval_s: float = 5.0,
+) -> SyncReport:
+    """Send the plan, fold what succeeded into ``planned.state`` and save it; a held plan is refused (ValueError)."""
+    if planned.held:
+        raise ValueError("a held plan must be approved before it is applied")
+    checkpoint = ThrottledCheckpoint(store.save, min_interval_s=min_checkpoint_interval_s)
+    try:
+        return apply_plan(planned.plan, planned.state, lms, batch_size=batch_size, checkpoint=checkpoint)
+    finally:
+        checkpoint.flush(planned.state)  # stopped, failed or done: what itslearning confirmed is kept

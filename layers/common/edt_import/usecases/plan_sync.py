@@ -1,0 +1,55 @@
+"""Plan a sync: load the establishment's applied state, find its people, and plan the export against that state.
+
+The first step of every sync, from the command line or the pipeline's plan step. Nothing is sent to itslearning
+here but the reading of people, and only when no directory file is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.directory import DirectoryPerson
+from edt_import.domain.plan import Plan
+from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
+from edt_import.domain.ports import AppliedStateStore, LmsGateway
+from edt_import.domain.selection import Selection
+from edt_import.domain.timetable import Timetable
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedSync:
+    """A plan and the applied state it was made against (empty before the first sync), which applying it updates."""
+
+    result: PlanResult
+    state: AppliedState
+
+    @property
+    def plan(self) -> Plan:
+        return self.result.plan
+
+    @property
+    def held(self) -> bool:
+        """The deletion guard held the plan: nothing may be sent until an administrator approves it."""
+        return self.result.plan.hold is not None
+
+
+def plan_sync(
+    timetable: Timetable,
+    *,
+    directory: Sequence[DirectoryPerson] | None,
+    selection: Selection | None,
+    store: AppliedStateStore,
+    lms: LmsGateway,
+    settings: PlanSettings,
+) -> PlannedSync:
+    """Plan ``timetable`` against the state ``store`` holds for its establishment.
+
+    Without a ``directory``, the people matched are the members of the establishment's school node in itslearning
+    (a site hosts several establishments); an unknown school node is a ``ConfigError``.
+    """
+    previous = store.load(timetable.uai)
+    people = directory if directory is not None else tuple(lms.read_persons(settings.school_node_key or timetable.uai))
+    result = plan_import(timetable, people, previous=previous, selection=selection, settings=settings)
+    return PlannedSync(result=result, state=previous if previous is not None else AppliedState(uai=timetable.uai))
