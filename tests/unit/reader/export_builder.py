@@ -7,6 +7,7 @@ unknown sections, elements and attributes, and every time format seen in the fie
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date, time
 
@@ -273,3 +274,10 @@ def expected_timetable() -> Timetable:
             ),
         ),
     )
+
+
+def with_lesson(timetable: Timetable, index: int, **changes: object) -> Timetable:
+    """``timetable`` with lesson ``index`` changed."""
+    lessons = list(timetable.lessons)
+    lessons[index] = dataclasses.replace(lessons[index], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(timetable, lessons=tuple(lessons))

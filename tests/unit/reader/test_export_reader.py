@@ -193,14 +193,6 @@ def test_read_export_invalid_inner_timetable_is_refused_through_container(key: R
     )
 
 
-def test_read_export_dangling_reference_is_refused(key: RSAPrivateKey) -> None:
-    inner = export_xml(sections={"Salles": "<Salles/>"})
-    assert rejected_code(seal(key, inner), private_key=key) == (
-        ErrorCode.INVALID_TIMETABLE,
-        "lesson #1 (day 1, place 0) refers to room 60 which the export does not define.",
-    )
-
-
 HOSTILE = {**hostile_containers(_KEYS), **non_container_files()}
 
 

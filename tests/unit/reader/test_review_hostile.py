@@ -113,13 +113,9 @@ CASES: dict[str, tuple[bytes, ErrorCode, dict[str, object]]] = {
         ErrorCode.INVALID_TIMETABLE,
         {},
     ),
-    "dangling_room": (
-        _sealed_for(export_xml(sections={"Cours": LESSONS.replace('<Salle Ident="60"', '<Salle Ident="61"')})),
-        ErrorCode.INVALID_TIMETABLE,
-        {},
-    ),
+    "no_lesson": (_sealed_for(export_xml(sections={"Cours": "<Cours/>"})), ErrorCode.INVALID_TIMETABLE, {}),
     "ident_with_separator": (
-        _sealed_for(export_xml(sections={"Cours": LESSONS.replace('Salle Ident="60"', 'Salle Ident="6|0"')})),
+        _sealed_for(export_xml().replace(b'Salle Ident="60"', b'Salle Ident="6|0"')),
         ErrorCode.INVALID_TIMETABLE,
         {},
     ),
@@ -196,9 +192,8 @@ def test_read_export_week_63_through_container_is_accepted_exactly() -> None:
             "error: uai_mismatch: This export belongs to establishment 0010001W, not to 0750001U.\n",
         ),
         (
-            "dangling_room",
-            "error: invalid_timetable: lesson #1 (day 1, place 0) refers to room 61 which the export "
-            "does not define.\n",
+            "no_lesson",
+            "error: invalid_timetable: The export has no lesson (Cours), so there is nothing to import.\n",
         ),
         (
             "inner_xxe",
@@ -253,7 +248,7 @@ def test_inspect_refusal_quoting_container_text_stays_one_line(
     assert err[:-1].isprintable()
 
 
-@pytest.mark.parametrize("case", ["wrong_key", "contenu_gzip", "inner_uai_other", "dangling_room", "inner_xxe"])
+@pytest.mark.parametrize("case", ["wrong_key", "contenu_gzip", "inner_uai_other", "no_lesson", "inner_xxe"])
 def test_plan_hostile_upload_exits_2_and_leaves_the_applied_state_untouched(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
 ) -> None:

@@ -14,10 +14,18 @@ import pytest
 from edt_import.domain.container import seal_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from edt_import.domain.timetable import Establishment, Ident, LessonLink, Membership, SchoolClass, Timetable, Uai
+from edt_import.domain.timetable import Ident, LessonLink
 from edt_import.domain.timetable_validation import validate_timetable
 from tests.unit.container.hostile import EXPORTED_AT, make_keys, sealed
-from tests.unit.reader.export_builder import CLASSES, GROUPS, STUDENTS, SUBJECTS, expected_timetable, export_xml
+from tests.unit.reader.export_builder import (
+    CLASSES,
+    GROUPS,
+    LESSONS,
+    STUDENTS,
+    SUBJECTS,
+    expected_timetable,
+    export_xml,
+)
 
 
 def refused(data: bytes) -> ExportRejectedError:
@@ -60,11 +68,18 @@ def test_read_export_class_ident_unusable_in_sync_keys_is_invalid_timetable(iden
 @pytest.mark.parametrize("ident", ["12345", "4294967295", "ABC-12_x.3", "x" * 64])
 def test_read_export_alphanumeric_idents_are_accepted(ident: str) -> None:
     # Given a subject whose ident is digits, letters, dash, underscore or dot (up to 64 characters)
-    data = export_xml(sections={"Matieres": SUBJECTS.replace('Ident="11"', f'Ident="{ident}"')})
-    # When the lesson that used subject 11 is left dangling the export is refused for that, not for the ident
-    error = refused(data)
-    # Then
-    assert (error.code, error.details["kind"], error.details["ident"]) == (ErrorCode.INVALID_TIMETABLE, "subject", "11")
+    data = export_xml(
+        sections={
+            "Matieres": SUBJECTS.replace('Ident="11"', f'Ident="{ident}"'),
+            "Cours": LESSONS.replace('<Matiere Ident="11"/>', f'<Matiere Ident="{ident}"/>'),
+        }
+    )
+    # When
+    export = read_export(data)
+    # Then the subject is read under that ident, with nothing to say
+    assert export.timetable.lessons[1].subject == ident
+    assert ident in export.timetable.subjects
+    assert export.warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -111,23 +126,6 @@ def test_read_export_uai_with_wrong_letter_is_only_a_warning() -> None:
     export = read_export(export_xml(uai="0750001A"))
     # Then
     assert [warning.code for warning in export.warnings] == ["invalid_uai"]
-
-
-def test_validate_timetable_class_of_undefined_establishment_is_invalid_timetable() -> None:
-    # Given a class belonging to establishment 5 in an export that lists only establishment 1
-    base = expected_timetable()
-    timetable = dataclasses.replace(
-        base,
-        establishments={Ident("1"): Establishment(ident=Ident("1"), uai=Uai("0750001U"), name="A")},
-        classes={**base.classes, Ident("33"): SchoolClass(ident=Ident("33"), name="3B", establishment=Ident("5"))},
-    )
-    # When
-    with pytest.raises(ExportRejectedError) as caught:
-        validate_timetable(timetable)
-    # Then
-    assert caught.value.code == ErrorCode.INVALID_TIMETABLE
-    assert caught.value.message == "class 33 refers to establishment 5 which the export does not define."
-    assert caught.value.details == {"kind": "establishment", "ident": "5", "where": "class 33", "count": 1}
 
 
 def test_validate_timetable_student_link_after_year_end_warns_like_other_links() -> None:
@@ -220,50 +218,6 @@ def test_validate_timetable_lesson_on_a_day_outside_the_week_warns_it_will_be_sk
             f"first lesson #1 (day {day}, place 0).",
         )
     ]
-
-
-def _group_with(**change: tuple[Ident, ...]) -> Timetable:
-    base = expected_timetable()
-    group = dataclasses.replace(base.groups[Ident("40")], **change)  # type: ignore[arg-type]
-    return dataclasses.replace(base, groups={Ident("40"): group})
-
-
-def _student_with(**change: tuple[Membership, ...]) -> Timetable:
-    base = expected_timetable()
-    student = dataclasses.replace(base.students[Ident("51")], **change)  # type: ignore[arg-type]
-    return dataclasses.replace(base, students={**base.students, Ident("51"): student})
-
-
-@pytest.mark.parametrize(
-    ("timetable", "details"),
-    [
-        (_group_with(class_idents=(Ident("77"),)), {"kind": "class", "ident": "77", "where": "group 40"}),
-        (_group_with(class_part_idents=(Ident("77"),)), {"kind": "class part", "ident": "77", "where": "group 40"}),
-        (_group_with(student_idents=(Ident("77"),)), {"kind": "student", "ident": "77", "where": "group 40"}),
-        (
-            _student_with(classes=(Membership(ident=Ident("77")),)),
-            {"kind": "class", "ident": "77", "where": "student 51"},
-        ),
-        (
-            _student_with(class_parts=(Membership(ident=Ident("77")),)),
-            {"kind": "class part", "ident": "77", "where": "student 51"},
-        ),
-    ],
-    ids=["group-class", "group-part", "group-student", "student-class", "student-part"],
-)
-def test_validate_timetable_dangling_membership_reference_names_kind_ident_and_holder(
-    timetable: Timetable, details: dict[str, object]
-) -> None:
-    # Given a group or a student pointing at something undefined
-    # When
-    with pytest.raises(ExportRejectedError) as caught:
-        validate_timetable(timetable)
-    # Then
-    assert caught.value.code == ErrorCode.INVALID_TIMETABLE
-    assert caught.value.details == {**details, "count": 1}
-    assert caught.value.message == (
-        f"{details['where']} refers to {details['kind']} 77 which the export does not define."
-    )
 
 
 @pytest.mark.parametrize(

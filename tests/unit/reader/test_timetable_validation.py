@@ -11,19 +11,12 @@ from edt_import.domain.timetable import (
     Ident,
     Lesson,
     LessonLink,
-    Membership,
     ReadWarning,
     Timetable,
     Uai,
 )
 from edt_import.domain.timetable_validation import WarningCode, validate_timetable
-from tests.unit.reader.export_builder import ALL_WEEKS, expected_timetable
-
-
-def with_lesson(timetable: Timetable, index: int, **changes: object) -> Timetable:
-    lessons = list(timetable.lessons)
-    lessons[index] = dataclasses.replace(lessons[index], **changes)  # type: ignore[arg-type]
-    return dataclasses.replace(timetable, lessons=tuple(lessons))
+from tests.unit.reader.export_builder import ALL_WEEKS, expected_timetable, with_lesson
 
 
 def invalid(timetable: Timetable) -> ExportRejectedError:
@@ -39,54 +32,6 @@ def codes(warnings: tuple[ReadWarning, ...]) -> list[str]:
 
 def test_validate_timetable_consistent_export_has_no_warning() -> None:
     assert validate_timetable(expected_timetable()) == ()
-
-
-def test_validate_timetable_lesson_with_unknown_class_names_lesson_kind_and_ident() -> None:
-    # Given the second lesson attached to class 999, which the export does not define
-    timetable = with_lesson(expected_timetable(), 1, classes=(LessonLink(ident=Ident("999"), weeks=ALL_WEEKS),))
-    # When
-    error = invalid(timetable)
-    # Then
-    assert error.message == "lesson #2 (day 2, place 2) refers to class 999 which the export does not define."
-    assert error.details == {"kind": "class", "ident": "999", "where": "lesson #2 (day 2, place 2)", "count": 1}
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"subject": Ident("77")}, "lesson #1 (day 1, place 0) refers to subject 77"),
-        ({"teachers": (LessonLink(ident=Ident("77"), weeks=2),)}, "lesson #1 (day 1, place 0) refers to teacher 77"),
-        ({"rooms": (LessonLink(ident=Ident("77"), weeks=2),)}, "lesson #1 (day 1, place 0) refers to room 77"),
-        ({"groups": (LessonLink(ident=Ident("77"), weeks=2),)}, "lesson #1 (day 1, place 0) refers to group 77"),
-        (
-            {"class_parts": (LessonLink(ident=Ident("77"), weeks=2),)},
-            "lesson #1 (day 1, place 0) refers to class part 77",
-        ),
-        ({"students": (LessonLink(ident=Ident("77"), weeks=2),)}, "lesson #1 (day 1, place 0) refers to student 77"),
-    ],
-)
-def test_validate_timetable_lesson_dangling_reference_of_each_kind_is_invalid(
-    change: dict[str, object], message: str
-) -> None:
-    # Given the first lesson pointing at something undefined
-    timetable = with_lesson(expected_timetable(), 0, **change)
-    # When / Then
-    assert invalid(timetable).message == f"{message} which the export does not define."
-
-
-def test_validate_timetable_group_and_student_dangling_references_are_counted() -> None:
-    # Given a group naming student 98 and a student in class part 99, neither defined
-    base = expected_timetable()
-    group = dataclasses.replace(base.groups[Ident("40")], student_idents=(Ident("98"),))
-    student = dataclasses.replace(base.students[Ident("51")], class_parts=(Membership(ident=Ident("99")),))
-    timetable = dataclasses.replace(base, groups={Ident("40"): group}, students={**base.students, Ident("51"): student})
-    # When
-    error = invalid(timetable)
-    # Then
-    assert error.message == (
-        "group 40 refers to student 98 which the export does not define (1 other reference(s) dangle too)."
-    )
-    assert error.details["count"] == 2
 
 
 def test_validate_timetable_year_ending_before_start_is_invalid() -> None:
@@ -132,12 +77,24 @@ def test_validate_timetable_student_without_class_warns_with_a_count_only() -> N
 
 
 def test_validate_timetable_empty_sections_warn_once() -> None:
-    # Given an export with no rooms and no lessons
+    # Given an export with no rooms and no teachers
     base = expected_timetable()
-    timetable = dataclasses.replace(base, rooms={}, lessons=())
+    timetable = dataclasses.replace(base, rooms={}, teachers={})
     # When / Then
     assert validate_timetable(timetable) == (
-        ReadWarning(code=WarningCode.EMPTY_SECTION, message="The export has no rooms, no lessons."),
+        ReadWarning(code=WarningCode.EMPTY_SECTION, message="The export has no teachers, no rooms."),
+    )
+
+
+def test_validate_timetable_no_lesson_at_all_is_invalid() -> None:
+    # Given an export without a single lesson: importing it would only empty every course
+    timetable = dataclasses.replace(expected_timetable(), lessons=())
+    # When
+    error = invalid(timetable)
+    # Then
+    assert (error.message, error.details) == (
+        "The export has no lesson (Cours), so there is nothing to import.",
+        {"element": "Cours"},
     )
 
 

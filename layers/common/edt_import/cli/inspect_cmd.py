@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from edt_import.cli.collector import collector_paused
-from edt_import.domain.container import ReaderLimits
-from edt_import.domain.errors import ConfigError, ErrorCode, rejected
+from edt_import.cli.plan_inputs import read_export_file, read_file
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.private_key import load_private_key
 from edt_import.domain.timetable import Export
@@ -20,34 +18,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    limits = ReaderLimits()
-    path = Path(args.file)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_upload_bytes:
-            raise rejected(
-                ErrorCode.TOO_LARGE,
-                "The file is larger than the import accepts.",
-                size_bytes=size,
-                limit_bytes=limits.max_upload_bytes,
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"The export file {args.file} cannot be read ({exc.strerror}).") from exc
-    key = None
-    if args.key:
-        try:
-            key_bytes = Path(args.key).read_bytes()
-        except OSError as exc:
-            raise ConfigError(f"The private key file {args.key} cannot be read ({exc.strerror}).") from exc
-        key = load_private_key(key_bytes)
+    key_bytes = read_file(args.key, "private key")
     export = read_export(
-        data,
-        private_key=key,
+        read_export_file(args.file),
+        private_key=load_private_key(key_bytes) if key_bytes is not None else None,
         partner=args.partner,
         expected_uai=args.uai,
         allow_any_version=args.allow_any_version,
-        limits=limits,
     )
     print(json.dumps(summary(export), ensure_ascii=False, indent=2))
     return 0
@@ -77,5 +54,7 @@ def summary(export: Export) -> dict[str, object]:
             "students": len(timetable.students),
             "lessons": len(timetable.lessons),
         },
-        "warnings": [{"code": str(warning.code), "message": warning.message} for warning in export.warnings],
+        "warnings": [
+            {"code": str(warning.code), "message": warning.message, **warning.details} for warning in export.warnings
+        ],
     }

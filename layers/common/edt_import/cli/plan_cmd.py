@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         # dumps, not dump: only a one-shot encoding takes the C encoder (three times faster here).
         sys.stdout.write(json.dumps(plan_summary(result, with_events=args.with_events), ensure_ascii=False))
     sys.stdout.write("\n")
+    for warning in inputs.export.warnings:
+        print(f"warning: {warning.code}: {warning.message}", file=sys.stderr)
     for line in selection_warnings(result):
         print(line, file=sys.stderr)
     return 0

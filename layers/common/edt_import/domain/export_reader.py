@@ -11,6 +11,7 @@ import dataclasses
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from edt_import.domain.container import ReaderLimits, check_upload_size, is_container, open_container
+from edt_import.domain.dangling_references import drop_dangling_references
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable, Uai
 from edt_import.domain.timetable_validation import WarningCode, printable_ident, shown, validate_timetable
@@ -47,6 +48,7 @@ def read_export(
         # Sync keys are built from the timetable's UAI: a root without one takes the container's (checked alike).
         timetable = dataclasses.replace(timetable, uai=Uai(normalise_uai(container.uai)))
     checks = validate_timetable(timetable)
+    timetable, dangling = drop_dangling_references(timetable)
     establishment = check_establishment(timetable, container, expected_uai)
     if not timetable.uai:
         # Every sync key starts with the UAI, so an export naming no establishment cannot be imported
@@ -57,7 +59,9 @@ def read_export(
             element="ExportEmploiDuTemps",
             attribute="UAI",
         )
-    return Export(container=container, timetable=timetable, warnings=(*read_warnings, *checks, *establishment))
+    return Export(
+        container=container, timetable=timetable, warnings=(*read_warnings, *checks, *dangling, *establishment)
+    )
 
 
 def _check_element_count(inner: bytes, limits: ReaderLimits) -> None:

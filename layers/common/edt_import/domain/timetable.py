@@ -191,10 +191,11 @@ class ContainerInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReadWarning:
-    """Something suspicious but usable, for the administrator's summary."""
+    """Something suspicious but usable, for the administrator's summary; ``details`` holds safe facts only."""
 
     code: str
     message: str
+    details: Mapping[str, str | int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,21 +1,21 @@
 """Checks on a timetable once the whole export is read: errors refuse it, warnings go to the administrator.
 
-Errors (``invalid_timetable``) are what makes the export unusable: a reference to something the export
-does not define, a school year that ends before it starts. Warnings are suspicious but usable facts; each has a
-stable code and one plain sentence. Messages name idents and lesson positions only, never a person's data.
+Errors (``invalid_timetable``) are what makes the export unusable: an ident that cannot be a key, a school year
+that ends before it starts. References to undefined records are not errors (``dangling_references``). Warnings
+are suspicious but usable facts; each has a stable code and one plain sentence. Messages name idents and lesson
+positions only, never a person's data.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
 from edt_import.domain.errors import ErrorCode, rejected
-from edt_import.domain.timetable import Ident, Lesson, LessonLink, ReadWarning, Timetable
+from edt_import.domain.timetable import Ident, Lesson, ReadWarning, Timetable
 from edt_import.domain.uai import is_valid_uai
 from edt_import.domain.week_mask import MAX_WEEK
 
@@ -38,6 +38,7 @@ class WarningCode(StrEnum):
     EMPTY_SECTION = "empty_section"
     INVALID_UAI = "invalid_uai"
     WEEK1_NOT_MONDAY = "week1_not_monday"
+    DANGLING_REFERENCE = "dangling_reference"
     WEEKS_BEYOND_YEAR = "weeks_beyond_year"
     OTHER_ESTABLISHMENTS = "other_establishments"
     CONTAINER_UAI_DIFFERS = "container_uai_differs"
@@ -58,13 +59,6 @@ def shown(idents: Iterable[str]) -> str:
     return ", ".join(listed[:_SHOWN]) + (", ..." if len(listed) > _SHOWN else "")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Dangling:
-    kind: str
-    ident: Ident
-    where: str
-
-
 def validate_timetable(timetable: Timetable) -> tuple[ReadWarning, ...]:
     """Raise ``invalid_timetable`` for an unusable timetable; return the warnings for a usable one."""
     year = timetable.school_year
@@ -83,8 +77,13 @@ def validate_timetable(timetable: Timetable) -> tuple[ReadWarning, ...]:
             element="AnneeScolaire",
             attribute="DatePremierJourSemaine1",
         )
+    if not timetable.lessons:
+        raise rejected(
+            ErrorCode.INVALID_TIMETABLE,
+            "The export has no lesson (Cours), so there is nothing to import.",
+            element="Cours",
+        )
     _refuse_unusable_idents(timetable)
-    _refuse_dangling(timetable)
     return (
         *_school_year_warnings(timetable),
         *_grid_warnings(timetable),
@@ -138,66 +137,6 @@ def _refuse_unusable_idents(timetable: Timetable) -> None:
                     element=element,
                     ident=shown_ident,
                 )
-
-
-# -- dangling references ---------------------------------------------------------------------------------------
-
-
-def _refuse_dangling(timetable: Timetable) -> None:
-    dangling = list(_dangling_references(timetable))
-    if not dangling:
-        return
-    first = dangling[0]
-    more = f" ({len(dangling) - 1} other reference(s) dangle too)" if len(dangling) > 1 else ""
-    raise rejected(
-        ErrorCode.INVALID_TIMETABLE,
-        f"{first.where} refers to {first.kind} {printable_ident(first.ident)} which the export does not define{more}.",
-        kind=first.kind,
-        ident=printable_ident(first.ident),
-        where=first.where,
-        count=len(dangling),
-    )
-
-
-def _missing(kind: str, idents: Iterable[Ident], defined: Mapping[Ident, object], where: str) -> Iterator[_Dangling]:
-    for ident in idents:
-        if ident not in defined:
-            yield _Dangling(kind=kind, ident=ident, where=where)
-
-
-def _dangling_references(timetable: Timetable) -> Iterator[_Dangling]:
-    classes, parts, students = timetable.classes, timetable.class_parts, timetable.students
-    for school_class in classes.values():
-        if school_class.establishment is not None and school_class.establishment not in timetable.establishments:
-            yield _Dangling(kind="establishment", ident=school_class.establishment, where=f"class {school_class.ident}")
-    for group in timetable.groups.values():
-        where = f"group {group.ident}"
-        yield from _missing("class", group.class_idents, classes, where)
-        yield from _missing("class part", group.class_part_idents, parts, where)
-        yield from _missing("student", group.student_idents, students, where)
-    for student in students.values():
-        where = f"student {student.ident}"
-        yield from _missing("class", (m.ident for m in student.classes), classes, where)
-        yield from _missing("class part", (m.ident for m in student.class_parts), parts, where)
-    for lesson in timetable.lessons:
-        yield from _lesson_dangling(timetable, lesson)
-
-
-def _lesson_dangling(timetable: Timetable, lesson: Lesson) -> Iterator[_Dangling]:
-    kinds: tuple[tuple[str, tuple[LessonLink, ...], Mapping[Ident, object]], ...] = (
-        ("teacher", lesson.teachers, timetable.teachers),
-        ("class", lesson.classes, timetable.classes),
-        ("class part", lesson.class_parts, timetable.class_parts),
-        ("group", lesson.groups, timetable.groups),
-        ("room", lesson.rooms, timetable.rooms),
-        ("student", lesson.students, timetable.students),
-    )
-    if lesson.subject not in timetable.subjects:
-        yield _Dangling(kind="subject", ident=lesson.subject, where=label_of(lesson))
-    for kind, links, defined in kinds:
-        for link in links:
-            if link.ident not in defined:
-                yield _Dangling(kind=kind, ident=link.ident, where=label_of(lesson))
 
 
 # -- warnings ----------------------------------------------------------------------------------------------------
@@ -286,7 +225,6 @@ def _empty_section_warnings(timetable: Timetable) -> Iterator[ReadWarning]:
         "classes": timetable.classes,
         "rooms": timetable.rooms,
         "students": timetable.students,
-        "lessons": timetable.lessons,
     }
     empty = [name for name, items in sections.items() if not items]
     if not timetable.grid.places:

@@ -1,0 +1,184 @@
+"""References by ``Ident`` that name nothing the export defines: dropped, and said, never a refusal.
+
+Real PRONOTE exports carry them (pupils placed in a class part no ``Classe`` lists) and the school cannot fix
+that, so a dangling reference is removed from its holder and reported once per kind and ident with the number of
+holders naming it. The one exception is a lesson's subject: the lesson keeps it, so that the planner can list the
+lesson as skipped (``unknown_subject``) with its day, time and audience.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Final, TypeVar
+
+from edt_import.domain.timetable import (
+    Group,
+    Ident,
+    Lesson,
+    LessonLink,
+    Membership,
+    ReadWarning,
+    SchoolClass,
+    Student,
+    Timetable,
+)
+from edt_import.domain.timetable_validation import WarningCode, label_of, printable_ident
+
+_LISTED_PER_KIND: Final = 20  # idents warned one by one per kind; the rest in one warning
+_HOLDERS: Final = {"class": "class(es)", "group": "group(s)", "student": "student(s)", "lesson": "lesson(s)"}
+_Item = TypeVar("_Item", Ident, LessonLink, Membership)
+
+
+@dataclass(slots=True)
+class _Tally:
+    holders: int = 0
+    first_lesson: str = ""
+
+
+def _ident_of(item: Ident | LessonLink | Membership) -> Ident:
+    return item if isinstance(item, str) else item.ident
+
+
+class _Dropped:
+    """What dangled, by (holder kind, target kind, ident), in the order first met."""
+
+    def __init__(self) -> None:
+        self.tallies: dict[tuple[str, str, Ident], _Tally] = {}
+
+    def kept(
+        self,
+        holder: str,
+        target: str,
+        items: tuple[_Item, ...],
+        defined: Mapping[Ident, object],
+        lesson: Lesson | None = None,
+    ) -> tuple[_Item, ...]:
+        """``items`` without those naming nothing in ``defined``; each ident missing is counted once per holder."""
+        if all(_ident_of(item) in defined for item in items):
+            return items
+        missing = dict.fromkeys(_ident_of(item) for item in items if _ident_of(item) not in defined)
+        for ident in missing:
+            self.count(holder, target, ident, lesson)
+        return tuple(item for item in items if _ident_of(item) not in missing)
+
+    def count(self, holder: str, target: str, ident: Ident, lesson: Lesson | None = None) -> None:
+        key = (holder, target, ident)
+        tally = self.tallies.get(key)
+        if tally is None:
+            tally = self.tallies[key] = _Tally(first_lesson=label_of(lesson) if lesson is not None else "")
+        tally.holders += 1
+
+    def warnings(self) -> Iterator[ReadWarning]:
+        by_kind: dict[tuple[str, str], list[tuple[Ident, _Tally]]] = {}
+        for (holder, target, ident), tally in self.tallies.items():
+            by_kind.setdefault((holder, target), []).append((ident, tally))
+        for (holder, target), found in by_kind.items():
+            kind = f"{holder}→{target}"
+            for ident, tally in found[:_LISTED_PER_KIND]:
+                yield _warning(holder, target, ident, tally, kind)
+            rest = found[_LISTED_PER_KIND:]
+            if rest:
+                holders = sum(tally.holders for _, tally in rest)
+                yield ReadWarning(
+                    code=WarningCode.DANGLING_REFERENCE,
+                    message=f"{len(rest)} other {target} ident(s) that the export does not define are named by "
+                    f"{holders} {_HOLDERS[holder]}; {_consequence(target)}",
+                    details={"kind": kind, "other_idents": len(rest), "count": holders},
+                )
+
+
+def _consequence(target: str) -> str:
+    if target == "subject":
+        return "those lessons are skipped."
+    return "those references are ignored."
+
+
+def _warning(holder: str, target: str, ident: str, tally: _Tally, kind: str) -> ReadWarning:
+    # Lesson positions help the school find the lesson; other holders are only counted (students are people).
+    first = f", first {tally.first_lesson}" if tally.first_lesson else ""
+    ident = printable_ident(ident)  # a dangling ident was never checked: quote it safely
+    return ReadWarning(
+        code=WarningCode.DANGLING_REFERENCE,
+        message=f"{tally.holders} {_HOLDERS[holder]} name {target} {ident}, which the export does not define"
+        f"{first}; {_consequence(target)}",
+        details={"kind": kind, "ident": ident, "count": tally.holders},
+    )
+
+
+def drop_dangling_references(timetable: Timetable) -> tuple[Timetable, tuple[ReadWarning, ...]]:
+    """The timetable without references to undefined records (lesson subjects aside), and one warning per ident."""
+    dropped = _Dropped()
+    classes = _replaced(timetable.classes, lambda school_class: _class(school_class, timetable, dropped))
+    groups = _replaced(timetable.groups, lambda group: _group(group, timetable, dropped))
+    students = _replaced(timetable.students, lambda student: _student(student, timetable, dropped))
+    kinds = _lesson_links(timetable)
+    lessons = [_lesson(lesson, timetable, kinds, dropped) for lesson in timetable.lessons]
+    if not dropped.tallies:
+        return timetable, ()
+    changed = dataclasses.replace(timetable, classes=classes, groups=groups, students=students, lessons=tuple(lessons))
+    return changed, tuple(dropped.warnings())
+
+
+_Record = TypeVar("_Record")
+
+
+def _replaced(records: Mapping[Ident, _Record], resolve: Callable[[_Record], _Record]) -> Mapping[Ident, _Record]:
+    """``records`` with each record resolved; the same mapping when none changed."""
+    changed = {}
+    for ident, record in records.items():
+        kept = resolve(record)
+        if kept is not record:
+            changed[ident] = kept
+    return {**records, **changed} if changed else records
+
+
+def _class(school_class: SchoolClass, timetable: Timetable, dropped: _Dropped) -> SchoolClass:
+    establishment = school_class.establishment
+    if establishment is None or establishment in timetable.establishments:
+        return school_class
+    dropped.count("class", "establishment", establishment)
+    return dataclasses.replace(school_class, establishment=None)
+
+
+def _group(group: Group, timetable: Timetable, dropped: _Dropped) -> Group:
+    classes = dropped.kept("group", "class", group.class_idents, timetable.classes)
+    parts = dropped.kept("group", "class part", group.class_part_idents, timetable.class_parts)
+    students = dropped.kept("group", "student", group.student_idents, timetable.students)
+    if classes is group.class_idents and parts is group.class_part_idents and students is group.student_idents:
+        return group
+    return dataclasses.replace(group, class_idents=classes, class_part_idents=parts, student_idents=students)
+
+
+def _student(student: Student, timetable: Timetable, dropped: _Dropped) -> Student:
+    classes = dropped.kept("student", "class", student.classes, timetable.classes)
+    parts = dropped.kept("student", "class part", student.class_parts, timetable.class_parts)
+    if classes is student.classes and parts is student.class_parts:
+        return student
+    return dataclasses.replace(student, classes=classes, class_parts=parts)
+
+
+def _lesson(
+    lesson: Lesson, timetable: Timetable, kinds: tuple[tuple[str, str, Mapping[Ident, object]], ...], dropped: _Dropped
+) -> Lesson:
+    if lesson.subject not in timetable.subjects:
+        dropped.count("lesson", "subject", lesson.subject, lesson)
+    links = {
+        name: dropped.kept("lesson", target, getattr(lesson, name), defined, lesson) for name, target, defined in kinds
+    }
+    if all(kept is getattr(lesson, name) for name, kept in links.items()):
+        return lesson
+    return dataclasses.replace(lesson, **links)  # type: ignore[arg-type]
+
+
+def _lesson_links(timetable: Timetable) -> tuple[tuple[str, str, Mapping[Ident, object]], ...]:
+    """A lesson's link fields, the kind each names, and where that kind is defined."""
+    return (
+        ("teachers", "teacher", timetable.teachers),
+        ("classes", "class", timetable.classes),
+        ("class_parts", "class part", timetable.class_parts),
+        ("groups", "group", timetable.groups),
+        ("rooms", "room", timetable.rooms),
+        ("students", "student", timetable.students),
+    )
