@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from edt_import.domain.container import ReaderLimits, seal_container
+from edt_import.domain.container import ReaderLimits
 from edt_import.domain.errors import ErrorCode
-from edt_import.domain.private_key import generate_partner_key
+from edt_import.generator.container_sealing import seal_container
+from edt_import.generator.partner_keys import generate_partner_key
 
 PARTNER = "ITSLEARNING"
 # Every code the container layer can refuse with (the reader adds uai_mismatch and invalid_timetable).

@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from edt_import.domain.container import NAMESPACE, ReaderLimits, is_container, open_container, seal_container
-from edt_import.domain.private_key import generate_partner_key, load_private_key, private_key_der, private_key_pem
+from edt_import.domain.container import NAMESPACE, ReaderLimits, is_container, open_container
+from edt_import.domain.private_key import load_private_key
 from edt_import.domain.timetable import ContainerInfo, Uai
+from edt_import.generator.container_sealing import seal_container
+from edt_import.generator.partner_keys import generate_partner_key, private_key_der, private_key_pem
 from tests.unit.container.hostile import EXPORTED_AT, INNER_XML, ContainerKeys, element_text, replace_text, sealed
 
 

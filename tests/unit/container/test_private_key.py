@@ -8,12 +8,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from edt_import.domain.errors import ConfigError, ErrorCode
-from edt_import.domain.private_key import (
-    load_private_key,
-    private_key_der,
-    private_key_pem,
-    public_key_pem,
-)
+from edt_import.domain.private_key import load_private_key
+from edt_import.generator.partner_keys import private_key_der, private_key_pem, public_key_pem
 from tests.unit.container.hostile import ContainerKeys
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from edt_import.domain.private_key import load_private_key, private_key_pem
+from edt_import.domain.private_key import load_private_key
+from edt_import.generator.partner_keys import private_key_pem
 from tests.unit.container.hostile import ContainerKeys
 
 

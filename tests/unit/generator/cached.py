@@ -6,8 +6,8 @@ from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from edt_import.domain.private_key import generate_partner_key
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
+from edt_import.generator.partner_keys import generate_partner_key
 from edt_import.generator.xml_writer import timetable_to_xml
 
 SEED = 7

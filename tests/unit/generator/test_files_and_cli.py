@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from edt_import.cli.main import main
-from edt_import.domain.container import seal_container
 from edt_import.domain.directory_csv import read_directory_csv
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.private_key import load_private_key
+from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import Size, audience_occurrences
 from edt_import.generator.files import EXPORTED_AT, SOFTWARE, write_establishment
 from tests.unit.generator import cached

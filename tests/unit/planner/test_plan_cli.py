@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from edt_import.cli.main import main
-from edt_import.domain.private_key import generate_partner_key, private_key_pem
 from edt_import.generator.establishment import Size, audience_occurrences, generate_establishment
 from edt_import.generator.files import write_establishment
+from edt_import.generator.partner_keys import generate_partner_key, private_key_pem
 
 SEED = 3
 TODAY = "2026-09-14"  # a Monday of the generated school year 2026-2027

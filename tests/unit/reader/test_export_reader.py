@@ -3,11 +3,12 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from edt_import.domain.container import ReaderLimits, seal_container
+from edt_import.domain.container import ReaderLimits
 from edt_import.domain.errors import ConfigError, EdtImportError, ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Uai
 from edt_import.domain.timetable_validation import WarningCode
+from edt_import.generator.container_sealing import seal_container
 from tests.unit.container.hostile import (
     EXPORTED_AT,
     ContainerKeys,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from edt_import.domain.container import seal_container
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable_validation import WarningCode
+from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import Size, generate_establishment
 from edt_import.generator.xml_writer import timetable_to_xml
 from tests.unit.container.hostile import EXPORTED_AT, fixed_random, make_keys

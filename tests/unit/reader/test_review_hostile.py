@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from edt_import.cli.main import main
-from edt_import.domain.container import ReaderLimits, seal_container
+from edt_import.domain.container import ReaderLimits
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from edt_import.domain.private_key import private_key_pem
 from edt_import.domain.timetable import Ident, LessonLink
+from edt_import.generator.container_sealing import seal_container
+from edt_import.generator.partner_keys import private_key_pem
 from tests.unit.container.hostile import (
     CONTAINER_CODES,
     EXPORTED_AT,

@@ -11,11 +11,11 @@ from datetime import date
 
 import pytest
 
-from edt_import.domain.container import seal_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import Ident, LessonLink
 from edt_import.domain.timetable_validation import validate_timetable
+from edt_import.generator.container_sealing import seal_container
 from tests.unit.container.hostile import EXPORTED_AT, make_keys, sealed
 from tests.unit.reader.export_builder import (
     CLASSES,

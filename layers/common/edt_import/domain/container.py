@@ -2,8 +2,8 @@
 
 Opening follows Index Education's recipe: RSA (PKCS#1 v1.5) gives 48 bytes = AES key ‖ IV ‖ MD5(key ‖ IV);
 AES-128-CBC with PKCS#7 padding gives the content; SHA-256 of that content (still compressed) must equal
-``VERIFICATION``; zlib inflates it unless ``CompresseAvantChiffrement`` is false. Sealing does the same in reverse
-(for the generator and the tests).
+``VERIFICATION``; zlib inflates it unless ``CompresseAvantChiffrement`` is false. Sealing, the reverse, belongs to
+the generator (``edt_import.generator.container_sealing``): no Lambda seals an export.
 
 The container is an upload like any other: its size is checked before parsing, any DTD is refused before the
 parser sees a byte, and inflating is bounded while it runs, so a zlib bomb is refused without being expanded.
@@ -15,17 +15,13 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import re
 import zlib
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import Enum, auto
 
-from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from lxml import etree
 
@@ -569,74 +565,3 @@ def open_container(
     if len(inner) > limits.max_inflated_bytes:
         raise _too_large_inflated(limits.max_inflated_bytes)
     return info, inner.removeprefix(_UTF8_BOM)
-
-
-# --- sealing ---------------------------------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
-def _base64_text(data: bytes, *, wrap: bool) -> str:
-    if not wrap:
-        return base64.b64encode(data).decode("ascii")
-    # encodebytes wraps at 76 columns; Index Education's program writes Windows line ends.
-    return base64.encodebytes(data).decode("ascii").rstrip("\n").replace("\n", "\r\n")
-
-
-def _encrypt(content: bytes, key: bytes, iv: bytes) -> bytes:
-    padder = padding.PKCS7(_AES_BLOCK * 8).padder()
-    padded = padder.update(content) + padder.finalize()
-    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
-    return encryptor.update(padded) + encryptor.finalize()
-
-
-def seal_container(
-    inner_xml: bytes,
-    *,
-    partners: Mapping[str, RSAPublicKey],
-    software: str = "PRONOTE 2019 - 2019.0.2.5",
-    uai: str | None = None,
-    establishment_name: str | None = None,
-    postcode_city: str | None = None,
-    exported_at: datetime,
-    compress: bool = True,
-    random_bytes: Callable[[int], bytes] = os.urandom,
-    wrap_base64: bool = True,
-) -> bytes:
-    """An encrypted container for ``inner_xml``, as Index Education's program writes it, for each partner's key."""
-    if not partners:
-        raise ValueError("a container needs at least one partner")
-    if exported_at.utcoffset() is None:
-        raise ValueError("exported_at must carry its UTC offset")
-    key, iv = random_bytes(16), random_bytes(16)
-    if len(key) != 16 or len(iv) != 16:
-        raise ValueError("random_bytes must return the number of bytes asked for")
-    key_block = key + iv + hashlib.md5(key + iv).digest()
-    content = zlib.compress(inner_xml) if compress else inner_xml
-    ciphertext = _encrypt(content, key, iv)
-    crlf = "\r\n"
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<{ROOT} xmlns="{NAMESPACE}">',
-        "  <VERSION>1.0</VERSION>",
-        f"  <LOGICIEL>{_escape(software)}</LOGICIEL>",
-        "  <CLES>",
-        *(
-            f'    <PARTENAIRE NOM="{_escape(name)}">'
-            f"{_base64_text(public_key.encrypt(key_block, asymmetric_padding.PKCS1v15()), wrap=wrap_base64)}"
-            "</PARTENAIRE>"
-            for name, public_key in partners.items()
-        ),
-        "  </CLES>",
-        f'  <CONTENU CompresseAvantChiffrement="{"true" if compress else "false"}">'
-        f"{_base64_text(ciphertext, wrap=wrap_base64)}</CONTENU>",
-        f"  <VERIFICATION>{base64.b64encode(hashlib.sha256(content).digest()).decode('ascii')}</VERIFICATION>",
-        f"  <DATEHEURE>{exported_at.isoformat(timespec='milliseconds')}</DATEHEURE>",
-    ]
-    for tag, value in (("UAI", uai), ("NOMETABLISSEMENT", establishment_name), ("CODEPOSTALVILLE", postcode_city)):
-        if value is not None:
-            lines.append(f"  <{tag}>{_escape(value)}</{tag}>")
-    lines.append(f"</{ROOT}>")
-    return (crlf.join(lines) + crlf).encode("utf-8")

@@ -1,4 +1,4 @@
-"""The partner's RSA key pair: loading the private key we are given, and making one for tests and the generator.
+"""The partner's RSA private key, as we are given it (making one is the generator's: ``generator.partner_keys``).
 
 Index Education encrypts each export's AES key with our RSA public key; the private key arrives as PKCS#8 (PEM or
 DER), sometimes as a traditional PKCS#1 PEM. Only unencrypted keys are accepted: the key store protects the secret.
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from edt_import.domain.errors import ConfigError, ErrorCode
 
-_PUBLIC_EXPONENT = 65537
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -51,34 +49,3 @@ def load_private_key(data: bytes) -> RSAPrivateKey:
 def _invalid_key(message: str, **details: object) -> ConfigError:
     """The partner key is our configuration, not part of an export: a bad one is an operator's fault to fix."""
     return ConfigError(message, details, code=ErrorCode.INVALID_PRIVATE_KEY)
-
-
-def generate_partner_key(bits: int = 2048) -> RSAPrivateKey:
-    """A fresh RSA key pair, as an ENT vendor would give Index Education (2048-bit in practice)."""
-    return rsa.generate_private_key(public_exponent=_PUBLIC_EXPONENT, key_size=bits)
-
-
-def private_key_pem(key: RSAPrivateKey) -> bytes:
-    """PKCS#8 PEM, unencrypted."""
-    return key.private_bytes(
-        encoding=serialization.Encoding.PEM,
-        format=serialization.PrivateFormat.PKCS8,
-        encryption_algorithm=serialization.NoEncryption(),
-    )
-
-
-def private_key_der(key: RSAPrivateKey) -> bytes:
-    """PKCS#8 DER, unencrypted."""
-    return key.private_bytes(
-        encoding=serialization.Encoding.DER,
-        format=serialization.PrivateFormat.PKCS8,
-        encryption_algorithm=serialization.NoEncryption(),
-    )
-
-
-def public_key_pem(key: RSAPrivateKey) -> bytes:
-    """The public half as SubjectPublicKeyInfo PEM (what a vendor sends to Index Education)."""
-    return key.public_key().public_bytes(
-        encoding=serialization.Encoding.PEM,
-        format=serialization.PublicFormat.SubjectPublicKeyInfo,
-    )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from edt_import.domain.container import seal_container
 from edt_import.domain.directory_csv import write_directory_csv
-from edt_import.domain.private_key import generate_partner_key, private_key_pem
+from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
+from edt_import.generator.partner_keys import generate_partner_key, private_key_pem
 from edt_import.generator.school_calendar import SCHOOL_YEAR
 from edt_import.generator.xml_writer import timetable_to_xml
 
