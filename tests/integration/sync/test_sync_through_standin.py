@@ -15,6 +15,7 @@ import pytest
 
 from edt_import.adapters.itslearning.sync_keys import wire_key
 from edt_import.adapters.state_files import FileAppliedStateStore
+from edt_import.cli import exit_status
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.plan import Action, ActionType, MemberSpec, Plan, Role
 from edt_import.usecases.apply_plan import (
@@ -329,8 +330,8 @@ def test_sync_while_another_sync_runs_is_refused(
         # When a sync starts
         status, out = sync_cli(college, server, tmp_path, "--directory", str(college.directory))
 
-        # Then it is refused with its code, and nothing is sent
-        assert status == 2
+        # Then it is refused with its code and exit status, and nothing is sent
+        assert status == exit_status.IN_PROGRESS
         assert out == {}
         assert "import_in_progress" in capsys.readouterr().err
         assert server.stats()["calls"] == 0

@@ -151,18 +151,32 @@ def test_interpret_server_fault_or_fault_behind_gateway_error_transient(status: 
 
 
 @pytest.mark.parametrize(
-    ("status", "body"), [(500, a_fault("wsse:FailedAuthentication")), (401, b""), (403, b"forbidden")]
+    ("status", "body"),
+    [(500, a_fault("wsse:FailedAuthentication")), (401, b""), (403, a_fault("wsse:InvalidSecurity"))],
 )
 def test_interpret_authentication_refused_protocol_error(status: int, body: bytes) -> None:
     with pytest.raises(LmsProtocolError) as raised:
         _interpret(HttpReply(status=status, body=body), ACTION)
     assert raised.value.details == {"operation": "createGroups", "fault": "FailedAuthentication"}
+    assert "credentials" in raised.value.message
 
 
-def test_interpret_ok_but_unreadable_protocol_error() -> None:
+@pytest.mark.parametrize("status", [200, 404, 405])
+def test_interpret_web_page_instead_of_soap_blames_the_address(status: int) -> None:
+    # Given a web server that is not the integration services (a wrong path, a portal page)
+    reply = HttpReply(status=status, body=b"<html>not here</html>")
+    # When the answer is interpreted, Then the address is named as the suspect, not the credentials
     with pytest.raises(LmsProtocolError) as raised:
-        _interpret(HttpReply(status=200, body=b"<html>maintenance</html>"), ACTION)
-    assert raised.value.details == {"operation": "createGroups", "status": 200}
+        _interpret(reply, ACTION)
+    assert raised.value.details == {"operation": "createGroups", "status": status}
+    assert raised.value.message.endswith("check the address.")
+
+
+def test_interpret_forbidden_without_soap_names_address_then_credentials() -> None:
+    with pytest.raises(LmsProtocolError) as raised:
+        _interpret(HttpReply(status=403, body=b"forbidden"), ACTION)
+    assert raised.value.details == {"operation": "createGroups", "status": 403}
+    assert raised.value.message.endswith("check the address, then the integration's credentials.")
 
 
 def test_interpret_ok_answer_returned() -> None:

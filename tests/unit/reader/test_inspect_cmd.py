@@ -98,7 +98,7 @@ def test_inspect_warnings_are_listed_with_code_and_message(tmp_path: Path, capsy
         (
             b"<ExportEmploiDuTemps><Matieres></ExportEmploiDuTemps>",
             [],
-            "error: malformed_xml: The timetable is not well-formed XML (line 1).\n",
+            "error: malformed_xml: The timetable is not well-formed XML (line 1, column 34).\n",
         ),
         (b"", [], "error: not_an_export: The file is empty.\n"),
     ],

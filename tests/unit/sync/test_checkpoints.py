@@ -6,7 +6,7 @@ import pytest
 
 from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.errors import ExportRejectedError, ImportInProgressError
+from edt_import.domain.errors import ConfigError, ExportRejectedError, ImportInProgressError
 from edt_import.usecases.apply_plan import ThrottledCheckpoint
 from tests.unit.sync.targets import UAI, YEAR_NODE, a_target
 
@@ -83,7 +83,7 @@ def test_file_state_store_failed_write_keeps_previous(tmp_path: Path) -> None:
         def to_json(self) -> str:
             raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ConfigError, match="cannot be written \\(disk full\\)"):
         store.save(BrokenState(uai=UAI))
 
     # Then the previous document is intact and the temporary file is gone

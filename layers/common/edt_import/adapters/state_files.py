@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.errors import ErrorCode, ImportInProgressError, rejected
+from edt_import.domain.errors import ConfigError, ErrorCode, ImportInProgressError, rejected
 
 _SAFE_UAI = re.compile(r"[0-9A-Za-z]{1,16}")
 
@@ -37,8 +37,12 @@ class FileAppliedStateStore:
     def exclusive(self, uai: str) -> Iterator[None]:
         """Hold the establishment's import lock, or refuse at once if another import holds it."""
         path = self.path_for(uai).with_suffix(".lock")
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with path.open("a") as handle:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle = path.open("a")
+        except OSError as exc:
+            raise self._unusable(exc) from exc
+        with handle:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
@@ -51,13 +55,22 @@ class FileAppliedStateStore:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
+    def _unusable(self, exc: OSError) -> ConfigError:
+        return ConfigError(f"The state folder {self.directory} cannot be used ({exc.strerror}).")
+
     def load(self, uai: str) -> AppliedState | None:
         """The last saved state of ``uai``, or None before its first sync."""
         path = self.path_for(uai)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            raise ConfigError(f"The state file {path} cannot be read ({exc.strerror}).") from exc
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise rejected(ErrorCode.INVALID_STATE, f"The saved import state {path} is not UTF-8 text.") from exc
         state = AppliedState.from_json(text)
         if state.uai != uai:
             raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
@@ -65,15 +78,20 @@ class FileAppliedStateStore:
 
     def save(self, state: AppliedState) -> None:
         path = self.path_for(state.uai)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise self._unusable(exc) from exc
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(state.to_json())
                 out.flush()
                 os.fsync(out.fileno())
             Path(temporary).replace(path)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(FileNotFoundError):
                 Path(temporary).unlink()
+            if isinstance(exc, OSError):
+                raise ConfigError(f"The state file {path} cannot be written ({exc.strerror or exc}).") from exc
             raise

@@ -1,4 +1,4 @@
-"""What each ``edt-import`` sub-command accepts: the argument contracts, kept apart from the work.
+"""What each ``edt-import`` sub-command accepts: the argument contracts and their help, kept apart from the work.
 
 Only this module and ``main`` load at start-up; a command's module (``<name>_cmd``) is imported when that
 command runs, so ``plan`` does not pay for the generator or the itslearning client.
@@ -7,79 +7,204 @@ command runs, so ``plan`` does not pay for the generator or the itslearning clie
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any
+
+from edt_import.cli import exit_status
+
+DEFAULT_STATE_DIR = ".edt-import-state"
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the installed package's version, looked up only when asked (start-up stays light)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - costly, rarely needed
+
+        try:
+            installed = version("edt-import")
+        except PackageNotFoundError:
+            installed = "unknown (not installed)"
+        print(f"edt-import {installed}")
+        parser.exit()
+
+
+def formatted(description: str, epilog: str = exit_status.HELP) -> dict[str, Any]:
+    """Parser keywords for a help an operator reads: the text as written, the exit statuses below it."""
+    return {"description": description, "epilog": epilog, "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="an encrypted export (container) or a clear inner XML")
-    parser.add_argument("--key", help="the partner private key (PKCS#8, PEM or DER)")
-    parser.add_argument("--partner", default="ITSLEARNING", help="our partner name in the container's CLES")
-    parser.add_argument("--uai", help="the establishment the export must belong to")
     parser.add_argument(
-        "--allow-any-version", action="store_true", help="accept exports from programs other than EDT/PRONOTE 2018+"
+        "file", help="the export as the school sent it (the encrypted container EDT/PRONOTE writes), or its clear XML"
+    )
+    parser.add_argument("--key", help="our partner private key (PKCS#8, PEM or DER); needed for an encrypted export")
+    parser.add_argument(
+        "--partner",
+        default="ITSLEARNING",
+        help="the partner name we are registered under at Index Education, as listed in the export's keys "
+        "(default: %(default)s)",
+    )
+    parser.add_argument("--uai", help="refuse the export unless it belongs to this establishment (UAI, 0750001A)")
+    parser.add_argument(
+        "--allow-any-version",
+        action="store_true",
+        help="also read exports from software other than EDT/PRONOTE 2018 or later",
+    )
+
+
+def add_dated_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today", help="the import date, YYYY-MM-DD: no event before it is planned (default: today in --timezone)"
+    )
+    parser.add_argument(
+        "--timezone", default="Europe/Paris", help="the establishment's time zone, IANA name (default: %(default)s)"
     )
 
 
 def add_generate(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("generate", help="generate a realistic establishment")
-    parser.add_argument("--size", choices=["college", "lycee", "cite"], default="college")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument("--partner", default="ITSLEARNING")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "generate",
+        help="write a realistic establishment to try the import with",
+        **formatted(
+            "Write a generated establishment into --out: inner.xml (the clear timetable), export.xml (the same, "
+            "encrypted as\nPRONOTE does), partner-key.pem (a new key each run) and directory.csv (its ENT accounts). "
+            "Everything but the\nkeys is the same for the same --size and --seed. Prints a JSON summary."
+        ),
+    )
+    parser.add_argument(
+        "--size",
+        choices=["college", "lycee", "cite"],
+        default="college",
+        help="college (about 600 pupils), lycee (about 1,500) or cite (both, about 3,600) (default: %(default)s)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="the random seed (default: %(default)s)")
+    parser.add_argument("--out", required=True, help="the folder to write to (created if needed; its files replaced)")
+    parser.add_argument(
+        "--partner", default="ITSLEARNING", help="the partner the export is encrypted for (default: %(default)s)"
+    )
     parser.set_defaults(command_module="generate_cmd")
 
 
 def add_inspect(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("inspect", help="open, validate and summarise an export")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "inspect",
+        help="open, validate and summarise an export",
+        **formatted(
+            "Open and validate an export, then print its summary as JSON: establishment (UAI), software and "
+            "version,\nschool year, counts, and the warnings about what was read but will not be imported. "
+            "No person is named."
+        ),
+    )
     add_export_arguments(parser)
     parser.set_defaults(command_module="inspect_cmd")
 
 
 def add_plan(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("plan", help="plan an import without applying it")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "plan",
+        help="show what an import would send to itslearning, without sending anything",
+        **formatted(
+            "Plan an import without sending anything, and print it as JSON: the courses with their member and "
+            "event\ncounts, the lessons not imported and why, matched and unmatched people, the actions per type, "
+            "and whether\nthe deletion guard holds the plan. Warnings go to stderr."
+        ),
+    )
     add_export_arguments(parser)
-    parser.add_argument("--directory", required=True, help="ENT directory CSV")
-    parser.add_argument("--today", help="import date, YYYY-MM-DD (default: today)")
-    parser.add_argument("--timezone", default="Europe/Paris")
-    parser.add_argument("--selection", help="wizard selection JSON")
-    parser.add_argument("--previous", help="applied state JSON of the last sync")
-    parser.add_argument("--write-state", help="write the state this plan would leave, once applied")
-    parser.add_argument("--with-events", action="store_true", help="list every planned event")
+    parser.add_argument("--directory", required=True, help="the ENT directory CSV the export's people are matched to")
+    add_dated_arguments(parser)
+    parser.add_argument("--selection", help="the administrator's selection (JSON) of what to import")
+    parser.add_argument("--previous", help="the applied state of the last sync, to plan the difference only")
+    parser.add_argument("--write-state", help="write to this file the state this plan leaves once applied")
+    parser.add_argument("--with-events", action="store_true", help="also list every planned event")
     parser.set_defaults(command_module="plan_cmd")
 
 
 def add_sync(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("sync", help="apply an export to itslearning")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "sync",
+        help="apply an export to itslearning",
+        **formatted(
+            "Plan against the state the last syncs of this establishment applied, send the difference to "
+            "itslearning, and\nkeep what it confirmed in --state-dir (saved as it goes: an interrupted sync "
+            "resumes where it stopped).\nPrints one JSON object (counts and keys, no names). The credentials "
+            "come from ITSLEARNING_USERNAME and\nITSLEARNING_PASSWORD; a stand-in on this machine accepts its "
+            "demo account without them."
+        ),
+    )
     add_export_arguments(parser)
-    parser.add_argument("--today", help="import date, YYYY-MM-DD (default: today)")
-    parser.add_argument("--timezone", default="Europe/Paris")
-    parser.add_argument("--itslearning-url", required=True)
-    parser.add_argument("--state-dir", default=".edt-import-state")
-    parser.add_argument("--directory", help="ENT directory CSV (default: read persons from itslearning)")
-    parser.add_argument("--selection", help="wizard selection JSON")
+    add_dated_arguments(parser)
+    parser.add_argument(
+        "--itslearning-url",
+        required=True,
+        help="the base address of the itslearning integration services (https://…; http://127.0.0.1:8765 for "
+        "the stand-in)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        default=DEFAULT_STATE_DIR,
+        help="the folder keeping each establishment's applied state, {UAI}.json (default: %(default)s, in the "
+        "current folder)",
+    )
+    parser.add_argument(
+        "--directory",
+        help="the ENT directory CSV (default: the members of the establishment's school node in itslearning)",
+    )
+    parser.add_argument("--selection", help="the administrator's selection (JSON) of what to import")
     parser.set_defaults(command_module="sync_cmd")
 
 
 def add_sandbox(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser("sandbox", help="local itslearning stand-in")
-    actions = parser.add_subparsers(dest="sandbox_command", required=True)
-    serve = actions.add_parser("serve", help="serve the stand-in over HTTP")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--host", default="127.0.0.1")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "sandbox",
+        help="run a local itslearning stand-in",
+        **formatted("A local itslearning stand-in speaking the same SOAP protocol, to try syncs without a school."),
+    )
+    actions = parser.add_subparsers(dest="sandbox_command", required=True, title="commands", metavar="COMMAND")
+    serve = actions.add_parser(
+        "serve",
+        help="serve the stand-in over HTTP until Ctrl-C",
+        **formatted(
+            "Serve the stand-in over HTTP until Ctrl-C or SIGTERM. It holds one school node per --uai; a sync "
+            "of an\nestablishment it has no node for stops with 'school node ... does not exist'. "
+            "GET /_sandbox/stats gives its counts.",
+            epilog=f"exit status:\n  {exit_status.OK}    stopped\n  {exit_status.REFUSED}    a setting is refused, "
+            "or the address is in use\n",
+        ),
+    )
+    serve.add_argument("--port", type=int, default=8765, help="the port to listen on (default: %(default)s)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--uai",
+        action="append",
+        default=[],
+        help="an establishment whose school node exists (repeat for several; default: none, so a sync first needs one)",
+    )
     serve.add_argument(
         "--persons",
-        help="seed persons from a directory CSV; it has no UAI column, so they become members of every --uai",
+        help="a directory CSV of accounts to hold; it has no UAI column, so they become members of every --uai",
     )
-    serve.add_argument("--fault-rate", type=float, default=0.0)
-    serve.add_argument("--latency-ms", type=int, default=0)
-    serve.add_argument("--data", help="persist the stand-in's state to this file")
-    serve.add_argument("--seed", type=int, default=None, help="seed of the fault injection's random source")
+    serve.add_argument("--data", help="keep the stand-in's content in this file across restarts (default: memory)")
     serve.add_argument(
-        "--uai", action="append", default=[], help="establishment whose school node exists (sync key = UAI)"
+        "--fault-rate", type=float, default=0.0, help="share of calls failing as a busy server, 0 to 1 (default: 0)"
     )
-    serve.add_argument("--locked-before", help="YYYY-MM-DD: events starting before this UTC date cannot be deleted")
-    serve.add_argument("--stall-s", type=float, default=0.0, help="half of the faults answer this late instead")
-    serve.add_argument("--queue-polls", type=int, default=0, help="GetMessageResult says InQueue this many times")
+    serve.add_argument("--latency-ms", type=int, default=0, help="delay added to every call (default: 0)")
+    serve.add_argument("--seed", type=int, default=None, help="seed of the fault injection (default: random)")
+    serve.add_argument(
+        "--locked-before", help="YYYY-MM-DD: events starting before this UTC date cannot be deleted (default: none)"
+    )
+    serve.add_argument(
+        "--stall-s", type=float, default=0.0, help="half of the faults answer this many seconds late (default: 0)"
+    )
+    serve.add_argument(
+        "--queue-polls",
+        type=int,
+        default=0,
+        help="how many times a DataService result reads 'in queue' before its answer (default: 0)",
+    )
     serve.set_defaults(command_module="sandbox_cmd")
 
 

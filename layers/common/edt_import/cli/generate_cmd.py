@@ -6,13 +6,20 @@ import argparse
 import json
 from pathlib import Path
 
+from edt_import.domain.errors import ConfigError
 from edt_import.generator.establishment import Size, audience_occurrences, generate_establishment
 from edt_import.generator.files import write_generated
 
 
 def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"The output {out} is a file; name a folder (it is created if needed).")
     generated = generate_establishment(Size(args.size), args.seed)
-    paths = write_generated(Path(args.out), generated, partner=args.partner)
+    try:
+        paths = write_generated(out, generated, partner=args.partner)
+    except OSError as exc:
+        raise ConfigError(f"The output folder {out} cannot be written ({exc.strerror}).") from exc
     timetable = generated.timetable
     summary = {
         "size": generated.size.value,

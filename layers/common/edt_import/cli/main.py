@@ -1,21 +1,30 @@
-"""The ``edt-import`` command: one sub-command per module, errors mapped to exit statuses here only."""
+"""Import PRONOTE/EDT timetable exports into itslearning: courses, memberships and calendar events.
+
+Start with ``inspect`` (is the export readable, and whose is it?), then ``plan`` (what an import would send),
+then ``sync`` (send it). ``generate`` and ``sandbox`` give a realistic establishment and a local itslearning
+stand-in to try it all without a school. Errors are mapped to exit statuses here only.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
-from edt_import.cli.commands import COMMANDS
+from edt_import.cli import exit_status
+from edt_import.cli.commands import COMMANDS, VersionAction, formatted
+from edt_import.cli.error_line import error_line
 from edt_import.domain.errors import EdtImportError
 
-EXIT_REJECTED = 2
+EXIT_REJECTED = exit_status.REFUSED
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="edt-import", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="edt-import", **formatted(__doc__ or ""))
+    parser.add_argument("--version", action=VersionAction)
+    commands = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
     for add_command in COMMANDS:
         add_command(commands)
     return parser
@@ -26,9 +35,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         command = importlib.import_module(f"edt_import.cli.{args.command_module}")
         status: int = command.run(args)
+        sys.stdout.flush()
     except EdtImportError as exc:
-        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
-        return EXIT_REJECTED
+        print(error_line(exc), file=sys.stderr)
+        return exit_status.status_for(exc)
+    except KeyboardInterrupt:
+        print(f"interrupted: edt-import {args.command} stopped before the end.", file=sys.stderr)
+        return exit_status.INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (``| head``): say nothing more, and let the exit flush go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exit_status.REFUSED
     return status
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from edt_import.cli.plan_inputs import read_file
 from edt_import.domain.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -28,20 +30,38 @@ def build_standin(args: argparse.Namespace) -> StandinServer:
         except ValueError as exc:
             raise ConfigError("The locked-before date must be written YYYY-MM-DD.") from exc
         locked_before = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    persons = read_directory_csv(Path(args.persons).read_bytes()) if args.persons else ()
-    return StandinServer(
-        persons=persons,
-        schools=tuple(args.uai),
-        fault_rate=args.fault_rate,
-        latency_ms=args.latency_ms,
-        seed=args.seed,
-        locked_before=locked_before,
-        stall_s=args.stall_s,
-        queue_polls=args.queue_polls,
-        host=args.host,
-        port=args.port,
-        data_path=Path(args.data) if args.data else None,
-    )
+    persons_csv = read_file(args.persons, "persons")
+    persons = read_directory_csv(persons_csv) if persons_csv is not None else ()
+    try:
+        return StandinServer(
+            persons=persons,
+            schools=tuple(args.uai),
+            fault_rate=args.fault_rate,
+            latency_ms=args.latency_ms,
+            seed=args.seed,
+            locked_before=locked_before,
+            stall_s=args.stall_s,
+            queue_polls=args.queue_polls,
+            host=args.host,
+            port=args.port,
+            data_path=Path(args.data) if args.data else None,
+        )
+    except OSError as exc:
+        raise ConfigError(f"The stand-in's data file {args.data} cannot be read ({exc.strerror}).") from exc
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise ConfigError(f"The file {args.data} does not hold a stand-in's data (written by --data).") from exc
+
+
+def start(standin: StandinServer, host: str, port: int) -> None:
+    """Listen, or say in a sentence why the address cannot be used."""
+    try:
+        standin.start()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"The address {host}:{port} is already in use (another stand-in?); choose another --port."
+            ) from exc
+        raise ConfigError(f"The stand-in cannot listen on {host}:{port} ({exc.strerror or exc}).") from exc
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -52,11 +72,18 @@ def run(args: argparse.Namespace) -> int:
     from itslearning_standin import SANDBOX_USERNAME  # noqa: PLC0415
 
     standin = build_standin(args)
-    signal.signal(signal.SIGTERM, _interrupt)  # a stopped stand-in still writes --data
-    standin.start()
-    print(f"itslearning stand-in on {standin.base_url} (user {SANDBOX_USERNAME}); Ctrl-C stops it", flush=True)
+    start(standin, args.host, args.port)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # a stopped stand-in still writes --data
     try:
+        schools = ", ".join(args.uai) if args.uai else "none (a sync needs --uai UAI for its establishment)"
+        print(
+            f"itslearning stand-in on {standin.base_url} (user {SANDBOX_USERNAME}); school nodes: {schools}; "
+            f"{len(standin.state.persons)} person(s); Ctrl-C stops it",
+            flush=True,
+        )
         standin.serve_forever()
     except KeyboardInterrupt:
         standin.stop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0

@@ -24,9 +24,9 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
+from edt_import.adapters.itslearning.transport import checked_address
 from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.cli.collector import collector_paused
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
@@ -89,10 +89,11 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def itslearning_settings(url: str, environ: Mapping[str, str]) -> ItslearningSettings:
     """The client's settings; a stand-in on this machine accepts its demo account without configuration."""
+    address = checked_address(url)  # a wrong address is said as such, before any word about credentials
     username = environ.get(USERNAME_VARIABLE, "")
     password = environ.get(PASSWORD_VARIABLE, "")
     if not (username and password):
-        if urlsplit(url).hostname not in _LOCAL_HOSTS:
+        if address.host not in _LOCAL_HOSTS:
             raise ConfigError(
                 f"Set {USERNAME_VARIABLE} and {PASSWORD_VARIABLE} to the credentials of the itslearning integration."
             )

@@ -210,7 +210,7 @@ class AppliedState:
                 event_rows=_unpack_events(raw["events"]),
                 pronote_ids=pronote_ids,
             )
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
             raise rejected(ErrorCode.INVALID_STATE, "The saved import state is damaged and cannot be read.") from exc
 
 

@@ -347,12 +347,15 @@ def _choose_partner(outer: _Outer, partner: str) -> str:
     for name, block in outer.partners:
         if name.casefold() == wanted:
             return block
+    present = [name for name, _ in outer.partners]
+    # Either the partner name configured here is wrong, or the school exported for another platform: say both.
     raise rejected(
         ErrorCode.PARTNER_KEY_MISSING,
-        "The export was not encrypted for this platform; ask the school to export it for the ENT partner "
-        f"{partner.strip()}.",
+        f"The export holds no key for the partner name {partner.strip()}; it was encrypted for "
+        f"{', '.join(present) or 'no partner at all'}. If one of those is this platform, the configured partner "
+        "name is wrong; otherwise the school must export for this platform.",
         partner=partner.strip(),
-        partners_present=[name for name, _ in outer.partners],
+        partners_present=present,
     )
 
 

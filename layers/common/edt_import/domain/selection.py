@@ -76,7 +76,7 @@ def parse_selection(text: str | bytes) -> Selection:
     """Read a selection file; refuse anything but the documented shape."""
     try:
         raw = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested beyond any sense
         raise rejected(ErrorCode.INVALID_SELECTION, "The selection file is not valid JSON.") from exc
     if not isinstance(raw, dict) or set(raw) - {"disabled"} or not isinstance(raw.get("disabled", {}), dict):
         raise rejected(ErrorCode.INVALID_SELECTION, 'The selection file must be {"disabled": {...}}.')

@@ -54,7 +54,7 @@ class RetryPolicy:
                 attempt += 1
                 if self.clock() - started + pause > self.budget_s:
                     raise LmsUnavailableError(
-                        "itslearning did not answer usefully in time; the import will try again later.",
+                        f"itslearning did not answer usefully within {self.budget_s:g} seconds.",
                         {"attempts": attempt, "last_failure": exc.reason},
                     ) from exc
                 self.sleep(pause)

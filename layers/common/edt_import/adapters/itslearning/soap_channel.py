@@ -14,6 +14,9 @@ _TIMED_OUT = 408
 _SERVER_ERROR = 500
 _OK = 200
 _AUTH_STATUSES = {401, 403}
+_FORBIDDEN = 403
+# Answered without a SOAP envelope: a web server, but no itslearning service at this address.
+_NOT_A_SERVICE = {_OK, 404, 405}
 
 
 class SoapChannel:
@@ -41,13 +44,22 @@ def _interpret(reply: HttpReply, soap_action: str) -> SoapReply:
     operation = soap_action.rsplit("/", 1)[-1]
     if reply.status in {_THROTTLED, _TIMED_OUT}:
         raise TransientError(f"http {reply.status}", retry_after_s=reply.retry_after_s)
-    if reply.status in _AUTH_STATUSES:
-        raise _auth_refused(operation)
     parsed: SoapReply | None = None
     try:
         parsed = read_envelope(reply.body) if reply.body else None
     except UnreadableReplyError:
         parsed = None
+    if parsed is None and reply.status in _NOT_A_SERVICE:
+        raise _not_a_service(operation, reply.status)
+    if parsed is None and reply.status == _FORBIDDEN:
+        # A proxy or a web server refusing access: the address is as likely to be wrong as the credentials.
+        raise LmsProtocolError(
+            "The itslearning address refused access without a SOAP answer: check the address, then the "
+            "integration's credentials.",
+            {"operation": operation, "status": reply.status},
+        )
+    if reply.status in _AUTH_STATUSES:
+        raise _auth_refused(operation)
     if parsed is not None and parsed.fault is not None:
         # SOAP 1.1 sends every fault with HTTP 500. A Client fault refuses the request itself: sending it again
         # cannot help. A Server fault, or a fault behind 502-504 (a busy or restarting service), is an outage.
@@ -77,4 +89,11 @@ def _auth_refused(operation: str) -> LmsProtocolError:
     return LmsProtocolError(
         "itslearning refused the integration's credentials: check the configured user name and password.",
         {"operation": operation, "fault": "FailedAuthentication"},
+    )
+
+
+def _not_a_service(operation: str, status: int) -> LmsProtocolError:
+    return LmsProtocolError(
+        "Nothing at the itslearning address answers as the integration services (no SOAP answer): check the address.",
+        {"operation": operation, "status": status},
     )

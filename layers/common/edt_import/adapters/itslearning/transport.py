@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import socket
 import ssl
 import threading
 import time
@@ -83,17 +84,11 @@ class KeepAliveTransport:
         ssl_context: ssl.SSLContext | None = None,
         meter: HttpMeter | None = None,
     ) -> None:
-        parts = urlsplit(base_url)
-        try:
-            port = parts.port
-        except ValueError:
-            port = -1
-        if parts.scheme not in {"http", "https"} or not parts.hostname or port == -1:
-            raise ConfigError("The itslearning address must be an http or https URL.", {"scheme": parts.scheme})
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname
-        self._port = port
-        self._prefix = parts.path.rstrip("/")
+        address = checked_address(base_url)
+        self._https = address.https
+        self._host = address.host
+        self._port = address.port
+        self._prefix = address.path.rstrip("/")
         self._timeout_s = timeout_s
         self._ssl_context = ssl_context or (ssl.create_default_context() if self._https else None)
         self._connection: http.client.HTTPConnection | None = None
@@ -146,7 +141,7 @@ class KeepAliveTransport:
             ) from exc
         except (OSError, http.client.HTTPException) as exc:  # timeouts are OSError (TimeoutError)
             self._drop()
-            raise TransientError(type(exc).__name__) from exc
+            raise TransientError(failure_reason(exc)) from exc
         finally:
             self._meter.ended()
         if response.will_close:
@@ -166,6 +161,37 @@ class KeepAliveTransport:
     def close(self) -> None:
         with self._lock:
             self._drop()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Address:
+    https: bool
+    host: str
+    port: int | None
+    path: str
+
+
+def checked_address(base_url: str) -> Address:
+    """The address, split; anything but an http(s) URL with a host and a valid port is a configuration error."""
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in {"http", "https"} or not parts.hostname or port == -1:
+        raise ConfigError("The itslearning address must be an http or https URL.", {"scheme": parts.scheme})
+    return Address(https=parts.scheme == "https", host=parts.hostname, port=port, path=parts.path)
+
+
+def failure_reason(exc: Exception) -> str:
+    """A short label an operator understands, for the error line of a call that never got an answer."""
+    if isinstance(exc, socket.gaierror):
+        return "host name not found"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "no answer in time"
+    return type(exc).__name__
 
 
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
