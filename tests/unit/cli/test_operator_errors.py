@@ -9,8 +9,8 @@ import pytest
 
 from edt_import.cli import exit_status
 from edt_import.cli.main import main
-from edt_import.domain.container import seal_container
-from edt_import.domain.private_key import private_key_pem
+from edt_import.generator.container_sealing import seal_container
+from edt_import.generator.partner_keys import private_key_pem
 from tests.unit.container.hostile import EXPORTED_AT, make_keys
 from tests.unit.reader.export_builder import UAI, export_xml
 
