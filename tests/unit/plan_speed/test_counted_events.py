@@ -1,7 +1,6 @@
-"""A first plan counts its events from the week masks and dates them only when asked, and sorts its member
-groups only when asked: the figures must be exactly those of the rows once built, and those of a plan that builds
-them at once (a previous state holding a past event and an empty member group of this year, which makes the
-planner diff every row and group without changing any action)."""
+"""A first plan counts its events from the week masks and builds them only when asked: the figures must be
+exactly those of the events once built, and those of a plan that builds them at once (a previous state holding
+a past event of this year, which makes the planner build and diff every event without changing any action)."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.applied_state import AppliedState, CourseEvents, EventValues
 from edt_import.domain.course_rules import year_node_key
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
@@ -44,19 +43,13 @@ def generated(size: Size) -> GeneratedEstablishment:
 
 
 def a_past_event_state(timetable: Timetable, today: date) -> AppliedState:
-    """A previous state whose only content is one event of this year before ``today`` and an empty member group
-    of this year: they change no action, but their presence makes the planner build and diff every row at once."""
+    """A previous state whose only content is one event of this year before ``today``: it changes no action,
+    but its presence makes the planner build and diff every event at once."""
     course = f"{year_node_key(timetable)}:OLD:cc0"
     day = today - timedelta(days=400)
-    start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
-    return AppliedState.from_rows(
-        uai=timetable.uai,
-        year_node=None,
-        courses={},
-        member_groups={course: ((), ())},
-        event_rows={f"{course}:{day.isoformat()}:0": (course, "OLD", start, start, day, (), (), "")},
-        pronote_ids={},
-    )
+    start = int(datetime(day.year, day.month, day.day, 8, tzinfo=UTC).timestamp())
+    old = EventValues(f"{day.isoformat()}:0", day.toordinal(), start, start, "OLD", (), (), "")
+    return AppliedState(uai=timetable.uai, course_events={course: CourseEvents.of([old])})
 
 
 def both_plans(timetable: Timetable, directory: list[DirectoryPerson], today: date) -> tuple[PlanResult, PlanResult]:
@@ -68,24 +61,23 @@ def both_plans(timetable: Timetable, directory: list[DirectoryPerson], today: da
     return counted, eager
 
 
-def rows_by_course(result: PlanResult) -> dict[str, int]:
-    return dict(Counter(row[0] for row in result.event_rows.values()))
+def events_by_course(result: PlanResult) -> dict[str, int]:
+    return dict(Counter(event.course_key for event in result.events.values()))
 
 
 def assert_counts_match_rows(counted: PlanResult, eager: PlanResult) -> None:
-    # The report, read before any row exists, is the eager plan's report
+    # The report, read before any event is built, is the eager plan's report
     assert counted.report == eager.report
-    # ... and its figures are those of the rows once built
-    by_course = rows_by_course(counted)
+    # ... and its figures are those of the events once built
+    by_course = events_by_course(counted)
     assert {c.key: c.events for c in counted.report.courses if c.events} == by_course
-    assert counted.report.actions["create_event"] == len(counted.event_rows) == sum(by_course.values())
-    assert counted.event_rows == eager.event_rows
-    assert list(counted.event_rows) == list(eager.event_rows)
+    assert counted.report.actions["create_event"] == len(counted.events) == sum(by_course.values())
+    assert list(counted.course_events.items()) == list(eager.course_events.items())
     assert counted.plan.actions == eager.plan.actions
     # ... and so is the next state, but for what the eager plan's previous state kept
     old = f"{counted.year_node.key}:OLD:cc0"
-    assert counted.state.member_groups() == {k: g for k, g in eager.state.member_groups().items() if k != old}
-    assert counted.state.event_rows() == {k: e for k, e in eager.state.event_rows().items() if e[0] != old}
+    assert counted.state.member_groups == eager.state.member_groups
+    assert counted.state.course_events == {k: e for k, e in eager.state.course_events.items() if k != old}
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -112,10 +104,10 @@ def test_counted_events_rows_are_built_once_whatever_is_asked_first() -> None:
     state = first.state
     actions = second.plan.actions
     # Then both see the same events, each once
-    assert state.event_rows() == second.state.event_rows()
+    assert state.course_events == second.state.course_events
     assert first.plan.actions == actions
-    assert sum(a.type.value == "create_event" for a in actions) == len(first.event_rows)
-    assert len(first.events) == len(first.event_rows) == first.report.actions["create_event"]
+    assert sum(a.type.value == "create_event" for a in actions) == len(first.events)
+    assert len(first.events) == first.report.actions["create_event"]
 
 
 MASKS = st.integers(min_value=0, max_value=(1 << 64) - 1)
@@ -168,4 +160,4 @@ def test_counted_events_small_timetables_equal_the_rows_built(timetable: Timetab
     counted, eager = both_plans(timetable, directory_for(timetable), today)
     # Then every figure agrees with the rows
     assert_counts_match_rows(counted, eager)
-    assert all(key.startswith(f"{YEAR_KEY}:") for key in counted.event_rows)
+    assert all(key.startswith(f"{YEAR_KEY}:") for key in counted.events)

@@ -1,89 +1,181 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.applied_state import (
+    AppliedState,
+    CourseEvents,
+    EventValues,
+    MemberGroup,
+    event_values,
+    member_spec,
+)
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import EdtImportError, ErrorCode
-from edt_import.domain.plan import EventSpec
+from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, Role, YearNode
+from edt_import.domain.state_encoding import STATE_SCHEMA, decode_state, encode_state
 from tests.unit.planner.builders import a_timetable, plan_of
+
+COURSE = "edt:0750001A:2025-2026:MATHS:cc1"
 
 
 def test_applied_state_round_trips_a_planned_state_exactly() -> None:
-    # Given the state a plan leaves, with mappings and an odd hand-made event
+    # Given the state a plan leaves, with a mapping and an event recorded by hand
     state = plan_of(a_timetable()).state
     state.pronote_ids["PN1"] = PersonKey("T-t1")
-    odd = EventSpec(
-        key="elsewhere:1",
-        course_key="course",
-        title="T",
-        start=datetime(2025, 9, 1, 6, 0, 30, 5, tzinfo=UTC),
-        end=datetime(2025, 9, 1, 7, tzinfo=UTC),
-        local_date=date(2025, 9, 1),
-        rooms=("A", "B"),
-        teachers=(PersonKey("T-1"),),
-        description="d",
-    )
-    state.events[odd.key] = odd
+    odd = an_event("2025-09-01:0:2", title="Réunion « parents »", rooms=("A", "B"))
+    state.record([Action(type=ActionType.CREATE_EVENT, target=odd)])
     # When
-    again = AppliedState.from_json(state.to_json())
+    again = decode_state(encode_state(state))
     # Then
     assert again == state
-    assert again.to_json() == state.to_json()
+    assert again.events[odd.key] == odd
+    assert encode_state(again) == encode_state(state)
 
 
 def test_applied_state_is_versioned_and_compact() -> None:
     # Given the default plan's state (one course, 44 Monday events)
     state = plan_of(a_timetable()).state
     # When
-    raw = json.loads(state.to_json())
-    # Then members are grouped by course and every repeated value is written once
-    assert raw["schema"] == 3
-    assert raw["members"] == {"edt:0750001A:2025-2026:MATHS:cc1": [["T-t1"], ["S-s1", "S-s2"]]}
-    values = raw["events"]["values"]
-    [first, *_] = raw["events"]["courses"]["edt:0750001A:2025-2026:MATHS:cc1"]
-    assert first[0] == "2025-09-01:0"
-    assert [values[i] for i in first[1:]] == [
-        ["s", 1756706400],
-        ["s", 1756710000],
-        ["d", date(2025, 9, 1).toordinal()],
-        ["r", "A101"],
-        ["t", "T-t1"],
-        "MATHEMATIQUES - 3A",
-        "Salle : A101",
-    ]
-    assert len(values) == 2 * 44 + 44 + 4
-
-
-def test_applied_state_reads_the_first_schema() -> None:
-    text = (
-        '{"schema":1,"uai":"U","year_node":["y","Cours","U"],"courses":[["k","T","C","y"]],'
-        '"members":[["k","P","Learner"]],"events":[["k:2025-09-01:0","k","T","2025-09-01T06:00:00+00:00",'
-        '"2025-09-01T07:00:00+00:00","2025-09-01",["A"],["P"],""]],"pronote_ids":{"1":"P"}}'
+    raw = json.loads(encode_state(state))
+    # Then members are grouped by course, events are columns and every repeated value is written once
+    assert raw["schema"] == STATE_SCHEMA == 4
+    assert raw["members"] == {COURSE: [["T-t1"], ["S-s1", "S-s2"]]}
+    assert raw["events"]["texts"] == ["MATHEMATIQUES - 3A", "Salle : A101"]
+    assert raw["events"]["lists"] == [["A101"], ["T-t1"]]
+    suffixes, days, starts, ends, titles, rooms, teachers, descriptions = raw["events"]["courses"][COURSE]
+    assert (suffixes[0], days[0], starts[0], ends[0]) == (
+        "2025-09-01:0",
+        date(2025, 9, 1).toordinal(),
+        1756706400,
+        1756710000,
     )
-    state = AppliedState.from_json(text)
-    assert (list(state.courses), list(state.members), list(state.events)) == (
-        ["k"],
-        ["k|P|Learner"],
-        ["k:2025-09-01:0"],
-    )
+    assert (set(titles), set(rooms), set(teachers), set(descriptions)) == ({0}, {0}, {1}, {1})
+    assert len(suffixes) == len(ends) == 44
 
 
 @pytest.mark.parametrize(
-    "text",
+    "data",
     [
-        '{"schema":9}',
-        '{"schema":3,"uai":"U"}',
-        "[]",
-        "nope",
-        '{"schema":3,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
-        '"events":{"values":[["x",1]],"courses":{"k":[["a",0,0,0,0,0,0,0]]},"other":[]}}',
+        b'{"schema":9}',
+        b'{"schema":3,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
+        b'"events":{"values":[],"courses":{},"other":[]}}',  # the format before columns: never deployed
+        b'{"schema":4,"uai":"U"}',
+        b"[]",
+        b"nope",
+        b"\xff\xfe{}",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
+        b'"events":{"texts":["T"],"lists":[[]],"courses":{"k":[["a"],[1],[0],[0],[0],[0],[0],[-1]]}}}',
+        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
+        b'"events":{"texts":["T"],"lists":[[]],"courses":{"k":[["a"],[1,2],[0],[0],[0],[0],[0],[0]]}}}',
+        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
+        b'"events":{"texts":["T"],"lists":[[]],"courses":{"k":[["a"],["1"],[0],[0],[0],[0],[0],[0]]}}}',
+        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{"k":[["a"]]},"pronote_ids":{},'
+        b'"events":{"texts":[],"lists":[],"courses":{}}}',
     ],
 )
-def test_applied_state_damaged_or_unknown_is_refused(text: str) -> None:
+def test_applied_state_damaged_or_unknown_is_refused(data: bytes) -> None:
     with pytest.raises(EdtImportError) as caught:
-        AppliedState.from_json(text)
+        decode_state(data)
     assert caught.value.code is ErrorCode.INVALID_STATE
+
+
+def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
+    # Given a state holding one member and two events of a course
+    state = AppliedState(uai="0750001A")
+    first, second = an_event("2025-09-01:0"), an_event("2025-09-08:0")
+    state.record(
+        [
+            Action(type=ActionType.ADD_MEMBER, target=member_spec(COURSE, PersonKey("S-2"), Role.LEARNER)),
+            Action(type=ActionType.ADD_MEMBER, target=member_spec(COURSE, PersonKey("S-1"), Role.LEARNER)),
+            Action(type=ActionType.CREATE_EVENT, target=first),
+            Action(type=ActionType.CREATE_EVENT, target=second),
+        ]
+    )
+    # When one event moves, the other is deleted and a member leaves
+    moved = an_event("2025-09-01:0", rooms=("LABO",))
+    state.record(
+        [
+            Action(type=ActionType.UPDATE_EVENT, target=moved),
+            Action(type=ActionType.DELETE_EVENT, target=second),
+            Action(type=ActionType.REMOVE_MEMBER, target=member_spec(COURSE, PersonKey("S-2"), Role.LEARNER)),
+        ]
+    )
+    # Then the groups stay sorted and the course keeps only what is left
+    assert state.member_groups == {COURSE: MemberGroup(instructors=(), learners=(PersonKey("S-1"),))}
+    assert state.events == {moved.key: moved}
+    # ... and a course left with nothing is dropped
+    state.record([Action(type=ActionType.DELETE_EVENT, target=moved)])
+    assert state.course_events == {}
+
+
+def test_applied_state_refuses_an_event_key_outside_its_course() -> None:
+    with pytest.raises(ValueError, match="extends its course key"):
+        event_values(dataclasses.replace(an_event("2025-09-01:0"), key="elsewhere:1"))
+
+
+def an_event(suffix: str, *, title: str = "MATHS", rooms: tuple[str, ...] = ("A101",)) -> EventSpec:
+    day = date.fromisoformat(suffix[:10])
+    start = datetime(day.year, day.month, day.day, 7, tzinfo=UTC)
+    return EventSpec(
+        key=f"{COURSE}:{suffix}",
+        course_key=COURSE,
+        title=title,
+        start=start,
+        end=start.replace(hour=8),
+        local_date=day,
+        rooms=rooms,
+        teachers=(PersonKey("T-1"),),
+        description=f"Salle : {', '.join(rooms)}",
+    )
+
+
+TEXT = st.text(max_size=12)
+KEYS = st.tuples(TEXT, TEXT, TEXT).map(":".join)
+PEOPLE = st.lists(TEXT, max_size=4, unique=True).map(lambda keys: tuple(PersonKey(k) for k in sorted(keys)))
+EVENTS = st.builds(
+    EventValues,
+    suffix=TEXT,
+    day=st.integers(min_value=1, max_value=date.max.toordinal()),
+    start=st.integers(min_value=-(2**40), max_value=2**40),
+    end=st.integers(min_value=-(2**40), max_value=2**40),
+    title=TEXT,
+    rooms=st.lists(TEXT, max_size=3).map(tuple),
+    teachers=PEOPLE,
+    description=TEXT,
+)
+
+
+@st.composite
+def applied_states(draw: st.DrawFn) -> AppliedState:
+    courses = draw(st.lists(KEYS, max_size=4, unique=True))
+    return AppliedState(
+        uai=draw(TEXT),
+        year_node=draw(st.none() | st.builds(YearNode, key=TEXT, title=TEXT, parent_key=TEXT)),
+        courses={
+            key: draw(st.builds(CourseSpec, key=st.just(key), title=TEXT, code=TEXT, parent_key=TEXT))
+            for key in courses
+        },
+        member_groups={key: group for key in courses if any(group := MemberGroup(draw(PEOPLE), draw(PEOPLE)))},
+        course_events={
+            key: CourseEvents.of(events)
+            for key in courses
+            if (events := draw(st.lists(EVENTS, max_size=5, unique_by=lambda e: e.suffix)))
+        },
+        pronote_ids=draw(st.dictionaries(TEXT, TEXT.map(PersonKey), max_size=3)),
+    )
+
+
+@given(applied_states())
+def test_applied_state_encoding_round_trips_any_state(state: AppliedState) -> None:
+    decoded = decode_state(encode_state(state))
+    assert decoded == state
+    assert decoded.course_events == state.course_events  # in the same order
+    assert encode_state(decoded) == encode_state(state)

@@ -7,9 +7,9 @@ from functools import cache
 
 import pytest
 
-from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.reconciliation import reconcile
+from edt_import.domain.state_encoding import decode_state, encode_state
 from edt_import.generator.establishment import (
     GeneratedEstablishment,
     Size,
@@ -39,11 +39,12 @@ def test_generated_plan_has_one_event_per_audience_occurrence(size: Size) -> Non
     result = first_plan(size)
     # Then every class or group week not cancelled gives exactly one event, all in UTC from that day on
     timetable = generated(size).timetable
-    assert len(result.event_rows) == audience_occurrences(timetable)
-    assert sum(course.events for course in result.report.courses) == len(result.event_rows)
-    assert all(row[4] >= timetable.school_year.week1_monday for row in result.event_rows.values())
-    assert all(row[2].tzinfo is UTC and row[3] > row[2] for row in result.event_rows.values())
-    assert result.report.actions["create_event"] == len(result.event_rows)
+    events = result.events.values()
+    assert len(events) == audience_occurrences(timetable)
+    assert sum(course.events for course in result.report.courses) == len(events)
+    assert all(event.local_date >= timetable.school_year.week1_monday for event in events)
+    assert all(event.start.tzinfo is UTC and event.end > event.start for event in events)
+    assert result.report.actions["create_event"] == len(events)
     assert result.report.actions["create_course"] == len(result.report.courses)
 
 
@@ -77,7 +78,7 @@ def test_generated_reconciliation_never_contradicts_the_ground_truth(size: Size)
 def test_generated_replan_after_applying_everything_has_no_actions(size: Size) -> None:
     # Given the first plan applied in full and saved
     school = generated(size)
-    state = AppliedState.from_json(first_plan(size).state.to_json())
+    state = decode_state(encode_state(first_plan(size).state))
     # When the same export is planned again three weeks later
     today = school.timetable.school_year.week1_monday + timedelta(days=21)
     settings = PlanSettings(today=today)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from edt_import.adapters import state_files
 from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError, ExportRejectedError, ImportInProgressError
@@ -73,18 +74,18 @@ def test_file_state_store_round_trips_and_replaces(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "state").iterdir()] == [f"{UAI}.json"]
 
 
-def test_file_state_store_failed_write_keeps_previous(tmp_path: Path) -> None:
+def test_file_state_store_failed_write_keeps_previous(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Given a saved state
     store = FileAppliedStateStore(tmp_path)
     store.save(AppliedState(uai=UAI, year_node=YEAR_NODE))
 
     # When a later save fails while writing
-    class BrokenState(AppliedState):
-        def to_json(self) -> str:
-            raise OSError("disk full")
+    def disk_full(state: AppliedState) -> bytes:
+        raise OSError("disk full")
 
+    monkeypatch.setattr(state_files, "encode_state", disk_full)
     with pytest.raises(ConfigError, match="cannot be written \\(disk full\\)"):
-        store.save(BrokenState(uai=UAI))
+        store.save(AppliedState(uai=UAI))
 
     # Then the previous document is intact and the temporary file is gone
     assert store.load(UAI) == AppliedState(uai=UAI, year_node=YEAR_NODE)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError, ErrorCode, ImportInProgressError, rejected
+from edt_import.domain.state_encoding import decode_state, encode_state
 
 _SAFE_UAI = re.compile(r"[0-9A-Za-z]{1,16}")
 
@@ -68,10 +69,10 @@ class FileAppliedStateStore:
         except OSError as exc:
             raise ConfigError(f"The state file {path} cannot be read ({exc.strerror}).") from exc
         try:
-            text = data.decode("utf-8")
+            data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise rejected(ErrorCode.INVALID_STATE, f"The saved import state {path} is not UTF-8 text.") from exc
-        state = AppliedState.from_json(text)
+        state = decode_state(data)
         if state.uai != uai:
             raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
         return state
@@ -84,8 +85,8 @@ class FileAppliedStateStore:
         except OSError as exc:
             raise self._unusable(exc) from exc
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(state.to_json())
+            with os.fdopen(handle, "wb") as out:
+                out.write(encode_state(state))
                 out.flush()
                 os.fsync(out.fileno())
             Path(temporary).replace(path)

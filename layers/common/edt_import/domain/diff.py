@@ -1,66 +1,72 @@
 """Actions that bring itslearning from the previous applied state to the planned one (Canvas's diffing mode).
 
 Only what the import itself created is ever deleted (the state holds nothing else), past events are never
-touched, and an unchanged input gives no action at all. Both sides are compared as plain rows (see
-``applied_state``); the spec and action objects are built only when someone asks for the actions.
+touched, and an unchanged input gives no action at all. Both sides are compared course by course (member
+groups, event blocks); an unchanged course costs one comparison, and action objects are built only when
+someone asks for the actions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from edt_import.domain.applied_state import MEMBER_GROUP_ROLES, EventRow, MemberGroup, event_from_row
+from edt_import.domain.applied_state import (
+    MEMBER_GROUP_ROLES,
+    NO_MEMBERS,
+    CourseEvents,
+    MemberGroup,
+    member_spec,
+)
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, MemberSpec, Role
+from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, Role
 
-_NO_MEMBERS: MemberGroup = ((), ())
-_COURSE_ACTIONS = frozenset({ActionType.CREATE_COURSE, ActionType.UPDATE_COURSE, ActionType.DELETE_COURSE})
-_MEMBER_ACTIONS = frozenset({ActionType.ADD_MEMBER, ActionType.REMOVE_MEMBER})
+MemberBatch = tuple[str, Role, tuple[PersonKey, ...]]  # course key, role, person keys
+EventBatch = tuple[str, CourseEvents]  # course key, some of its events
 
 
 @dataclass(slots=True)
 class Changes:
-    """What must change, by action type: course specs; (course key, role, person keys) batches for members;
-    (key, row) pairs for events. Member batches keep a first import's ~170k memberships out of the hot path."""
+    """What must change: course specs, member batches and event batches by action type (a first import's
+    ~280k memberships and events stay a few thousand batches until the actions are asked for)."""
 
-    by_type: dict[ActionType, list[Any]]
+    courses: dict[ActionType, list[CourseSpec]] = field(default_factory=dict)
+    members: dict[ActionType, list[MemberBatch]] = field(default_factory=dict)
+    events: dict[ActionType, list[EventBatch]] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> Changes:
-        return cls(by_type={action_type: [] for action_type in APPLY_ORDER})
+        return cls(
+            courses={t: [] for t in (ActionType.CREATE_COURSE, ActionType.UPDATE_COURSE, ActionType.DELETE_COURSE)},
+            members={t: [] for t in (ActionType.ADD_MEMBER, ActionType.REMOVE_MEMBER)},
+            events={t: [] for t in (ActionType.CREATE_EVENT, ActionType.UPDATE_EVENT, ActionType.DELETE_EVENT)},
+        )
 
     def counts(self) -> dict[str, int]:
-        counts = {action_type.value: len(self.by_type[action_type]) for action_type in APPLY_ORDER}
-        for action_type in _MEMBER_ACTIONS:
-            counts[action_type.value] = sum(len(batch[2]) for batch in self.by_type[action_type])
-        return counts
+        counts = {t.value: len(specs) for t, specs in self.courses.items()}
+        counts.update({t.value: sum(len(keys) for _, _, keys in batches) for t, batches in self.members.items()})
+        counts.update({t.value: sum(len(block) for _, block in batches) for t, batches in self.events.items()})
+        return {t.value: counts[t.value] for t in APPLY_ORDER}
 
     def actions(self) -> tuple[Action, ...]:
         """The actions in a safe application order: creations first, removals last."""
         actions: list[Action] = []
         for action_type in APPLY_ORDER:
-            items = self.by_type[action_type]
-            if action_type in _COURSE_ACTIONS:
-                actions.extend(Action(type=action_type, target=spec) for spec in items)
-            elif action_type in _MEMBER_ACTIONS:
+            if action_type in self.courses:
+                actions.extend(Action(type=action_type, target=spec) for spec in self.courses[action_type])
+            elif action_type in self.members:
                 actions.extend(
-                    Action(
-                        type=action_type,
-                        target=MemberSpec(
-                            key=f"{course_key}|{person_key}|{role.value}",
-                            course_key=course_key,
-                            person_key=person_key,
-                            role=role,
-                        ),
-                    )
-                    for course_key, role, person_keys in items
+                    Action(type=action_type, target=member_spec(course_key, person_key, role))
+                    for course_key, role, person_keys in self.members[action_type]
                     for person_key in person_keys
                 )
             else:
-                actions.extend(Action(type=action_type, target=event_from_row(key, row)) for key, row in items)
+                actions.extend(
+                    Action(type=action_type, target=spec)
+                    for course_key, block in self.events[action_type]
+                    for spec in block.specs(course_key)
+                )
         return tuple(actions)
 
 
@@ -69,32 +75,29 @@ def diff_courses(desired: Mapping[str, CourseSpec], previous: Mapping[str, Cours
     for key, spec in desired.items():
         old = previous.get(key)
         if old is None:
-            changes.by_type[ActionType.CREATE_COURSE].append(spec)
+            changes.courses[ActionType.CREATE_COURSE].append(spec)
         elif old != spec:
-            changes.by_type[ActionType.UPDATE_COURSE].append(spec)
+            changes.courses[ActionType.UPDATE_COURSE].append(spec)
     for key, old in previous.items():
         if key not in desired:
-            changes.by_type[ActionType.DELETE_COURSE].append(old)
+            changes.courses[ActionType.DELETE_COURSE].append(old)
 
 
 def diff_members(
     desired: Mapping[str, MemberGroup], previous: Mapping[str, MemberGroup], *, in_year: str, changes: Changes
 ) -> int:
-    """Add and remove members course by course; return how many this year's courses held before.
-
-    An unchanged course costs one tuple comparison, whatever its size.
-    """
-    adds = changes.by_type[ActionType.ADD_MEMBER]
-    removes = changes.by_type[ActionType.REMOVE_MEMBER]
+    """Add and remove members course by course; return how many this year's courses held before."""
+    adds = changes.members[ActionType.ADD_MEMBER]
+    removes = changes.members[ActionType.REMOVE_MEMBER]
     for course_key, group in desired.items():
-        old = previous.get(course_key, _NO_MEMBERS)
+        old = previous.get(course_key, NO_MEMBERS)
         if old != group:
             for role, now, then in zip(MEMBER_GROUP_ROLES, group, old, strict=True):
                 _member_changes(course_key, role, now, then, adds=adds, removes=removes)
     before = 0
     for course_key, old in previous.items():
         if course_key.startswith(in_year):
-            before += len(old[0]) + len(old[1])
+            before += len(old.instructors) + len(old.learners)
             if course_key not in desired:
                 for role, then in zip(MEMBER_GROUP_ROLES, old, strict=True):
                     _member_changes(course_key, role, (), then, adds=adds, removes=removes)
@@ -107,12 +110,12 @@ def _member_changes(
     now: tuple[PersonKey, ...],
     then: tuple[PersonKey, ...],
     *,
-    adds: list[Any],
-    removes: list[Any],
+    adds: list[MemberBatch],
+    removes: list[MemberBatch],
 ) -> None:
     if now == then:
         return
-    if not then:
+    if not then:  # a new course: every member an addition
         adds.append((course_key, role, now))
         return
     kept = set(then)
@@ -126,33 +129,51 @@ def _member_changes(
 
 
 def diff_events(
-    desired: Mapping[str, EventRow],
-    previous: Mapping[str, EventRow],
+    desired: Mapping[str, CourseEvents],
+    upcoming: Mapping[str, CourseEvents],
     *,
-    in_year: str,
-    today: date,
     changes: Changes,
-) -> int:
-    """Create, update, delete events from ``today`` on (``desired`` holds no earlier one); past ones stay as they are.
-
-    Return how many events of this year's courses the previous state held from ``today`` on.
-    """
-    creates = changes.by_type[ActionType.CREATE_EVENT]
-    updates = changes.by_type[ActionType.UPDATE_EVENT]
-    if not previous:  # a first import: everything is new
-        creates.extend(desired.items())
-        return 0
-    for key, row in desired.items():
-        old = previous.get(key)
+) -> None:
+    """Create, update, delete events course by course. ``upcoming`` holds the previous state's events of this
+    year's courses from the import date on (past ones stay as they are; ``desired`` holds none)."""
+    creates = changes.events[ActionType.CREATE_EVENT]
+    for course_key, block in desired.items():
+        old = upcoming.get(course_key)
         if old is None:
-            creates.append((key, row))
-        elif old != row:
-            updates.append((key, row))
-    deletes = changes.by_type[ActionType.DELETE_EVENT]
-    before = 0
-    for key, old in previous.items():
-        if old[4] >= today and old[0].startswith(in_year):
-            before += 1
-            if key not in desired:
-                deletes.append((key, old))
-    return before
+            creates.append((course_key, block))
+        elif old != block:
+            _event_changes(course_key, block, old, changes)
+    deletes = changes.events[ActionType.DELETE_EVENT]
+    deletes.extend((course_key, old) for course_key, old in upcoming.items() if course_key not in desired)
+
+
+def _event_changes(course_key: str, now: CourseEvents, then: CourseEvents, changes: Changes) -> None:
+    held = {event.suffix: event for event in then.values()}
+    planned = list(now.values())
+    created = [event.suffix not in held for event in planned]
+    updated = [event.suffix in held and held[event.suffix] != event for event in planned]
+    kept = {event.suffix for event in planned}
+    deleted = [suffix not in kept for suffix in then.suffixes]
+    for action_type, block, flags in (
+        (ActionType.CREATE_EVENT, now, created),
+        (ActionType.UPDATE_EVENT, now, updated),
+        (ActionType.DELETE_EVENT, then, deleted),
+    ):
+        if any(flags):
+            changes.events[action_type].append((course_key, block.select(flags)))
+
+
+def upcoming_events(
+    previous: Mapping[str, CourseEvents], *, in_year: str, today: date
+) -> tuple[dict[str, CourseEvents], dict[str, CourseEvents]]:
+    """This year's courses' events before ``today`` and from ``today`` on, by course (empty blocks left out)."""
+    past: dict[str, CourseEvents] = {}
+    upcoming: dict[str, CourseEvents] = {}
+    for course_key, block in previous.items():
+        if course_key.startswith(in_year):
+            before, after = block.split(today)
+            if before:
+                past[course_key] = before
+            if after:
+                upcoming[course_key] = after
+    return past, upcoming

@@ -7,12 +7,13 @@ import date. A large school yields ~120k occurrences: values here are plain tupl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from edt_import.domain.applied_state import EventRow
+from edt_import.domain.applied_state import CourseEvents, EventValues
 from edt_import.domain.course_rules import CourseLesson, DerivedCourse
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ConfigError
@@ -34,19 +35,28 @@ class UtcClock:
     """Local wall time of one zone to aware UTC, cached per (date, time): a school has few distinct ones."""
 
     zone: ZoneInfo
-    _cache: dict[tuple[date, time], datetime] = field(default_factory=dict)
+    _cache: dict[tuple[date, time], int] = field(default_factory=dict)
 
-    def to_utc(self, day: date, at: time) -> datetime:
+    def seconds(self, day: date, at: time) -> int:
+        """``at`` on ``day``, local, as seconds since the epoch."""
         key = (day, at)
         found = self._cache.get(key)
         if found is None:
-            found = datetime.combine(day, at, tzinfo=self.zone).astimezone(UTC)
-            self._cache[key] = found
+            found = self._cache[key] = int(datetime.combine(day, at, tzinfo=self.zone).astimezone(UTC).timestamp())
         return found
 
 
-DatedSlot = tuple[date, str, datetime, datetime]  # local date, "ISO date:start place", start UTC, end UTC
 Presence = tuple[tuple[str, ...], tuple[PersonKey, ...]]  # room names, matched teachers' accounts
+
+
+@dataclass(frozen=True, slots=True)
+class _DatedWeeks:
+    """One slot of the grid in some weeks, as event columns hold it (see ``CourseEvents``)."""
+
+    suffixes: tuple[str, ...]  # "ISO date:start place"
+    days: tuple[int, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
 
 @dataclass(slots=True)
@@ -88,7 +98,7 @@ class LessonCalendar:
     teacher_keys: Mapping[Ident, PersonKey]
     _casts: dict[int, _LessonCast] = field(default_factory=dict)
     _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
-    _slots: dict[tuple[int, int, int], list[DatedSlot | None]] = field(default_factory=dict)
+    _slots: dict[tuple[int, int, int], tuple[list[Any], ...]] = field(default_factory=dict)
     _week_lists: dict[int, tuple[int, ...]] = field(default_factory=dict)
     _windows: dict[int, int] = field(default_factory=dict)  # by weekday
 
@@ -147,21 +157,25 @@ class LessonCalendar:
             constant=_presence(room_links, teacher_links, used) if constant else None,
         )
 
-    def dated_slots(self, lesson: Lesson, weeks: tuple[int, ...]) -> list[DatedSlot | None]:
-        """By week: the lesson's date and UTC times (filled for ``weeks``), shared by lessons in the same slot."""
+    def dated_weeks(self, lesson: Lesson, weeks: int) -> _DatedWeeks:
+        """The lesson's dates and UTC times in ``weeks``, shared by lessons in the same slot."""
         slot = (lesson.day, lesson.start_place, lesson.place_count)
         found = self._slots.get(slot)
         if found is None:
-            found = self._slots[slot] = [None] * (MAX_WEEK + 1)
-        for week in weeks:
-            if found[week] is None:
-                found[week] = self._dated_slot(lesson, week)
-        return found
+            found = self._slots[slot] = self._dated_slot(lesson)
+        listed = self.week_list(weeks)
+        return _DatedWeeks(*(tuple(map(column.__getitem__, listed)) for column in found))
 
-    def _dated_slot(self, lesson: Lesson, week: int) -> DatedSlot:
-        day, text = self.day(lesson.day, week)
+    def _dated_slot(self, lesson: Lesson) -> tuple[list[Any], ...]:
+        """Suffixes, days, starts and ends of the lesson's slot by school week (index 0 unused)."""
         start, end = self.times(lesson)
-        return day, f"{text}:{lesson.start_place}", self.clock.to_utc(day, start), self.clock.to_utc(day, end)
+        dates = [self.day(lesson.day, week) for week in range(1, MAX_WEEK + 1)]
+        return (
+            ["", *(f"{text}:{lesson.start_place}" for _, text in dates)],
+            [0, *(day.toordinal() for day, _ in dates)],
+            [0, *(self.clock.seconds(day, start) for day, _ in dates)],
+            [0, *(self.clock.seconds(day, end) for day, _ in dates)],
+        )
 
     def week_list(self, mask: int) -> tuple[int, ...]:
         found = self._week_lists.get(mask)
@@ -174,46 +188,61 @@ class LessonCalendar:
         return places[lesson.start_place].start, places[lesson.start_place + lesson.place_count - 1].end
 
 
-def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -> Iterator[tuple[str, EventRow]]:
-    """The course's events from the import date on, as ``(key, row)``, keyed ``course_key:local_date:start_place``.
+def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -> CourseEvents:
+    """The course's events from the import date on, lesson by lesson, keyed ``course_key:local_date:start_place``.
 
     Two lessons of one course on the same date and start place get ``:2``, ``:3``... in the order of what they
     are (``slot_rank``), never of where they sit in the file: adding or removing an unrelated lesson, or an
     export listing the lessons in another order, keeps every key on the same occurrence.
     """
-    course_key = course.key
-    prefix = f"{course_key}:"
     lessons = course.lessons
     shared_slots = len({(item.lesson.day, item.lesson.start_place) for item in lessons}) < len(lessons)
     if shared_slots:
         room_table = calendar.timetable.rooms
         lessons = tuple(sorted(lessons, key=lambda item: slot_rank(item, room_table)))
-    seen: set[str] = set()
+    blocks: list[CourseEvents] = []
+    taken: set[str] = set()
     for item in lessons:
         lesson = item.lesson
-        weeks = calendar.week_list(calendar.weeks_to_plan(lesson, item.weeks))
+        weeks = calendar.weeks_to_plan(lesson, item.weeks)
         if not weeks:
             continue
         cast = calendar.cast(lesson)
-        dated = calendar.dated_slots(lesson, weeks)
-        if cast.constant is not None and not shared_slots:  # the common case, kept lean
+        dated = calendar.dated_weeks(lesson, weeks)
+        if cast.constant is not None and not shared_slots:  # the common case: whole columns at once
             rooms, teachers = cast.constant
-            description = event_description(rooms)
-            for week in weeks:
-                day, day_place, start, end = dated[week]  # type: ignore[misc]  # filled for these weeks
-                yield prefix + day_place, (course_key, title, start, end, day, rooms, teachers, description)
+            count = len(dated.suffixes)
+            blocks.append(
+                CourseEvents(
+                    suffixes=dated.suffixes,
+                    days=dated.days,
+                    starts=dated.starts,
+                    ends=dated.ends,
+                    titles=(title,) * count,
+                    rooms=(rooms,) * count,
+                    teachers=(teachers,) * count,
+                    descriptions=(event_description(rooms),) * count,
+                )
+            )
             continue
-        for week in weeks:
-            day, day_place, start, end = dated[week]  # type: ignore[misc]
-            key = prefix + day_place
-            if key in seen:
-                number = 2
-                while f"{key}:{number}" in seen:
-                    number += 1
-                key = f"{key}:{number}"
-            seen.add(key)
+        events = []
+        for week, dated_suffix, day, start, end in zip(
+            calendar.week_list(weeks), dated.suffixes, dated.days, dated.starts, dated.ends, strict=True
+        ):
             rooms, teachers = cast.present(week)
-            yield key, (course_key, title, start, end, day, rooms, teachers, event_description(rooms))
+            suffix = _free(dated_suffix, taken)
+            events.append(EventValues(suffix, day, start, end, title, rooms, teachers, event_description(rooms)))
+        blocks.append(CourseEvents.of(events))
+    return CourseEvents.joined(blocks)
+
+
+def _free(suffix: str, taken: set[str]) -> str:
+    """``suffix``, or the first of ``suffix:2``, ``suffix:3``... not taken yet (now taken)."""
+    number = 1
+    while (ranked := suffix if number == 1 else f"{suffix}:{number}") in taken:
+        number += 1
+    taken.add(ranked)
+    return ranked
 
 
 def slot_rank(

@@ -321,9 +321,9 @@ def _send(gateway: LmsGateway, batch: Sequence[Action]) -> list[ItemResult]:
 
 def synchronised_people(state: AppliedState) -> set[PersonKey]:
     """Accounts the state holds: members of our courses and teachers named on our events."""
-    people = {member.person_key for member in state.members.values()}
-    for event in state.events.values():
-        people.update(event.teachers)
+    people = {person for group in state.member_groups.values() for persons in group for person in persons}
+    for block in state.course_events.values():
+        people.update(*block.teachers)
     return people
 
 

@@ -15,6 +15,7 @@ from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.export_reader import DEFAULT_LIMITS, read_export
 from edt_import.domain.private_key import load_private_key
 from edt_import.domain.selection import Selection, parse_selection
+from edt_import.domain.state_encoding import decode_state
 from edt_import.domain.timetable import Export
 
 
@@ -44,7 +45,7 @@ def open_plan_inputs(raw: RawPlanInputs) -> PlanInputs:
     key = load_private_key(raw.private_key) if raw.private_key is not None else None
     directory = read_directory_csv(raw.directory_csv) if raw.directory_csv is not None else None
     selection = parse_selection(raw.selection_json) if raw.selection_json is not None else None
-    previous = _previous_state(raw.previous_state_json) if raw.previous_state_json is not None else None
+    previous = decode_state(raw.previous_state_json) if raw.previous_state_json is not None else None
     export = read_export(
         raw.export,
         private_key=key,
@@ -58,11 +59,3 @@ def open_plan_inputs(raw: RawPlanInputs) -> PlanInputs:
             ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment than the export."
         )
     return PlanInputs(export=export, directory=directory, selection=selection, previous=previous)
-
-
-def _previous_state(data: bytes) -> AppliedState:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise rejected(ErrorCode.INVALID_STATE, "The saved import state is not UTF-8 text.") from exc
-    return AppliedState.from_json(text)
