@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
+from array import array
 from datetime import UTC, date, datetime
 
 import pytest
@@ -25,6 +27,22 @@ from tests.unit.planner.builders import a_timetable, plan_of
 COURSE = "edt:0750001A:2025-2026:MATHS:cc1"
 
 
+def an_event(suffix: str, *, title: str = "MATHS", rooms: tuple[str, ...] = ("A101",)) -> EventSpec:
+    day = date.fromisoformat(suffix[:10])
+    start = datetime(day.year, day.month, day.day, 7, tzinfo=UTC)
+    return EventSpec(
+        key=f"{COURSE}:{suffix}",
+        course_key=COURSE,
+        title=title,
+        start=start,
+        end=start.replace(hour=8),
+        local_date=day,
+        rooms=rooms,
+        teachers=(PersonKey("T-1"),),
+        description=f"Salle : {', '.join(rooms)}",
+    )
+
+
 def test_applied_state_round_trips_a_planned_state_exactly() -> None:
     # Given the state a plan leaves, with a mapping and an event recorded by hand
     state = plan_of(a_timetable()).state
@@ -44,20 +62,39 @@ def test_applied_state_is_versioned_and_compact() -> None:
     state = plan_of(a_timetable()).state
     # When
     raw = json.loads(encode_state(state))
-    # Then members are grouped by course, events are columns and every repeated value is written once
+    # Then it is versioned, members are grouped by course and every repeated text is written once
     assert raw["schema"] == STATE_SCHEMA == 4
-    assert raw["members"] == {COURSE: [["T-t1"], ["S-s1", "S-s2"]]}
-    assert raw["events"]["texts"] == ["MATHEMATIQUES - 3A", "Salle : A101"]
-    assert raw["events"]["lists"] == [["A101"], ["T-t1"]]
-    suffixes, days, starts, ends, titles, rooms, teachers, descriptions = raw["events"]["courses"][COURSE]
-    assert (suffixes[0], days[0], starts[0], ends[0]) == (
-        "2025-09-01:0",
-        date(2025, 9, 1).toordinal(),
-        1756706400,
-        1756710000,
-    )
-    assert (set(titles), set(rooms), set(teachers), set(descriptions)) == ({0}, {0}, {1}, {1})
-    assert len(suffixes) == len(ends) == 44
+    members, events = raw["members"], raw["events"]
+    assert (members["courses"], members["people"]) == ([COURSE], ["T-t1", "S-s1", "S-s2"])
+    assert (numbers(members["sizes"]), numbers(members["people_refs"])) == ([1, 2], [0, 1, 2])
+    assert (events["courses"], numbers(events["sizes"])) == ([COURSE], [44])
+    assert (events["texts"], events["lists"]) == (["MATHEMATIQUES - 3A", "Salle : A101"], [["A101"], ["T-t1"]])
+    assert events["suffixes"][:2] == ["2025-09-01:0", "2025-09-08:0"]
+    assert numbers(events["suffix_refs"]) == list(range(44))
+    assert numbers(events["starts"])[:2] == [1756706400, 1757311200]  # 08:00 in Paris, summer time
+    assert numbers(events["days"])[0] == date(2025, 9, 1).toordinal()
+    assert {column: set(numbers(events[column])) for column in ("titles", "rooms", "teachers", "descriptions")} == {
+        "titles": {0},
+        "rooms": {0},
+        "teachers": {1},
+        "descriptions": {1},
+    }
+    # ... and a column of numbers takes the smallest type that holds them
+    assert [events[column][0] for column in ("sizes", "days", "starts", "titles")] == ["B", "I", "I", "B"]
+
+
+def numbers(column: list[str]) -> list[int]:
+    typecode, text = column
+    return array(typecode, base64.b64decode(text)).tolist()
+
+
+def a_document(**changes: object) -> bytes:
+    """A valid encoded state of one course with one event, with ``changes`` made to its events section."""
+    state = AppliedState(uai="0750001A")
+    state.record([Action(type=ActionType.CREATE_EVENT, target=an_event("2025-09-01:0"))])
+    document = json.loads(encode_state(state))
+    document["events"].update(changes)
+    return json.dumps(document).encode()
 
 
 @pytest.mark.parametrize(
@@ -65,20 +102,20 @@ def test_applied_state_is_versioned_and_compact() -> None:
     [
         b'{"schema":9}',
         b'{"schema":3,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
-        b'"events":{"values":[],"courses":{},"other":[]}}',  # the format before columns: never deployed
+        b'"events":{"values":[],"courses":{},"other":[]}}',  # the row format before columns: never deployed
         b'{"schema":4,"uai":"U"}',
         b"[]",
         b"nope",
         b"\xff\xfe{}",
         b"[" * 100_000 + b"]" * 100_000,
-        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
-        b'"events":{"texts":["T"],"lists":[[]],"courses":{"k":[["a"],[1],[0],[0],[0],[0],[0],[-1]]}}}',
-        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
-        b'"events":{"texts":["T"],"lists":[[]],"courses":{"k":[["a"],[1,2],[0],[0],[0],[0],[0],[0]]}}}',
-        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
-        b'"events":{"texts":["T"],"lists":[[]],"courses":{"k":[["a"],["1"],[0],[0],[0],[0],[0],[0]]}}}',
-        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{"k":[["a"]]},"pronote_ids":{},'
-        b'"events":{"texts":[],"lists":[],"courses":{}}}',
+        a_document(titles=["B", "Ag=="]),  # an index beyond the two texts
+        a_document(titles=["q", "AAAAAAAAAAA="]),  # indexes are unsigned
+        a_document(days=["I", "AQAAAAIAAAA="]),  # two days for one event
+        a_document(starts=["x", "AQAAAA=="]),  # an unknown typecode
+        a_document(starts=["I", "AQAA"]),  # bytes that are not a whole number of items
+        a_document(ends=["I", "not base64!"]),
+        a_document(sizes=["B", "AA=="]),  # a course without events
+        a_document(lists=[[1]]),
     ],
 )
 def test_applied_state_damaged_or_unknown_is_refused(data: bytes) -> None:
@@ -119,22 +156,6 @@ def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
 def test_applied_state_refuses_an_event_key_outside_its_course() -> None:
     with pytest.raises(ValueError, match="extends its course key"):
         event_values(dataclasses.replace(an_event("2025-09-01:0"), key="elsewhere:1"))
-
-
-def an_event(suffix: str, *, title: str = "MATHS", rooms: tuple[str, ...] = ("A101",)) -> EventSpec:
-    day = date.fromisoformat(suffix[:10])
-    start = datetime(day.year, day.month, day.day, 7, tzinfo=UTC)
-    return EventSpec(
-        key=f"{COURSE}:{suffix}",
-        course_key=COURSE,
-        title=title,
-        start=start,
-        end=start.replace(hour=8),
-        local_date=day,
-        rooms=rooms,
-        teachers=(PersonKey("T-1"),),
-        description=f"Salle : {', '.join(rooms)}",
-    )
 
 
 TEXT = st.text(max_size=12)
