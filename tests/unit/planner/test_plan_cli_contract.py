@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from edt_import.cli.main import main
+from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import Profile
 from edt_import.domain.directory_csv import write_directory_csv
+from edt_import.domain.state_encoding import encode_state
 from edt_import.generator.xml_writer import timetable_to_xml
 from tests.unit.planner.builders import (
     YEAR_KEY,
@@ -166,20 +168,7 @@ def test_plan_command_state_of_another_school_and_bad_zone_and_date_are_refused(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     state = tmp_path / "state.json"
-    state.write_text(
-        json.dumps(
-            {
-                "schema": 3,
-                "uai": "0010001W",
-                "year_node": None,
-                "courses": [],
-                "members": {},
-                "events": {"values": [], "courses": {}, "other": []},
-                "pronote_ids": {},
-            }
-        ),
-        encoding="utf-8",
-    )
+    state.write_bytes(encode_state(AppliedState(uai="0010001W")))
     outcomes = [
         run_plan(files, capsys, "--previous", str(state))[2].split(":")[1].strip(),
         run_plan(files, capsys, "--timezone", "Mars/Olympus")[2].split(":")[1].strip(),
