@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time
 
 import pytest
@@ -48,7 +49,7 @@ def _small_timetable() -> Timetable:
         classes={
             Ident("1"): SchoolClass(ident=Ident("1"), name="3A", part_idents=(Ident("9"),), establishment=Ident("4")),
         },
-        class_parts={Ident("9"): ClassPart(ident=Ident("9"), class_ident=Ident("1"), name="3A1")},
+        class_parts={Ident("9"): ClassPart(ident=Ident("9"), class_ident=Ident("1"))},
         groups={
             Ident("2"): Group(
                 ident=Ident("2"), name="[3ESP1]", class_part_idents=(Ident("9"),), student_idents=(Ident("5"),)
@@ -89,6 +90,16 @@ def test_timetable_to_xml_small_timetable_reads_back_equal() -> None:
     read, _ = parse_timetable(timetable_to_xml(timetable))
     # Then nothing is lost
     assert read == timetable
+
+
+def test_timetable_to_xml_class_part_is_written_with_its_ident_only() -> None:
+    # Given a class part that carries a name (as a newer export may give one)
+    base = _small_timetable()
+    named = dataclasses.replace(base.class_parts[Ident("9")], name="3A1")
+    # When
+    text = timetable_to_xml(dataclasses.replace(base, class_parts={Ident("9"): named})).decode()
+    # Then the class lists it by ident alone, as the format does
+    assert '<Classe Ident="1" Nom="3A">\r\n      <PartieDeClasse Ident="9"/>\r\n' in text
 
 
 def test_timetable_to_xml_writes_pronote_layout() -> None:

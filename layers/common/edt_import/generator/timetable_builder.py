@@ -237,6 +237,7 @@ class TimetableBuilder:
         for drafts in levels:
             self._schedule_level(drafts, support)
         self._schedule_support(support)
+        self._place_pupils_in_unlisted_part(levels[0])
 
     def _new_class(self, spec: SchoolSpec, level: str, number: int, establishment: Ident | None) -> _ClassDraft:
         rng = self._rng
@@ -255,12 +256,10 @@ class TimetableBuilder:
         teachings = (curriculum.COLLEGE_LEVELS if spec.college else curriculum.LYCEE_LEVELS)[level]
         modes = {teaching.mode for teaching in teachings}
         if Mode.HALVES in modes or Mode.ALTERNATE in modes:
-            suffixes = ("1", "2") if spec.college else ("-A", "-B")
-            first, second = (self._new_part(draft, f"{name}{suffix}") for suffix in suffixes)
-            draft.halves = (first, second)
+            draft.halves = (self._new_part(draft), self._new_part(draft))
         if Mode.LV2 in modes:
             for code in ("ESP2", "ALL2"):
-                draft.languages[code] = self._new_part(draft, f"{name} {code[:3]}")
+                draft.languages[code] = self._new_part(draft)
         for index in range(rng.randint(*spec.pupils_per_class)):
             pupil = self._new_student(level)
             pupil.half = index % 2
@@ -277,9 +276,9 @@ class TimetableBuilder:
             draft.pupils.append(pupil)
         return draft
 
-    def _new_part(self, draft: _ClassDraft, name: str) -> Ident:
+    def _new_part(self, draft: _ClassDraft) -> Ident:
         ident = self._ident("part")
-        self._parts[ident] = ClassPart(ident=ident, class_ident=draft.ident, name=name)
+        self._parts[ident] = ClassPart(ident=ident, class_ident=draft.ident)  # exports give parts no name
         draft.extra_parts.append(ident)
         return ident
 
@@ -305,8 +304,8 @@ class TimetableBuilder:
         self._classes.append(draft)
         part_by_host: dict[Ident, Ident] = {}
         halves = (levels[: len(levels) // 2 or 1], levels[len(levels) // 2 or 1 :] or levels[:1])
-        for number, host_levels in enumerate(halves, start=1):
-            part = self._new_part(draft, f"{spec.support_scheme}{number}")
+        for host_levels in halves:
+            part = self._new_part(draft)
             for level_classes in host_levels:
                 part_by_host[level_classes[0].ident] = part
                 for _ in range(rng.randint(3, 6)):
@@ -340,7 +339,9 @@ class TimetableBuilder:
                 if teaching.mode is Mode.CLASS:
                     self._schedule_class(draft, teaching, base, support)
                 elif teaching.mode in (Mode.HALVES, Mode.ALTERNATE):
-                    self._schedule_halves(draft, teaching, base, parts_only=draft.ident == parts_only_class)
+                    parts_only = draft.ident == parts_only_class
+                    support_part = support.part_by_host.get(draft.ident) if not parts_only else None
+                    self._schedule_halves(draft, teaching, base, parts_only=parts_only, support_part=support_part)
 
     def _candidates(self, classes: Sequence[_ClassDraft], length: int) -> list[Slot]:
         lunches = {draft.lunch for draft in classes}
@@ -488,7 +489,11 @@ class TimetableBuilder:
                 lesson.parts.append(LessonLink(ident=support_part, weeks=weeks))
             self._add_rooms(lesson, teaching.code, slot, weeks)
 
-    def _schedule_halves(self, draft: _ClassDraft, teaching: Teaching, base: WeekMask, *, parts_only: bool) -> None:
+    def _schedule_halves(
+        self, draft: _ClassDraft, teaching: Teaching, base: WeekMask, *, parts_only: bool, support_part: Ident | None
+    ) -> None:
+        """Half-class lessons; the support scheme's part of a host class joins the lessons both halves share
+        (semaine A / semaine B), beside the two half groups."""
         halves = draft.halves
         if halves is None:
             raise RuntimeError("a class without halves was given a half-class teaching")
@@ -497,13 +502,16 @@ class TimetableBuilder:
         else:
             audiences = [("group", self._half_group(draft.name, halves[index], index)) for index in (0, 1)]
         if teaching.mode is Mode.ALTERNATE:
-            teachers, placed = self._place_unit([draft], teaching.code, teaching.sessions)
+            extra = [f"p{support_part}"] if support_part else []
+            teachers, placed = self._place_unit([draft], teaching.code, teaching.sessions, extra)
             for slot, length in placed:
                 lesson = self._lesson(slot, length, teaching.code, level=draft.level, teachers=teachers, base=base)
                 for (kind, ident), weeks in zip(audiences, (WEEK_A, WEEK_B), strict=True):
                     links = lesson.parts if kind == "part" else lesson.groups
                     links.append(LessonLink(ident=ident, weeks=base & weeks))
-                self._occupy([f"c{draft.ident}"], slot, length)
+                if support_part:
+                    lesson.parts.append(LessonLink(ident=support_part, weeks=base))
+                self._occupy([f"c{draft.ident}", *extra], slot, length)
                 self._add_rooms(lesson, teaching.code, slot, base)
             return
         teachers, placed = self._place_unit([draft], teaching.code, teaching.sessions * 2)
@@ -644,6 +652,14 @@ class TimetableBuilder:
                 lesson.classes.append(LessonLink(ident=draft.ident, weeks=base))
                 self._occupy([f"c{draft.ident}"], slot, length)
                 self._add_rooms(lesson, code, slot, base)
+
+    def _place_pupils_in_unlisted_part(self, drafts: Sequence[_ClassDraft]) -> None:
+        """Some pupils of a class placed in a class part that no class lists and nothing uses: real PRONOTE
+        exports carry such dangling parts, and the school cannot remove them."""
+        part = self._ident("part")  # never listed under a class
+        draft = drafts[-1]
+        for pupil in draft.pupils[: self._rng.randint(3, 14)]:
+            pupil.class_parts.append(Membership(ident=part, entry=SCHOOL_YEAR.start, exit=SCHOOL_YEAR.end))
 
     # ----------------------------------------------------------------- year events
 

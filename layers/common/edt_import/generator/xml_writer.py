@@ -1,9 +1,10 @@
 """Writes a Timetable as the inner XML of an EDT/PRONOTE export, the way PRONOTE lays it out.
 
 Schema order, the ``exportemploidutemps`` namespace, CRLF line ends and, on request, the comments PRONOTE
-writes inside lesson children (``<!--Domaine : [1..7,10..16]-->``). Newer elements the 2013 schema does
-not declare (``Etablissements``, ``Etablissement`` in a class, ``Eleve`` in a group or a lesson, a class
-part's ``Nom``, ``SemainesAnnulation``) are written only when the model holds them. Built as strings: a
+writes inside lesson children (``<!--Domaine : [1..7,10..16]-->``). Only what the format notes list is
+written: a class part has no name. Newer constructs the 2013 schema does not declare (``Etablissements``,
+``Etablissement`` in a class, ``Eleve`` in a group or a lesson, ``SemainesAnnulation``) are written only when
+the model holds them. Built as strings: a
 large establishment serialises in a fraction of a second.
 """
 
@@ -120,8 +121,7 @@ def _classes_groups_rooms(timetable: Timetable) -> Iterator[str]:
             continue
         yield opening + ">"
         for part_ident in school_class.part_idents:
-            part = timetable.class_parts.get(part_ident)
-            yield f"      <PartieDeClasse{_attrs(Ident=part_ident, Nom=part.name if part else None)}/>"
+            yield f"      <PartieDeClasse{_attrs(Ident=part_ident)}/>"
         if school_class.establishment is not None:
             yield f"      <Etablissement{_attrs(Ident=school_class.establishment)}/>"
         yield "    </Classe>"
