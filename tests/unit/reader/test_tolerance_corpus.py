@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from edt_import.domain.container import seal_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import Export, ReadWarning, Timetable
+from edt_import.generator.container_sealing import seal_container
 from tests.support.export_variants import (
     DANGLING,
     TEXT_VARIANTS,
