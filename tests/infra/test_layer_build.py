@@ -2,13 +2,17 @@
 and nothing of the tools (command line, generator, export sealing, the itslearning stand-in) is.
 
 Builds with `.venv-sam/bin/sam` (`make sam`); where SAM is absent, runs the same recipe (`layers/common/Makefile`).
-pip downloads the target's wheels: this test needs PyPI (or pip's cache).
+The target's wheels cannot load here (arm64), so the same recipe also builds for this machine, and a Python with
+nothing but that layer and the runtime's SDK on its path imports every module and handler. pip downloads the
+wheels: this test needs PyPI (or pip's cache).
 """
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
+import platform
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -31,7 +35,7 @@ TOOL_PACKAGES = ("cli", "generator")
 FOREIGN_TOP_LEVEL = ("itslearning_standin", "moto", "pytest", "hypothesis", "tests", "functions", "infra")
 # The python3.11 runtime runs on Amazon Linux 2 (glibc 2.26) and provides the AWS SDK.
 RUNTIME_GLIBC_MINOR = 26
-RUNTIME_PROVIDES = frozenset({"boto3", "botocore"})
+RUNTIME_PROVIDES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"})
 # A layer and the functions using it share Lambda's 250 MB unzipped limit; the layer keeps most of it free.
 LAYER_BUDGET_BYTES = 150 * 1024 * 1024
 ARCHITECTURE_MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
@@ -54,6 +58,16 @@ def target() -> tuple[tuple[int, int], str]:
     return _python_version(function["Runtime"]), ARCHITECTURE_MACHINES[architecture]
 
 
+def _build(command: list[str], cwd: Path, python: Path) -> None:
+    env = {**os.environ, "PYTHON": str(python), "SAM_CLI_TELEMETRY": "0"}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, f"layer build failed:\n{done.stdout}\n{done.stderr}"
+
+
+def _recipe(artifacts: Path, *settings: str) -> list[str]:
+    return ["make", "-C", str(SOURCE), "build-DomainLayer", f"ARTIFACTS_DIR={artifacts}", *settings]
+
+
 @pytest.fixture(scope="module")
 def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built layer's ``python/`` folder."""
@@ -61,15 +75,20 @@ def layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sam = SAM_VENV / "bin" / "sam"
     if sam.exists():
         command = [str(sam), "build", "DomainLayer", "--template-file", str(ROOT / "template.yaml")]
-        command += ["--build-dir", str(out / "build")]
-        python, built = SAM_VENV / "bin" / "python", out / "build" / "DomainLayer"
-    else:
-        command = ["make", "-C", str(SOURCE), "build-DomainLayer", f"ARTIFACTS_DIR={out / 'DomainLayer'}"]
-        python, built = Path(sys.executable), out / "DomainLayer"
-    env = {**os.environ, "PYTHON": str(python), "SAM_CLI_TELEMETRY": "0"}
-    done = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, f"layer build failed:\n{done.stdout}\n{done.stderr}"
-    return built / "python"
+        _build([*command, "--build-dir", str(out / "build")], out, SAM_VENV / "bin" / "python")
+        return out / "build" / "DomainLayer" / "python"
+    _build(_recipe(out / "DomainLayer"), out, Path(sys.executable))
+    return out / "DomainLayer" / "python"
+
+
+@pytest.fixture(scope="module")
+def layer_for_this_machine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same recipe for this machine's platform and Python, so that the layer's modules can be imported here."""
+    out = tmp_path_factory.mktemp("host-layer")
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    settings = (f"LAMBDA_PLATFORM=manylinux2014_{platform.machine()}", f"LAMBDA_PYTHON={version}")
+    _build(_recipe(out, *settings), out, Path(sys.executable))
+    return out / "python"
 
 
 def _shipped_sources() -> dict[str, bytes]:
@@ -211,3 +230,28 @@ def test_layer_requirements_are_built_for_the_functions_platform(
         paris = ZoneInfo.from_file(data, key="Europe/Paris")
     assert datetime(2026, 1, 15, 12, tzinfo=paris).utcoffset() == timedelta(hours=1)
     assert datetime(2026, 7, 15, 12, tzinfo=paris).utcoffset() == timedelta(hours=2)
+
+
+def _runtime_sdk(folder: Path) -> Path:
+    """A folder holding only what the Lambda runtime provides (the SDK), as far as this environment has it."""
+    folder.mkdir()
+    for name in sorted(RUNTIME_PROVIDES):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            continue
+        source = Path(spec.origin)
+        source = source.parent if source.name == "__init__.py" else source
+        (folder / source.name).symlink_to(source)
+    return folder
+
+
+def test_layer_alone_imports_every_module_and_handler(layer_for_this_machine: Path, tmp_path: Path) -> None:
+    # Given the layer built by the same recipe for this machine, and the SDK the runtime provides
+    runtime = _runtime_sdk(tmp_path / "runtime")
+    probe = [sys.executable, "-I", "-S", str(Path(__file__).with_name("layer_import_probe.py"))]
+    command = [*probe, str(layer_for_this_machine), str(runtime), *map(str, _handlers())]
+    # When a Python with nothing else on its path imports every module of the package and every handler
+    env = {"PATH": os.environ.get("PATH", ""), "POWERTOOLS_TRACE_DISABLED": "true", "AWS_DEFAULT_REGION": "eu-west-3"}
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+    # Then every import succeeds
+    assert done.returncode == 0, done.stderr
