@@ -66,7 +66,7 @@ people = read_directory_csv(directory)
 marks.append(("directory CSV", time.process_time()))
 result = plan_import(timetable, people, previous=None, selection=None, settings=PlanSettings(today=date(2026, 9, 14)))
 marks.append(("plan_import", time.process_time()))
-plan_summary(result)
+plan_summary(result, timetable)
 marks.append(("summary", time.process_time()))
 before = started
 for name, at in marks:

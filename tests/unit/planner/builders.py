@@ -164,11 +164,15 @@ def a_timetable(
     rooms: Iterable[Room] | None = None,
     students: Iterable[Student] | None = None,
     week1: date = WEEK1,
+    year_start: date | None = None,  # DateDebut; default the Monday of week 1
+    year_end: date | None = None,  # DateFin; default 4 July of the next calendar year
 ) -> Timetable:
+    start = year_start if year_start is not None else week1
+    end = year_end if year_end is not None else date(week1.year + 1, 7, 4)
     return Timetable(
         uai=Uai(UAI),
         version="1.1",
-        school_year=SchoolYear(start=week1, end=date(week1.year + 1, 7, 4), week1_monday=week1),
+        school_year=SchoolYear(start=start, end=end, week1_monday=week1),
         grid=a_grid(),
         subjects=_by_ident(subjects if subjects is not None else [a_subject()]),
         teachers=_by_ident(teachers if teachers is not None else [a_teacher()]),

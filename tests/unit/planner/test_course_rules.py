@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+from datetime import time
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edt_import.domain.course_rules import COURSE_TITLE_MAX, course_title, derive_courses, unique_titles
+from edt_import.domain.course_rules import (
+    COURSE_TITLE_MAX,
+    LessonPart,
+    SkippedLesson,
+    SkipReason,
+    course_title,
+    derive_courses,
+    unique_titles,
+)
+from edt_import.domain.timetable import Ident
 from tests.unit.planner.builders import (
     a_class,
     a_class_part,
@@ -63,14 +74,14 @@ def test_derive_courses_class_part_only_lesson_is_skipped_with_its_reason() -> N
     derivation = derive_courses(timetable)
     # Then
     assert derivation.courses == ()
-    assert derivation.skipped == {"class_part_only": 1}
+    assert [(s.index, s.reason) for s in derivation.skipped] == [(0, "class_part_only")]
 
 
 def test_derive_courses_lesson_without_audience_is_skipped_with_its_reason() -> None:
     timetable = a_timetable(lessons=[a_lesson(classes=())])
     derivation = derive_courses(timetable)
     assert derivation.courses == ()
-    assert derivation.skipped == {"no_audience": 1}
+    assert [(s.index, s.reason) for s in derivation.skipped] == [(0, "no_audience")]
 
 
 def test_derive_courses_lesson_outside_the_grid_is_skipped_with_its_reason() -> None:
@@ -79,7 +90,7 @@ def test_derive_courses_lesson_outside_the_grid_is_skipped_with_its_reason() -> 
     # When
     derivation = derive_courses(timetable)
     # Then the other lesson still makes its course
-    assert derivation.skipped == {"outside_grid": 1}
+    assert [(s.index, s.reason) for s in derivation.skipped] == [(0, "outside_grid")]
     assert [item.lesson.index for item in derivation.courses[0].lessons] == [1]
 
 
@@ -193,3 +204,108 @@ def test_derive_courses_blank_subject_label_falls_back_to_its_code() -> None:
         (course_key(), "MATHS - 3A"),
         (course_key("sm2"), "3A"),
     ]
+
+
+def test_derive_courses_class_beside_an_unrelated_group_makes_its_own_course() -> None:
+    # Given a lesson naming class 3B and group LATIN, which is made of 3A only
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A"), a_class("c2", "3B")],
+        groups=[a_group("g1", "LATIN", classes=["c1"])],
+        lessons=[a_lesson(classes=(link("c1"), link("c2")), groups=(link("g1"),))],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then the group makes its course, 3A only explains who is in it, 3B makes its own
+    assert [(c.key, c.title) for c in derivation.courses] == [
+        (course_key(audience="cc2"), "MATHEMATIQUES - 3B"),
+        (course_key(audience="gg1"), "MATHEMATIQUES - LATIN"),
+    ]
+
+
+def test_derive_courses_class_held_by_a_group_through_one_of_its_parts_makes_no_course() -> None:
+    # Given half-groups made of the class parts of 3A, on a lesson also naming 3A
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A", parts=["p1", "p2"])],
+        class_parts=[a_class_part("p1"), a_class_part("p2")],
+        groups=[a_group("g1", "3A_G1", class_parts=["p1"]), a_group("g2", "3A_G2", class_parts=["p2"])],
+        lessons=[a_lesson(classes=(link("c1"),), groups=(link("g1"),))],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then only the group attached to the lesson makes a course
+    assert [c.key for c in derivation.courses] == [course_key(audience="gg1")]
+
+
+def test_derive_courses_ulis_part_beside_two_groups_joins_both_group_courses() -> None:
+    # Given half-groups G1 = <3A p1>, G2 = <3A p2> and the ULIS part attached to the lesson beside them
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A", parts=["p1", "p2"]), a_class("u1", "ULIS", parts=["pu"])],
+        class_parts=[a_class_part("p1"), a_class_part("p2"), a_class_part("pu", "u1")],
+        groups=[a_group("g1", "3A_G1", class_parts=["p1"]), a_group("g2", "3A_G2", class_parts=["p2"])],
+        lessons=[
+            a_lesson(classes=(), class_parts=(link("pu"), link("p1")), groups=(link("g1"), link("g2")), students=())
+        ],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then the ULIS part is in both group courses; p1, which G1 holds, in neither as an extra
+    assert [(c.key, c.extra_class_parts) for c in derivation.courses] == [
+        (course_key(audience="gg1"), frozenset({"pu"})),
+        (course_key(audience="gg2"), frozenset({"pu"})),
+    ]
+    assert derivation.skipped == ()
+
+
+def test_derive_courses_unknown_subject_lesson_is_listed_with_what_finds_it() -> None:
+    # Given a lesson whose subject m9 the export does not declare, and a class-part-only lesson at 10:00
+    timetable = a_timetable(
+        class_parts=[a_class_part("p1"), a_class_part("p9", "c9")],
+        lessons=[
+            a_lesson(subject="m9", day=2, start_place=1),
+            a_lesson(index=1, day=4, start_place=2, classes=(), class_parts=(link("p1"), link("p9"))),
+        ],
+    )
+    # When
+    derivation = derive_courses(timetable)
+    # Then each is listed with its subject, day, start time and audience; a part of an unknown class has no name
+    assert derivation.courses == ()
+    assert derivation.skipped == (
+        SkippedLesson(
+            index=0,
+            reason=SkipReason.UNKNOWN_SUBJECT,
+            subject_ident=Ident("m9"),
+            subject_code=None,
+            subject_label=None,
+            day=2,
+            start_place=1,
+            start=time(9, 0),
+            classes=("3A",),
+            groups=(),
+            class_parts=(),
+            students=0,
+        ),
+        SkippedLesson(
+            index=1,
+            reason=SkipReason.CLASS_PART_ONLY,
+            subject_ident=Ident("m1"),
+            subject_code="MATHS",
+            subject_label="MATHEMATIQUES",
+            day=4,
+            start_place=2,
+            start=time(10, 0),
+            classes=(),
+            groups=(),
+            class_parts=(
+                LessonPart(ident=Ident("p1"), class_name="3A"),
+                LessonPart(ident=Ident("p9"), class_name=None),
+            ),
+            students=0,
+        ),
+    )
+    assert derivation.skipped_counts == {
+        "unknown_subject": 1,
+        "class_part_only": 1,
+        "no_audience": 0,
+        "outside_grid": 0,
+        "not_selected": 0,
+    }

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from edt_import.domain.directory import Profile, Source
 from edt_import.domain.plan import ActionType, MemberSpec
 from edt_import.domain.planning import PlanResult
-from edt_import.domain.timetable import Ident, Membership
+from edt_import.domain.timetable import Ident, Membership, Timetable
 from edt_import.domain.week_mask import mask_of
 from tests.unit.planner.builders import (
     a_class,
@@ -242,3 +243,58 @@ def test_plan_substitute_present_one_past_week_only_is_still_a_member() -> None:
         ("T-t2", "Instructor"),
     }
     assert {e.teachers for e in result.events.values()} == {("T-t1",)}
+
+
+def half_groups_with_ulis(**lesson: Any) -> Timetable:
+    """3A in half-groups G1 = <p1> (s1) and G2 = <p2> (s2); s9 in the ULIS part <pu> of class ULIS."""
+    return a_timetable(
+        classes=[a_class("c1", "3A", parts=["p1", "p2"]), a_class("u1", "ULIS", parts=["pu"])],
+        class_parts=[a_class_part("p1"), a_class_part("p2"), a_class_part("pu", "u1")],
+        groups=[a_group("g1", "3A_G1", class_parts=["p1"]), a_group("g2", "3A_G2", class_parts=["p2"])],
+        students=[
+            a_student("s1", "A", "A", class_parts=["p1"]),
+            a_student("s2", "B", "B", class_parts=["p2"]),
+            a_student("s9", "ULI", "Sam", classes=["u1"], class_parts=["pu"]),
+        ],
+        lessons=[a_lesson(classes=(), groups=(link("g1"), link("g2")), **lesson)],
+    )
+
+
+def test_plan_ulis_part_beside_two_groups_joins_every_group_course() -> None:
+    # Given the ULIS part attached to a lesson of both half-groups
+    result = plan_of(half_groups_with_ulis(class_parts=(link("pu"),)))
+    # Then the ULIS pupil attends whichever half it is: a member of both courses, and left out of none
+    assert members_of(result, course_key(audience="gg1")) == {
+        ("T-t1", "Instructor"),
+        ("S-s1", "Learner"),
+        ("S-s9", "Learner"),
+    }
+    assert members_of(result, course_key(audience="gg2")) == {
+        ("T-t1", "Instructor"),
+        ("S-s2", "Learner"),
+        ("S-s9", "Learner"),
+    }
+    assert result.report.left_out.students == ()
+
+
+def test_plan_pupil_attached_beside_two_groups_joins_both_unless_one_holds_them() -> None:
+    # Given the ULIS pupil s9 and s1 (of G1) attached directly to the lesson of both half-groups
+    result = plan_of(half_groups_with_ulis(students=(link("s9"), link("s1"))))
+    # Then s9 joins both courses; s1 stays in its own half only
+    assert {p for p, _ in members_of(result, course_key(audience="gg1"))} == {"T-t1", "S-s1", "S-s9"}
+    assert {p for p, _ in members_of(result, course_key(audience="gg2"))} == {"T-t1", "S-s2", "S-s9"}
+
+
+def test_plan_class_beside_an_unrelated_group_has_its_own_course_with_its_pupils() -> None:
+    # Given class 3B (s3) on a lesson with group LATIN, made of 3A (s1, s2)
+    timetable = a_timetable(
+        classes=[a_class("c1", "3A"), a_class("c2", "3B")],
+        groups=[a_group("g1", "LATIN", classes=["c1"])],
+        students=[a_student("s1"), a_student("s2", "B", "B"), a_student("s3", "C", "C", classes=["c2"])],
+        lessons=[a_lesson(classes=(link("c2"),), groups=(link("g1"),))],
+    )
+    # When
+    result = plan_of(timetable)
+    # Then
+    assert members_of(result, course_key(audience="cc2")) == {("T-t1", "Instructor"), ("S-s3", "Learner")}
+    assert {p for p, _ in members_of(result, course_key(audience="gg1"))} == {"T-t1", "S-s1", "S-s2"}

@@ -40,6 +40,10 @@ def test_plan_command_prints_the_documented_summary(
     assert list(summary) == [
         "courses",
         "skipped_lessons",
+        "skipped_counts",
+        "left_out",
+        "subjects",
+        "new",
         "matched",
         "unmatched",
         "conflicts",
@@ -51,7 +55,12 @@ def test_plan_command_prints_the_documented_summary(
     assert summary["held"] is False
     assert set(summary["courses"][0]) == {"key", "title", "teachers", "students", "events"}
     assert summary["courses"][0]["key"].startswith(f"edt:{timetable.uai}:2026-2027:")
-    assert summary["skipped_lessons"]["class_part_only"] > 0
+    part_only = [lesson for lesson in summary["skipped_lessons"] if lesson["reason"] == "class_part_only"]
+    assert summary["skipped_counts"]["class_part_only"] == len(part_only) > 0
+    assert sum(summary["skipped_counts"].values()) == len(summary["skipped_lessons"])
+    assert all(lesson["class_parts"] and not lesson["classes"] and not lesson["groups"] for lesson in part_only)
+    assert {s["code"] for s in summary["subjects"]} == {s.code for s in timetable.subjects.values()}
+    assert summary["new"] == {"subjects": [], "classes": [], "groups": [], "courses": []}
     assert summary["actions"]["create_course"] == len(summary["courses"])
     assert summary["actions"]["create_event"] == sum(c["events"] for c in summary["courses"])
     assert 0 < summary["actions"]["create_event"] < audience_occurrences(timetable)
@@ -105,6 +114,21 @@ def test_plan_command_selection_leaves_disabled_classes_out(
     # Then
     assert summary["courses"]
     assert not [c for c in summary["courses"] if c["title"].endswith(" - 6A")]
+
+
+def test_plan_command_stored_selection_reapplies_the_manual_choices(
+    college: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a manual import without class 6A, whose state keeps the selection
+    selection, state = tmp_path / "selection.json", tmp_path / "state.json"
+    selection.write_text(json.dumps({"disabled": {"classes": ["6A"]}}), encoding="utf-8")
+    manual = plan(college, capsys, "--selection", str(selection), "--write-state", str(state))
+    # When an automatic import re-applies the selection stored in that state
+    automatic = plan(college, capsys, "--selection", str(state), "--previous", str(state))
+    # Then the same courses, nothing new, nothing to do
+    assert automatic["courses"] == manual["courses"]
+    assert automatic["new"] == {"subjects": [], "classes": [], "groups": [], "courses": []}
+    assert set(automatic["actions"].values()) == {0}
 
 
 def test_plan_command_wrong_key_exits_2_with_the_code(

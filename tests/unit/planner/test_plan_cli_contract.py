@@ -11,17 +11,23 @@ import pytest
 
 from edt_import.cli.main import main
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.directory import Profile
+from edt_import.domain.directory import PersonKey, Profile
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.state_encoding import encode_state
 from edt_import.generator.xml_writer import timetable_to_xml
 from tests.unit.planner.builders import (
+    UAI,
     YEAR_KEY,
+    a_class,
+    a_class_part,
+    a_lesson,
     a_student,
     a_teacher,
     a_timetable,
     an_account,
     course_key,
+    directory_for,
+    link,
 )
 
 # What the reader says of the default timetable (its UAI's check letter is wrong; lesson weeks run to 63).
@@ -30,7 +36,22 @@ READER_WARNINGS = [
     "(day 1, place 0); those weeks are ignored.",
     "warning: invalid_uai: The establishment code(s) 0750001A do not end with their check letter; check the UAI.",
 ]
-STATE_KEYS = ["courses", "skipped_lessons", "matched", "unmatched", "conflicts", "actions", "held", "hold"]
+SUMMARY_KEYS = [
+    "courses",
+    "skipped_lessons",
+    "skipped_counts",
+    "left_out",
+    "subjects",
+    "new",
+    "matched",
+    "unmatched",
+    "conflicts",
+    "actions",
+    "held",
+    "hold",
+]
+NO_SKIPS = {"unknown_subject": 0, "class_part_only": 0, "no_audience": 0, "outside_grid": 0, "not_selected": 0}
+NOTHING_NEW: dict[str, list[object]] = {"subjects": [], "classes": [], "groups": [], "courses": []}
 
 
 @pytest.fixture
@@ -63,11 +84,20 @@ def test_plan_command_exact_summary_of_a_small_school(
     status, summary, err = run_plan(files, capsys, "--today", "2026-06-29")
     # Then
     assert (status, err.splitlines()) == (0, READER_WARNINGS)
-    assert list(summary) == STATE_KEYS
+    assert list(summary) == SUMMARY_KEYS
     assert summary["courses"] == [
         {"key": course_key(), "title": "MATHEMATIQUES - 3A", "teachers": 1, "students": 1, "events": 1}
     ]
-    assert summary["skipped_lessons"] == {"class_part_only": 0, "no_audience": 0, "outside_grid": 0}
+    assert (summary["skipped_lessons"], summary["skipped_counts"]) == ([], NO_SKIPS)
+    assert summary["left_out"] == {
+        "teachers": [{"role": "teacher", "last_name": "DURAND", "first_name": "Paul", "reason": "in_no_lesson"}],
+        "students": [],
+        "classes": [],
+    }
+    assert summary["subjects"] == [
+        {"code": "MATHS", "label": "MATHEMATIQUES", "status": "unknown", "courses": 1, "imported": 1}
+    ]
+    assert summary["new"] == NOTHING_NEW
     assert summary["matched"] == {"teachers": 1, "students": 1}
     assert summary["unmatched"] == [
         {"role": "teacher", "last_name": "DURAND", "first_name": "Paul", "reason": "not_found"},
@@ -191,3 +221,114 @@ def test_plan_command_written_state_replans_to_nothing_and_keeps_no_names(
     assert YEAR_KEY in text
     for personal in ("DUPONT", "MARTIN", "BERNARD", "DURAND", "Lea", "Hugo", "2011"):
         assert personal not in text
+
+
+def test_plan_command_lists_each_skipped_lesson_as_the_school_finds_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a lesson of 3A at 08:00 on Mondays, and one on Thursdays at 10:00 for the class part p1 alone
+    timetable = a_timetable(
+        classes=[a_class(parts=["p1"])],
+        class_parts=[a_class_part("p1")],
+        students=[a_student(class_parts=["p1"])],
+        lessons=[a_lesson(), a_lesson(index=1, day=4, start_place=2, classes=(), class_parts=(link("p1"),))],
+    )
+    files = {"export": tmp_path / "export.xml", "directory": tmp_path / "users.csv"}
+    files["export"].write_bytes(timetable_to_xml(timetable))
+    files["directory"].write_bytes(write_directory_csv(directory_for(timetable)))
+    # When
+    _, summary, _ = run_plan(files, capsys, "--today", "2026-06-29")
+    # Then
+    assert summary["skipped_lessons"] == [
+        {
+            "reason": "class_part_only",
+            "subject": {"ident": "m1", "code": "MATHS", "label": "MATHEMATIQUES"},
+            "day": 4,
+            "place": 2,
+            "start": "10:00",
+            "classes": [],
+            "groups": [],
+            "class_parts": [{"ident": "p1", "class": "3A"}],
+            "students": 0,
+        }
+    ]
+    assert summary["skipped_counts"] == {**NO_SKIPS, "class_part_only": 1}
+
+
+def test_plan_command_subjects_referential_colours_the_subjects(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given the ENT's referential, with a byte-order mark, blank lines and spaces, holding MATHS
+    referential = tmp_path / "subjects.txt"
+    referential.write_bytes(b"\xef\xbb\xbfFRANC\r\n\r\n  MATHS  \r\nAGL1\n")
+    # When
+    _, summary, _ = run_plan(files, capsys, "--today", "2026-06-29", "--subjects", str(referential))
+    # Then
+    assert summary["subjects"] == [
+        {"code": "MATHS", "label": "MATHEMATIQUES", "status": "recognised", "courses": 1, "imported": 1}
+    ]
+
+
+def test_plan_command_bad_subjects_referential_exits_2(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    referential = tmp_path / "subjects.txt"
+    referential.write_bytes(b"MATHS\n\xff\xfe\n")
+    status = main(
+        ["plan", str(files["export"]), "--directory", str(files["directory"]), "--subjects", str(referential)]
+    )
+    assert (status, capsys.readouterr().err.split(":")[1].strip()) == (2, "invalid_subjects")
+
+
+def test_plan_command_stored_selection_reports_what_is_new_and_leaves_it_out(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given the state of a manual import, then an export where class 3B has a maths lesson too
+    state = tmp_path / "state.json"
+    run_plan(files, capsys, "--today", "2026-06-22", "--write-state", str(state))
+    timetable = a_timetable(
+        classes=[a_class(), a_class("c2", "3B")],
+        lessons=[a_lesson(), a_lesson(index=1, day=2, classes=(link("c2"),))],
+    )
+    files["export"].write_bytes(timetable_to_xml(timetable))
+    # When an automatic import re-applies the stored selection
+    _, summary, err = run_plan(
+        files, capsys, "--today", "2026-06-22", "--selection", str(state), "--previous", str(state)
+    )
+    # Then 3B's course is reported as new and not imported; nothing else changes
+    assert "selection" not in err
+    assert [c["key"] for c in summary["courses"]] == [course_key()]
+    assert summary["new"] == {
+        "subjects": [],
+        "classes": ["3B"],
+        "groups": [],
+        "courses": [{"key": course_key(audience="cc2"), "title": "MATHEMATIQUES - 3B"}],
+    }
+    assert [(lesson["reason"], lesson["classes"]) for lesson in summary["skipped_lessons"]] == [
+        ("not_selected", ["3B"])
+    ]
+    assert {k: v for k, v in summary["actions"].items() if v} == {}
+
+
+def test_plan_command_conflict_resolved_by_a_cas_id_is_reported_as_such(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a state mapping teacher t1's IDPN to T-old, and t1's CAS id naming T-new
+    timetable = a_timetable(teachers=[a_teacher(pronote_id="PN1", cas_id="cas-1")], students=[])
+    files = {"export": tmp_path / "export.xml", "directory": tmp_path / "users.csv", "state": tmp_path / "state.json"}
+    files["export"].write_bytes(timetable_to_xml(timetable))
+    files["directory"].write_bytes(
+        write_directory_csv(
+            [
+                an_account("T-old", "DUPONT", "Jean", profile=Profile.TEACHER),
+                an_account("T-new", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1"),
+            ]
+        )
+    )
+    files["state"].write_bytes(encode_state(AppliedState(uai=UAI, pronote_ids={"PN1": PersonKey("T-old")})))
+    # When
+    _, summary, _ = run_plan(files, capsys, "--today", "2026-06-22", "--previous", str(files["state"]))
+    # Then
+    assert summary["conflicts"] == [
+        {"role": "teacher", "last_name": "DUPONT", "first_name": "Jean", "kind": "cas_replaces_idpn", "resolved": True}
+    ]

@@ -23,7 +23,7 @@ from tests.unit.planner.builders import (
 )
 
 
-def test_plan_report_counts_skipped_lessons_per_reason() -> None:
+def test_plan_report_lists_skipped_lessons_and_counts_them_per_reason() -> None:
     # Given one good lesson, two class-part-only lessons, one without audience, one outside the grid
     timetable = a_timetable(
         class_parts=[a_class_part("p1")],
@@ -38,7 +38,19 @@ def test_plan_report_counts_skipped_lessons_per_reason() -> None:
     # When
     report = plan_of(timetable).report
     # Then
-    assert report.skipped_lessons == {"class_part_only": 2, "no_audience": 1, "outside_grid": 1}
+    assert [(lesson.index, lesson.reason) for lesson in report.skipped_lessons] == [
+        (1, "class_part_only"),
+        (2, "class_part_only"),
+        (3, "no_audience"),
+        (4, "outside_grid"),
+    ]
+    assert report.skipped_counts == {
+        "unknown_subject": 0,
+        "class_part_only": 2,
+        "no_audience": 1,
+        "outside_grid": 1,
+        "not_selected": 0,
+    }
     assert len(report.courses) == 1
 
 

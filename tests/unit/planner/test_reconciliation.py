@@ -89,7 +89,7 @@ def test_reconcile_account_already_known_under_another_idpn_is_a_conflict_not_a_
     assert result.teachers == {"t1": "T-1"}
 
 
-def test_reconcile_known_idpn_now_matching_another_account_keeps_the_established_one() -> None:
+def test_reconcile_cas_id_wins_over_a_stored_idpn_mapping_and_moves_it() -> None:
     # Given PN1 mapped to T-1, and the teacher's CAS id now pointing at T-2
     timetable = a_timetable(teachers=[a_teacher(pronote_id="PN1", cas_id="cas-2")], students=[])
     directory = [
@@ -98,10 +98,23 @@ def test_reconcile_known_idpn_now_matching_another_account_keeps_the_established
     ]
     # When
     result = reconcile(timetable, directory, known_pronote_ids={"PN1": PersonKey("T-1")})
+    # Then the CAS account is the teacher's, PN1 now maps to it, and the change is reported as resolved
+    assert [(c.person.ident, c.kind, c.resolved) for c in result.conflicts] == [
+        ("t1", ConflictKind.CAS_REPLACES_IDPN, True)
+    ]
+    assert result.teachers == {"t1": "T-2"}
+    assert result.new_pronote_ids == {"PN1": "T-2"}
+
+
+def test_reconcile_cas_id_moves_a_mapping_whose_account_left() -> None:
+    # Given PN1 mapped to T-old, which left the directory, and the teacher's CAS id naming T-new
+    timetable = a_timetable(teachers=[a_teacher(pronote_id="PN1", cas_id="cas-new")], students=[])
+    directory = [an_account("T-new", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-new")]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={"PN1": PersonKey("T-old")})
     # Then
-    assert [(c.person.ident, c.kind) for c in result.conflicts] == [("t1", ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT)]
-    assert result.teachers == {"t1": "T-1"}
-    assert result.new_pronote_ids == {}
+    assert [(c.kind, c.resolved) for c in result.conflicts] == [(ConflictKind.CAS_REPLACES_IDPN, True)]
+    assert (result.teachers, result.new_pronote_ids) == ({"t1": "T-new"}, {"PN1": "T-new"})
 
 
 def test_reconcile_two_people_claiming_one_account_leave_it_to_the_strong_match() -> None:

@@ -109,14 +109,20 @@ def add_plan(commands: Any) -> None:
         help="show what an import would send to itslearning, without sending anything",
         **formatted(
             "Plan an import without sending anything, and print it as JSON: the courses with their member and "
-            "event\ncounts, the lessons not imported and why, matched and unmatched people, the actions per type, "
-            "and whether\nthe deletion guard holds the plan. Warnings go to stderr."
+            "event\ncounts, the lessons not imported and why, who the course rules leave out, the subjects, what "
+            "is new\nsince a stored selection, matched and unmatched people, the actions per type, and whether the "
+            "deletion\nguard holds the plan. Warnings go to stderr."
         ),
     )
     add_export_arguments(parser)
     parser.add_argument("--directory", required=True, help="the ENT directory CSV the export's people are matched to")
     add_dated_arguments(parser)
-    parser.add_argument("--selection", help="the administrator's selection (JSON) of what to import")
+    parser.add_argument(
+        "--selection",
+        help='the administrator\'s selection (JSON) of what to import: {"disabled": ...}, or the selection a '
+        "previous plan stored (its --write-state file), re-applied as an allow-list",
+    )
+    parser.add_argument("--subjects", help="the ENT's subject referential: one subject code a line")
     parser.add_argument("--previous", help="the applied state of the last sync, to plan the difference only")
     parser.add_argument("--write-state", help="write to this file the state this plan leaves once applied")
     parser.add_argument("--with-events", action="store_true", help="also list every planned event")

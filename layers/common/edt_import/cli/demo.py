@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     unmatched_file = out / "unmatched.txt"
     unmatched_file.write_text("".join(f"{person_line(p)}\n" for p in plan["unmatched"]), encoding="utf-8")
     counts = summary["counts"]
-    skipped = ", ".join(f"{reason} {n}" for reason, n in plan["skipped_lessons"].items() if n)
+    skipped = ", ".join(f"{reason} {n}" for reason, n in plan["skipped_counts"].items() if n)
     print(f"edt-import demo: generated {args.size} (seed {args.seed}), UAI {uai}, {summary['software']}")
     print(f"  import date         {today.isoformat()}")
     print(

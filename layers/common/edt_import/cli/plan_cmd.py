@@ -10,27 +10,33 @@ from pathlib import Path
 from typing import Any
 
 from edt_import.cli.collector import collector_paused
-from edt_import.cli.plan_inputs import import_date, load_plan_inputs
+from edt_import.cli.plan_inputs import import_date, load_plan_inputs, read_file
+from edt_import.domain.course_rules import SkippedLesson
 from edt_import.domain.errors import ConfigError
+from edt_import.domain.left_out import LeftOutReason
 from edt_import.domain.plan import EventSpec, Role
-from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
-from edt_import.domain.reconciliation import PersonRef
+from edt_import.domain.planning import PlanReport, PlanResult, PlanSettings, plan_import
+from edt_import.domain.reconciliation import PersonRef, person_ref
 from edt_import.domain.state_encoding import encode_state
+from edt_import.domain.subject_referential import parse_subject_codes
+from edt_import.domain.timetable import Student, Teacher, Timetable
 
 _ROLE_NAMES = {Role.INSTRUCTOR: "teacher", Role.LEARNER: "student"}
-_SKIP_REASONS = ("class_part_only", "no_audience", "outside_grid")
 
 
 def run(args: argparse.Namespace) -> int:
     with collector_paused():
         today = import_date(args.today, args.timezone)
+        referential = read_file(args.subjects, "subject referential")
+        known_subject_codes = parse_subject_codes(referential) if referential is not None else None
         inputs = load_plan_inputs(args)
+        timetable = inputs.export.timetable
         result = plan_import(
-            inputs.export.timetable,
+            timetable,
             inputs.directory or (),
             previous=inputs.previous,
             selection=inputs.selection,
-            settings=PlanSettings(today=today, timezone=args.timezone),
+            settings=PlanSettings(today=today, timezone=args.timezone, known_subject_codes=known_subject_codes),
         )
         if args.write_state:
             try:
@@ -38,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise ConfigError(f"The state file {args.write_state} cannot be written ({exc.strerror}).") from exc
         # dumps, not dump: only a one-shot encoding takes the C encoder (three times faster here).
-        sys.stdout.write(json.dumps(plan_summary(result, with_events=args.with_events), ensure_ascii=False))
+        summary = plan_summary(result, timetable, with_events=args.with_events)
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False))
     sys.stdout.write("\n")
     for warning in inputs.export.warnings:
         print(f"warning: {warning.code}: {warning.message}", file=sys.stderr)
@@ -60,19 +67,33 @@ def selection_warnings(result: PlanResult) -> list[str]:
     ]
 
 
-def plan_summary(result: PlanResult, *, with_events: bool = False) -> dict[str, Any]:
-    """The administrator's view of a plan. Unmatched people carry their names: they must be found and fixed."""
+def plan_summary(result: PlanResult, timetable: Timetable, *, with_events: bool = False) -> dict[str, Any]:
+    """The administrator's view of a plan. Unmatched and left-out people carry their names: they must be found
+    and fixed."""
     report = result.report
     hold = report.hold
+    new = report.new
     summary: dict[str, Any] = {
         "courses": [
             {"key": c.key, "title": c.title, "teachers": c.teachers, "students": c.students, "events": c.events}
             for c in report.courses
         ],
-        "skipped_lessons": {**dict.fromkeys(_SKIP_REASONS, 0), **report.skipped_lessons},
+        "skipped_lessons": [_skipped(lesson) for lesson in report.skipped_lessons],
+        "skipped_counts": {reason.value: count for reason, count in report.skipped_counts.items()},
+        "left_out": _left_out(report, timetable),
+        "subjects": [
+            {"code": s.code, "label": s.label, "status": s.status.value, "courses": s.courses, "imported": s.imported}
+            for s in report.subjects
+        ],
+        "new": {
+            "subjects": list(new.subjects),
+            "classes": list(new.classes),
+            "groups": list(new.groups),
+            "courses": [{"key": key, "title": title} for key, title in new.courses],
+        },
         "matched": {"teachers": report.matched_teachers, "students": report.matched_students},
         "unmatched": [{**_person(u.person), "reason": u.reason.value} for u in report.unmatched],
-        "conflicts": [{**_person(c.person), "kind": c.kind.value} for c in report.conflicts],
+        "conflicts": [{**_person(c.person), "kind": c.kind.value, "resolved": c.resolved} for c in report.conflicts],
         "actions": report.actions,
         "held": hold is not None,
         "hold": {
@@ -83,6 +104,35 @@ def plan_summary(result: PlanResult, *, with_events: bool = False) -> dict[str, 
     if with_events:
         summary["events"] = [_event(spec) for spec in result.events.values()]
     return summary
+
+
+def _skipped(lesson: SkippedLesson) -> dict[str, Any]:
+    """A lesson not imported, as the school finds it in its timetable: class parts have no name, only their
+    ident and class; pupils attached directly are counted, never named."""
+    return {
+        "reason": lesson.reason.value,
+        "subject": {"ident": lesson.subject_ident, "code": lesson.subject_code, "label": lesson.subject_label},
+        "day": lesson.day,
+        "place": lesson.start_place,
+        "start": lesson.start.strftime("%H:%M") if lesson.start is not None else None,
+        "classes": list(lesson.classes),
+        "groups": list(lesson.groups),
+        "class_parts": [{"ident": part.ident, "class": part.class_name} for part in lesson.class_parts],
+        "students": lesson.students,
+    }
+
+
+def _left_out(report: PlanReport, timetable: Timetable) -> dict[str, list[dict[str, Any]]]:
+    left = report.left_out
+    return {
+        "teachers": [_left_person(timetable.teachers[i], Role.INSTRUCTOR, reason) for i, reason in left.teachers],
+        "students": [_left_person(timetable.students[i], Role.LEARNER, reason) for i, reason in left.students],
+        "classes": [{"name": timetable.classes[i].name, "reason": reason.value} for i, reason in left.classes],
+    }
+
+
+def _left_person(person: Teacher | Student, role: Role, reason: LeftOutReason) -> dict[str, Any]:
+    return {**_person(person_ref(person, role)), "reason": reason.value}
 
 
 def _person(person: PersonRef) -> dict[str, Any]:

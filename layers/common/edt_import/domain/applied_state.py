@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Role, YearNode
+from edt_import.domain.selection import StoredSelection
 
 _REMOVALS = frozenset({ActionType.DELETE_COURSE, ActionType.REMOVE_MEMBER, ActionType.DELETE_EVENT})
 
@@ -184,6 +185,7 @@ class AppliedState:
     member_groups: dict[str, MemberGroup] = field(default_factory=dict)
     course_events: dict[str, CourseEvents] = field(default_factory=dict)
     pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> the account it was matched to
+    selection: StoredSelection | None = None  # the last manual import's selection, for the automatic ones
 
     @property
     def members(self) -> dict[str, MemberSpec]:
@@ -256,8 +258,8 @@ class AppliedState:
         if not isinstance(other, AppliedState):
             return NotImplemented
         return (
-            (self.uai, self.year_node, self.courses, self.member_groups, self.pronote_ids)
-            == (other.uai, other.year_node, other.courses, other.member_groups, other.pronote_ids)
+            (self.uai, self.year_node, self.courses, self.member_groups, self.pronote_ids, self.selection)
+            == (other.uai, other.year_node, other.courses, other.member_groups, other.pronote_ids, other.selection)
         ) and _event_sets(self.course_events) == _event_sets(other.course_events)
 
     __hash__ = None  # type: ignore[assignment]  # mutable

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     # Inputs beside the export.
     INVALID_DIRECTORY = "invalid_directory"
     INVALID_SELECTION = "invalid_selection"
+    INVALID_SUBJECTS = "invalid_subjects"
     INVALID_STATE = "invalid_state"
     INVALID_PRIVATE_KEY = "invalid_private_key"
     CONFIG_ERROR = "config_error"

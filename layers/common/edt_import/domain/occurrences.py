@@ -2,7 +2,8 @@
 
 Week i of a lesson falls on ``week1_monday + 7(i-1) + (day-1)``. Each occurrence is converted to UTC on its
 own date so that lessons never shift by an hour across daylight-saving changes. Nothing is dated before the
-import date. A large school yields ~120k occurrences: values here are plain tuples, conversions are cached.
+import date, nor outside the school year (``DateDebut``..``DateFin``). A large school yields ~120k occurrences:
+values here are plain tuples, conversions are cached.
 """
 
 from __future__ import annotations
@@ -103,7 +104,9 @@ class LessonCalendar:
     _windows: dict[int, int] = field(default_factory=dict)  # by weekday
 
     def first_week_from_today(self, lesson: Lesson) -> int:
-        offset = (self.today - self.timetable.school_year.week1_monday).days - (lesson.day - 1)
+        """The first week whose occurrence falls on or after both the import date and the school year's start."""
+        year = self.timetable.school_year
+        offset = (max(self.today, year.start) - year.week1_monday).days - (lesson.day - 1)
         return max(1, -(-offset // 7) + 1)  # smallest i with 7(i-1) >= offset
 
     def last_week_of_year(self, lesson: Lesson) -> int:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from edt_import.domain.directory import PersonKey
+from edt_import.domain.selection import StoredSelection
 
 
 class ActionType(StrEnum):
@@ -107,3 +108,4 @@ class Plan:
     actions: tuple[Action, ...]
     pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> account, to store once synced
     hold: Hold | None = None
+    selection: StoredSelection | None = None  # the selection planned with, kept in the state by the sync

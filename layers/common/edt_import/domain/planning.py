@@ -15,11 +15,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from edt_import.domain.applied_state import AppliedState, CourseEvents, MemberGroup
-from edt_import.domain.course_rules import DerivedCourse, derive_courses, year_node_key
+from edt_import.domain.course_rules import (
+    DerivedCourse,
+    SkippedLesson,
+    SkipReason,
+    count_reasons,
+    derive_courses,
+    skipped_lesson,
+    year_node_key,
+)
 from edt_import.domain.deletion_guard import Deletions, GuardSettings, check_deletions, guard_figures
 from edt_import.domain.diff import Changes, diff_courses, diff_events, diff_members, upcoming_events
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.left_out import LeftOut, left_out
 from edt_import.domain.membership import Rosters, build_rosters, course_members
 from edt_import.domain.occurrences import (
     LessonCalendar,
@@ -30,7 +39,8 @@ from edt_import.domain.occurrences import (
 )
 from edt_import.domain.plan import ActionType, CourseSpec, EventSpec, Hold, Plan, YearNode
 from edt_import.domain.reconciliation import Conflict, Reconciliation, Unmatched, reconcile
-from edt_import.domain.selection import Selection, SubjectStatus, subject_statuses
+from edt_import.domain.selection import AnySelection, NewSince, Selection, StoredSelection, record_selection
+from edt_import.domain.subject_referential import SubjectReport, subject_reports
 from edt_import.domain.timetable import Timetable
 
 
@@ -55,7 +65,9 @@ class CourseReport:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanReport:
     courses: tuple[CourseReport, ...]
-    skipped_lessons: dict[str, int]
+    skipped_lessons: tuple[SkippedLesson, ...]  # every lesson not imported, in export order
+    skipped_counts: dict[SkipReason, int]  # lessons per reason, every reason present
+    left_out: LeftOut
     matched_teachers: int
     matched_students: int
     unmatched: tuple[Unmatched, ...]
@@ -63,8 +75,10 @@ class PlanReport:
     actions: dict[str, int]
     hold: Hold | None
     guard_figures: dict[str, int]
-    subjects: dict[str, SubjectStatus]
+    subjects: tuple[SubjectReport, ...]
     new_pronote_ids: int
+    selection: StoredSelection  # what the automatic imports after this one re-apply
+    new: NewSince = field(default_factory=NewSince)  # left out under a stored selection until a manual import
     selection_unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list -> names the export lacks
 
 
@@ -122,6 +136,7 @@ class PlanResult:
                 actions=self._changes.actions(),
                 pronote_ids=self._pronote_ids,
                 hold=self.report.hold,
+                selection=self.report.selection,
             )
         return self._plan
 
@@ -154,6 +169,7 @@ class PlanResult:
                 member_groups=members,
                 course_events=events,
                 pronote_ids=dict(self._pronote_ids),
+                selection=self.report.selection,
             )
         return self._state
 
@@ -163,7 +179,7 @@ def plan_import(
     directory: Iterable[DirectoryPerson],
     *,
     previous: AppliedState | None,
-    selection: Selection | None,
+    selection: AnySelection | None,
     settings: PlanSettings,
 ) -> PlanResult:
     """Compute exactly what itslearning must receive for this export, as keyed minimal actions."""
@@ -172,8 +188,11 @@ def plan_import(
     previous = previous if previous is not None else AppliedState(uai=timetable.uai)
     year = _year_node(timetable, settings)
     in_year = f"{year.key}:"
+    if isinstance(selection, StoredSelection) and selection.uai != timetable.uai:
+        raise rejected(ErrorCode.INVALID_SELECTION, "The stored selection belongs to another establishment.")
     derivation = derive_courses(timetable)
     courses = [c for c in derivation.courses if selection is None or selection.allows(c)]
+    skipped = _skipped_lessons(timetable, derivation.skipped, derivation.courses, courses)
     people = reconcile(timetable, directory, known_pronote_ids=previous.pronote_ids)
     calendar = LessonCalendar(
         timetable=timetable,
@@ -216,7 +235,9 @@ def plan_import(
     hold = check_deletions(deletions, empty_export=not timetable.lessons, settings=settings.guard)
     report = PlanReport(
         courses=tuple(reports),
-        skipped_lessons={reason.value: count for reason, count in sorted(derivation.skipped.items())},
+        skipped_lessons=skipped,
+        skipped_counts=count_reasons(skipped),
+        left_out=left_out(timetable, derivation),
         matched_teachers=len(people.teachers),
         matched_students=len(people.students),
         unmatched=people.unmatched,
@@ -224,9 +245,15 @@ def plan_import(
         actions=counts,
         hold=hold,
         guard_figures=guard_figures(deletions),
-        subjects=subject_statuses(timetable, selection, settings.known_subject_codes),
+        subjects=subject_reports(timetable, derivation.courses, courses, selection, settings.known_subject_codes),
         new_pronote_ids=len(people.new_pronote_ids),
-        selection_unknown=selection.unknown_names(timetable, derivation.courses) if selection is not None else {},
+        selection=record_selection(selection, timetable, derivation.courses),
+        new=(
+            selection.new_since(timetable, derivation.courses) if isinstance(selection, StoredSelection) else NewSince()
+        ),
+        selection_unknown=(
+            selection.unknown_names(timetable, derivation.courses) if isinstance(selection, Selection) else {}
+        ),
     )
     return PlanResult(
         report=report,
@@ -239,6 +266,25 @@ def plan_import(
         past_events=past_events,
         calendar=calendar,
     )
+
+
+def _skipped_lessons(
+    timetable: Timetable,
+    skipped: tuple[SkippedLesson, ...],
+    derived: tuple[DerivedCourse, ...],
+    selected: list[DerivedCourse],
+) -> tuple[SkippedLesson, ...]:
+    """The lessons the rules skip, and those whose every course is switched off, in export order."""
+    if len(selected) == len(derived):
+        return skipped
+    imported = {id(item.lesson) for course in selected for item in course.lessons}
+    off: dict[int, SkippedLesson] = {}
+    for course in derived:
+        for item in course.lessons:
+            lesson = item.lesson
+            if id(lesson) not in imported and lesson.index not in off:
+                off[lesson.index] = skipped_lesson(lesson, SkipReason.NOT_SELECTED, timetable)
+    return tuple(sorted((*skipped, *off.values()), key=lambda lesson: lesson.index))
 
 
 def _year_node(timetable: Timetable, settings: PlanSettings) -> YearNode:

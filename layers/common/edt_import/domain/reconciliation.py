@@ -4,8 +4,10 @@ Only integration-managed accounts take part. Order: the CAS id, then the Pronote
 imports, then last name + first name (+ birth date for students, known on both sides), compared loosely. A match
 must be unique, and an account someone holds by CAS id or IDPN is left out of everybody else's name candidates.
 Everyone is either matched or listed as unmatched (``not_found`` / ``ambiguous``).
-IDPN drift (an account already known under another IDPN, or a known IDPN now resolving to another account)
-is reported as a conflict and never re-keys anything: the established account is kept, no mapping changes.
+IDPN drift (an account already known under another IDPN, or a known IDPN now resolving to another account by
+name) is reported as a conflict and never re-keys anything: the established account is kept, no mapping changes.
+A CAS id is the one exception: it wins over a stored IDPN mapping (the guide, step 7); the mapping moves to the
+account the CAS id names, and the change is reported as a resolved conflict.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class ConflictKind(StrEnum):
     ACCOUNT_HAS_OTHER_IDPN = "account_has_other_idpn"  # the account is already known under another IDPN
     IDPN_MATCHES_OTHER_ACCOUNT = "idpn_matches_other_account"  # a known IDPN now resolves to another account
     ACCOUNT_CLAIMED_TWICE = "account_claimed_twice"  # two timetable people resolve to one account
+    CAS_REPLACES_IDPN = "cas_replaces_idpn"  # the CAS id names another account than the stored IDPN (resolved)
 
 
 class MatchedBy(StrEnum):
@@ -66,6 +69,7 @@ class Unmatched:
 class Conflict:
     person: PersonRef
     kind: ConflictKind
+    resolved: bool = False  # settled by the rules (reported for the record), not waiting for the administrator
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,8 +135,8 @@ def reconcile(
         candidates: list[_Candidate] = []
         outcomes: list[tuple[Teacher | Student, PersonRef, _Candidate | UnmatchedReason | None]] = []
         for person in persons:
-            ref = _ref(person, role)
-            outcomes.append((person, ref, _strong_match(person, ref, index, known_pronote_ids, conflicts)))
+            ref = person_ref(person, role)
+            outcomes.append((person, ref, _strong_match(person, ref, index, known_pronote_ids)))
         # An account someone holds by CAS id or stored IDPN is nobody else's by name.
         claimed = {found.account for _, _, found in outcomes if isinstance(found, _Candidate)}
         for person, ref, strong in outcomes:
@@ -153,7 +157,7 @@ def reconcile(
     )
 
 
-def _ref(person: Teacher | Student, role: Role) -> PersonRef:
+def person_ref(person: Teacher | Student, role: Role) -> PersonRef:
     return PersonRef(
         role=role,
         ident=person.ident,
@@ -168,13 +172,12 @@ def _strong_match(
     ref: PersonRef,
     index: _Index,
     known_pronote_ids: Mapping[str, PersonKey],
-    conflicts: list[Conflict],
 ) -> _Candidate | UnmatchedReason | None:
-    """By CAS id, then by the stored IDPN mapping; None when neither applies (names are tried next)."""
+    """By CAS id (it wins over a stored mapping), then by the stored IDPN mapping; None when neither applies."""
     known = known_pronote_ids.get(person.pronote_id) if person.pronote_id else None
     known_alive = known if known is not None and known in index.by_key else None
     if person.cas_id and person.cas_id in index.by_cas:
-        return _match_cas(person, ref, index.by_cas[person.cas_id], known_alive, conflicts)
+        return _match_cas(person, ref, index.by_cas[person.cas_id])
     if known_alive is not None:
         return _Candidate(ref=ref, pronote_id=person.pronote_id, account=known_alive, by=MatchedBy.PRONOTE_ID)
     return None
@@ -203,17 +206,10 @@ def _match_cas(
     person: Teacher | Student,
     ref: PersonRef,
     by_cas: list[DirectoryPerson],
-    known_alive: PersonKey | None,
-    conflicts: list[Conflict],
 ) -> _Candidate | UnmatchedReason:
     if len(by_cas) > 1:
         return UnmatchedReason.AMBIGUOUS
-    account = by_cas[0].person_key
-    if known_alive is not None and known_alive != account:
-        # Keep the established account: re-keying waits for the administrator.
-        conflicts.append(Conflict(person=ref, kind=ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT))
-        return _Candidate(ref=ref, pronote_id=person.pronote_id, account=known_alive, by=MatchedBy.PRONOTE_ID)
-    return _Candidate(ref=ref, pronote_id=person.pronote_id, account=account, by=MatchedBy.CAS)
+    return _Candidate(ref=ref, pronote_id=person.pronote_id, account=by_cas[0].person_key, by=MatchedBy.CAS)
 
 
 def _same_birth_date(ours: date | None, theirs: date | None) -> bool:
@@ -261,7 +257,10 @@ def _remember(
     if not idpn:
         return
     if idpn in known_pronote_ids:
-        if known_pronote_ids[idpn] != winner.account:
+        if known_pronote_ids[idpn] != winner.account and winner.by is MatchedBy.CAS:
+            conflicts.append(Conflict(person=winner.ref, kind=ConflictKind.CAS_REPLACES_IDPN, resolved=True))
+            new_ids[idpn] = winner.account
+        elif known_pronote_ids[idpn] != winner.account:
             # The account the IDPN was mapped to has left the directory: another one now answers for the person.
             conflicts.append(Conflict(person=winner.ref, kind=ConflictKind.IDPN_MATCHES_OTHER_ACCOUNT))
         return

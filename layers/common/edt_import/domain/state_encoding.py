@@ -9,7 +9,8 @@ Layout (``schema`` 4)::
      "events": {"courses": [course_key, ...], "sizes": A, "texts": [...], "lists": [[...], ...],
                 "suffixes": [...], "suffix_refs": A, "days": A, "starts": A, "ends": A,
                 "titles": A, "rooms": A, "teachers": A, "descriptions": A},
-     "pronote_ids": {idpn: person_key, ...}}
+     "pronote_ids": {idpn: person_key, ...},
+     "selection": {...} | null}
 
 Each ``A`` is a column of integers for every course in turn, ``[typecode, base64 of its little-endian
 bytes]`` (typecodes ``B H I q`` of Python's ``array``). Members: per course, the number of instructors then
@@ -17,6 +18,8 @@ of learners (``sizes``) and indexes into ``people``. Events: per course their nu
 titles and descriptions, rooms and teachers are indexes into ``suffixes``, ``texts`` and ``lists``; days are
 ordinals, starts and ends UTC seconds. Each distinct text is thus written once, and reading a large school's
 state (170k memberships, 110k events) stays in C: a number per event in JSON took ten times longer.
+``selection`` is the last manual import's selection in its own versioned form (``selection.StoredSelection``),
+absent or null when none was recorded.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from typing import Any
 
 from edt_import.domain.applied_state import AppliedState, CourseEvents, MemberGroup
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
 from edt_import.domain.plan import CourseSpec, YearNode
+from edt_import.domain.selection import StoredSelection
 
 STATE_SCHEMA = 4
 _TYPECODES = ("B", "H", "I", "q")  # by growing range; refs use the unsigned ones only
@@ -50,6 +54,7 @@ def encode_state(state: AppliedState) -> bytes:
         "members": _encode_members(state.member_groups),
         "events": _encode_events(state.course_events),
         "pronote_ids": state.pronote_ids,
+        "selection": None if state.selection is None else state.selection.to_dict(),
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -154,7 +159,17 @@ def _state(document: dict[str, Any]) -> AppliedState:
         member_groups=_member_groups(document["members"]),
         course_events=_course_events(document["events"]),
         pronote_ids={_text(idpn): PersonKey(_text(key)) for idpn, key in document["pronote_ids"].items()},
+        selection=_selection(document.get("selection")),
     )
+
+
+def _selection(raw: object) -> StoredSelection | None:
+    if raw is None:
+        return None
+    try:
+        return StoredSelection.from_dict(raw)
+    except EdtImportError as exc:
+        raise rejected(ErrorCode.INVALID_STATE, "The saved import state holds a damaged selection.") from exc
 
 
 def _member_groups(members: dict[str, Any]) -> dict[str, MemberGroup]:

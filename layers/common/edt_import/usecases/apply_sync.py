@@ -24,6 +24,8 @@ def apply_sync(
     if planned.held:
         raise ValueError("a held plan must be approved before it is applied")
     checkpoint = ThrottledCheckpoint(store.save, min_interval_s=min_checkpoint_interval_s)
+    if planned.plan.selection is not None:  # the selection this import ran with, for the automatic ones after it
+        planned.state.selection = planned.plan.selection
     try:
         return apply_plan(planned.plan, planned.state, lms, batch_size=batch_size, checkpoint=checkpoint)
     finally:

@@ -14,7 +14,7 @@ from edt_import.domain.directory_csv import read_directory_csv
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.export_reader import DEFAULT_LIMITS, read_export
 from edt_import.domain.private_key import load_private_key
-from edt_import.domain.selection import Selection, parse_selection
+from edt_import.domain.selection import AnySelection, parse_selection
 from edt_import.domain.state_encoding import decode_state
 from edt_import.domain.timetable import Export
 
@@ -36,7 +36,7 @@ class RawPlanInputs:
 class PlanInputs:
     export: Export
     directory: tuple[DirectoryPerson, ...] | None  # None: the caller reads persons from itslearning
-    selection: Selection | None
+    selection: AnySelection | None
     previous: AppliedState | None
 
 

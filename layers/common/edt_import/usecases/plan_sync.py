@@ -14,7 +14,7 @@ from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.plan import Plan
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.ports import AppliedStateStore, LmsGateway
-from edt_import.domain.selection import Selection
+from edt_import.domain.selection import AnySelection
 from edt_import.domain.timetable import Timetable
 
 
@@ -39,7 +39,7 @@ def plan_sync(
     timetable: Timetable,
     *,
     directory: Sequence[DirectoryPerson] | None,
-    selection: Selection | None,
+    selection: AnySelection | None,
     store: AppliedStateStore,
     lms: LmsGateway,
     settings: PlanSettings,

@@ -145,5 +145,7 @@ def finalize_sync(plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedS
         state.year_node = plan.year_node
     state.record(action for action in plan.actions if action in everything)
     store_pronote_ids(plan, state)
+    if plan.selection is not None:
+        state.selection = plan.selection
     store.save(state)
     return state
