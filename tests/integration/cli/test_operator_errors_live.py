@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -126,3 +127,51 @@ def test_sync_with_refused_credentials_says_so(
         "error: lms_protocol_error: itslearning refused the integration's credentials: check the configured user "
         "name and password (operation readMembershipsForGroup, fault FailedAuthentication).",
     )
+
+
+def test_sync_stopped_by_refused_credentials_prints_its_summary_and_why(
+    files: dict[str, Path],
+    standin: StandinServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given credentials itslearning does not know, and a directory file (nothing is read from itslearning first)
+    monkeypatch.setenv("ITSLEARNING_USERNAME", "someone")
+    monkeypatch.setenv("ITSLEARNING_PASSWORD", "wrong")
+    users = tmp_path / "users.csv"
+    users.write_text("person_key,profile,last_name,first_name,birth_date,cas_id,source\n", encoding="utf-8")
+    # When the sync sends its first call
+    status = main([*sync_argv(files, standin.base_url, tmp_path / "state"), "--directory", str(users)])
+    captured = capsys.readouterr()
+    # Then the summary says it stopped with nothing applied, and one line says why, with the refusal's status
+    summary = json.loads(captured.out)
+    assert (status, summary["stopped"], summary["actions"]["succeeded"]) == (
+        exit_status.LMS_REFUSED,
+        "lms_protocol_error",
+        0,
+    )
+    assert captured.err == (
+        "error: lms_protocol_error: itslearning refused the integration's credentials: check the configured user "
+        "name and password (operation createGroups, fault FailedAuthentication). The sync stopped after 0 of "
+        f"{summary['actions']['skipped']} actions (saved); run it again once that is fixed.\n"
+    )
+
+
+def test_sync_progress_on_stderr_when_asked(
+    files: dict[str, Path], standin: StandinServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # When a sync runs with --progress (stderr is not a terminal here)
+    status = main([*sync_argv(files, standin.base_url, tmp_path), "--progress"])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    # Then stderr tells each stage, ending on the totals, and stdout keeps the one JSON summary
+    lines = captured.err.splitlines()
+    assert status == exit_status.OK
+    assert lines[:3] == [
+        "sync: reading the export",
+        f"sync: reading the people of school node {UAI} from itslearning",
+        f"sync: sending {summary['actions']['succeeded']} actions to itslearning",
+    ]
+    assert f"sync: sending courses: {summary['courses']}/{summary['courses']}" in lines
+    assert lines[-1] == "sync: sending new events: {0}/{0}".format(summary["actions"]["create_event"]["succeeded"])

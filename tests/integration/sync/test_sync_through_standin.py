@@ -286,6 +286,12 @@ def test_sync_process_stopped_midway_then_resumed_converges(
     if stop is signal.SIGTERM:
         assert saved is not None, errors.decode(errors="replace")[-2000:]
         assert saved.members  # a terminated sync saves what was confirmed on its way out
+        # and says so in one line, with its own exit status, and no traceback
+        assert process.returncode == exit_status.INTERRUPTED
+        lines = errors.decode().splitlines()
+        assert len(lines) == 1, lines
+        assert lines[0].startswith(f"interrupted: the sync of {college.uai} stopped after ")
+        assert lines[0].endswith("; run the same sync again to send the rest.")
 
 
 def test_sync_dropped_course_is_deleted_and_mass_deletion_is_held(college: College, tmp_path: Path) -> None:
@@ -320,6 +326,23 @@ def test_sync_dropped_course_is_deleted_and_mass_deletion_is_held(college: Colle
         assert out_many["held"] is True
         assert "courses_deletions_above_threshold" in out_many["hold"]["reasons"]
         assert server.stats() == before_many
+
+        # When the held sync is run with a code that is not its own, Then it stays held and sends nothing
+        held_deletions = out_many["hold"]["deletions"]
+        status_wrong, _ = sync_cli(
+            college, server, tmp_path, *directory, "--selection", str(many), "--approve", "0" * 12
+        )
+        assert (status_wrong, server.stats()) == (EXIT_HELD, before_many)
+
+        # When it is run with the code printed beside the deletions, Then exactly those deletions are applied
+        approval = ("--approve", out_many["hold"]["approval"])
+        status_approved, out_approved = sync_cli(
+            college, server, tmp_path, *directory, "--selection", str(many), *approval
+        )
+        assert status_approved == 0
+        assert out_approved["actions"]["delete_course"]["succeeded"] == len(held_deletions["courses"])
+        assert out_approved["actions"]["delete_event"]["succeeded"] == held_deletions["events"]
+        assert not {wire_key(course["key"]) for course in held_deletions["courses"]} & set(landed(server).courses)
 
 
 def test_sync_while_another_sync_runs_is_refused(

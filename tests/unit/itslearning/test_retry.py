@@ -108,3 +108,23 @@ def test_retry_delay_always_within_zero_and_cap(attempt: int, draw: float) -> No
 
     # When the delay is drawn, then it lies in [0, cap]
     assert 0.0 <= policy.delay(attempt) <= 2.0
+
+
+def test_retry_each_retry_is_told_before_its_pause() -> None:
+    # Given a call failing twice, then answering, and a listener
+    clock = FakeClock()
+    told: list[tuple[int, str, float, float]] = []
+    _, call = failing_then([TransientError("connection refused"), TransientError("http 503"), "ok"])
+    policy = RetryPolicy(
+        budget_s=60.0,
+        base_s=0.1,
+        cap_s=2.0,
+        sleep=clock.sleep,
+        clock=clock,
+        rand=lambda: 1.0,
+        on_retry=lambda attempt, reason, pause: told.append((attempt, reason, pause, clock.now)),
+    )
+    # When it runs
+    assert policy.run(call) == "ok"
+    # Then each retry was told with its number, its reason and its pause, before the pause was taken
+    assert told == [(1, "connection refused", 0.1, 0.0), (2, "http 503", 0.2, 0.1)]

@@ -160,6 +160,17 @@ def add_sync(commands: Any) -> None:
         help="the ENT directory CSV (default: the members of the establishment's school node in itslearning)",
     )
     parser.add_argument("--selection", help="the administrator's selection (JSON) of what to import")
+    parser.add_argument(
+        "--approve",
+        metavar="CODE",
+        help="release a plan the deletion guard holds: the approval code printed with the deletions it approves "
+        '("hold" in the output of plan or of the held sync); a plan whose deletions changed stays held',
+    )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="print progress on stderr (stage, done/total, retries) even when stderr is not a terminal",
+    )
     parser.set_defaults(command_module="sync_cmd")
 
 

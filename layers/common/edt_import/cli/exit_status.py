@@ -13,6 +13,7 @@ LMS_UNAVAILABLE = 5  # itslearning could not be reached in time: run again later
 LMS_REFUSED = 6  # itslearning refused the credentials or a request: fix the configuration
 IN_PROGRESS = 7  # another import of the same establishment is running: run again once it has finished
 INTERRUPTED = 130  # Ctrl-C or SIGTERM; a sync keeps what itslearning confirmed
+BROKEN_PIPE = 141  # the reader of stdout went away (``| head``), as a shell reports SIGPIPE
 
 _BY_CODE = {
     ErrorCode.LMS_UNAVAILABLE: LMS_UNAVAILABLE,
@@ -25,7 +26,8 @@ exit status:
   {OK}    done
   {REFUSED}    an input or a setting is refused (the message says which); nothing was changed
   {SOME_FAILED}    sync: some actions failed or were not attempted; the next sync sends them again
-  {HELD}    plan, sync: the deletion guard held the plan; nothing was sent (see "hold" in the JSON)
+  {HELD}    plan, sync: the deletion guard holds the plan; nothing was sent ("hold" in the JSON lists the
+       deletions and the code that approves them: sync --approve CODE)
   {LMS_UNAVAILABLE}    itslearning could not be reached in time; run again later
   {LMS_REFUSED}    itslearning refused the credentials or a request; fix the configuration
   {IN_PROGRESS}    another sync of the same establishment is running

@@ -9,7 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from edt_import.cli import exit_status
 from edt_import.cli.collector import collector_paused
+from edt_import.cli.hold_view import hold_summary
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs, read_file
 from edt_import.domain.course_rules import SkippedLesson
 from edt_import.domain.errors import ConfigError
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning.code}: {warning.message}", file=sys.stderr)
     for line in selection_warnings(result):
         print(line, file=sys.stderr)
-    return 0
+    # Held or not, the plan is printed; a held one exits as a held sync does, so a script cannot miss it.
+    return exit_status.HELD if result.report.hold is not None else exit_status.OK
 
 
 _SELECTION_LISTS = {"subjects": "subject(s)", "classes": "class(es)", "groups": "group(s)", "courses": "course(s)"}
@@ -96,10 +99,8 @@ def plan_summary(result: PlanResult, timetable: Timetable, *, with_events: bool 
         "conflicts": [{**_person(c.person), "kind": c.kind.value, "resolved": c.resolved} for c in report.conflicts],
         "actions": report.actions,
         "held": hold is not None,
-        "hold": {
-            "reasons": list(hold.reasons) if hold is not None else [],
-            "figures": report.guard_figures,
-        },
+        # A held plan lists what it would delete and the code approving it (sync --approve CODE).
+        "hold": hold_summary(result),
     }
     if with_events:
         summary["events"] = [_event(spec) for spec in result.events.values()]

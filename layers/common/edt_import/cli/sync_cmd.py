@@ -5,11 +5,10 @@ checkpointed during the sync, so an interrupted sync simply resumes: the next ru
 confirmed. Credentials come from ``ITSLEARNING_USERNAME`` / ``ITSLEARNING_PASSWORD`` (never logged); against a
 stand-in on this machine they default to the stand-in's demo account.
 
-Prints one JSON object (counts and keys only, no personal data). Exit status: 0 when every action
-succeeded, 3 when some failed or were skipped (they are retried by the next sync), 4 when the deletion
-guard held the plan (nothing is sent: review it with ``edt-import plan``), 2 when an input is refused,
-another sync of the same establishment is running (``import_in_progress``), or itslearning cannot be
-reached before anything was applied.
+Prints one JSON object (counts and keys only, no personal data); the exit statuses are ``exit_status``'s: 0 all
+applied, 3 some actions failed (the next sync sends them again), 4 held by the deletion guard (nothing sent;
+``--approve CODE`` releases it), 5 or 6 when itslearning stopped the sync (unreachable, or refusing), with one
+``error:`` line on stderr saying why; 130 when interrupted, with one ``interrupted:`` line.
 """
 
 from __future__ import annotations
@@ -28,16 +27,18 @@ from typing import Any
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.adapters.itslearning.transport import checked_address
 from edt_import.adapters.state_files import FileAppliedStateStore
+from edt_import.cli import exit_status
 from edt_import.cli.collector import collector_paused
+from edt_import.cli.error_line import error_line
+from edt_import.cli.hold_view import hold_summary
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
+from edt_import.cli.progress import Progress, ProgressGateway
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.planning import PlanResult, PlanSettings
 from edt_import.usecases.apply_plan import SyncReport
 from edt_import.usecases.apply_sync import apply_sync
-from edt_import.usecases.plan_sync import plan_sync
+from edt_import.usecases.plan_sync import PlannedSync, plan_sync
 
-EXIT_SOME_FAILED = 3
-EXIT_HELD = 4
 USERNAME_VARIABLE = "ITSLEARNING_USERNAME"
 PASSWORD_VARIABLE = "ITSLEARNING_PASSWORD"  # noqa: S105 - the variable's name, not a password
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -48,10 +49,13 @@ def run(args: argparse.Namespace) -> int:
     settings = itslearning_settings(args.itslearning_url, os.environ)
     store = FileAppliedStateStore(Path(args.state_dir))
     plan_settings = PlanSettings(today=today, timezone=args.timezone)
+    progress = Progress(sys.stderr if args.progress or sys.stderr.isatty() else None)
+    progress.stage("reading the export")
     with collector_paused():
         inputs = load_plan_inputs(args)
     uai = inputs.export.timetable.uai
-    with store.exclusive(uai), SoapLmsGateway(settings) as lms:
+    with store.exclusive(uai), SoapLmsGateway(settings, on_retry=progress.retry) as client:
+        lms = ProgressGateway(client, progress)
         with collector_paused():
             planned = plan_sync(
                 inputs.export.timetable,
@@ -61,13 +65,53 @@ def run(args: argparse.Namespace) -> int:
                 lms=lms,
                 settings=plan_settings,
             )
+        if planned.held and args.approve:
+            planned = planned.approve(args.approve)
         if planned.held:
-            _print(held_summary(planned.result))
-            return EXIT_HELD
-        with _terminate_as_interrupt():
-            report = apply_sync(planned, lms=lms, store=store, batch_size=settings.sync_batch_size)
-    _print({**sync_summary(planned.result, report), "state_file": str(store.path_for(uai))})
-    return 0 if report.complete else EXIT_SOME_FAILED
+            return _held(planned, args.approve)
+        lms.expect(planned.plan)
+        progress.stage(f"sending {lms.total:,} actions to itslearning")
+        state_file = store.path_for(uai)
+        try:
+            with _terminate_as_interrupt():
+                report = apply_sync(planned, lms=lms, store=store, batch_size=settings.sync_batch_size)
+        except KeyboardInterrupt:
+            print(
+                f"interrupted: the sync of {uai} stopped after {lms.confirmed:,} of {lms.total:,} actions; what "
+                f"itslearning confirmed is saved in {state_file}; run the same sync again to send the rest.",
+                file=sys.stderr,
+            )
+            return exit_status.INTERRUPTED
+    _print({**sync_summary(planned.result, report), "state_file": str(state_file)})
+    if report.stopped is not None and lms.last_error is not None:
+        # The call that stopped the sync says why; what was confirmed before it is saved.
+        status = exit_status.status_for(lms.last_error)
+        then = "later" if status == exit_status.LMS_UNAVAILABLE else "once that is fixed"
+        print(
+            f"{error_line(lms.last_error)} The sync stopped after {lms.confirmed:,} of {lms.total:,} actions "
+            f"(saved); run it again {then}.",
+            file=sys.stderr,
+        )
+        return status
+    return exit_status.OK if report.complete else exit_status.SOME_FAILED
+
+
+def _held(planned: PlannedSync, approval: str | None) -> int:
+    summary = held_summary(planned)
+    hold = summary["hold"]
+    _print(summary)
+    if approval:
+        line = (
+            f"the approval code {approval} is not this plan's: its deletions are not the ones approved. Nothing "
+            f'was sent. Review "hold" in the output again; this plan\'s code is {hold["approval"]}.'
+        )
+    else:
+        line = (
+            f"the deletion guard holds this plan ({', '.join(hold['reasons'])}): nothing was sent. Review "
+            f'"hold" in the output, then approve its deletions with --approve {hold["approval"]}'
+        )
+    print(f"held: {line}", file=sys.stderr)
+    return exit_status.HELD
 
 
 @contextlib.contextmanager
@@ -117,13 +161,13 @@ def sync_summary(result: PlanResult, report: SyncReport) -> dict[str, Any]:
     }
 
 
-def held_summary(result: PlanResult) -> dict[str, Any]:
+def held_summary(planned: PlannedSync) -> dict[str, Any]:
+    result = planned.result
     plan_report = result.report
-    hold = result.plan.hold
     return {
-        "uai": result.plan.uai,
+        "uai": planned.plan.uai,
         "held": True,
-        "hold": {"reasons": list(hold.reasons) if hold is not None else [], "figures": plan_report.guard_figures},
+        "hold": hold_summary(result),
         "planned": plan_report.actions,
         "actions": {"succeeded": 0, "failed": 0, "skipped": 0},
         "courses": len(plan_report.courses),

@@ -7,10 +7,11 @@ here but the reading of people, and only when no directory file is given.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import DirectoryPerson
+from edt_import.domain.hold_approval import released
 from edt_import.domain.plan import Plan
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.ports import AppliedStateStore, LmsGateway
@@ -24,15 +25,21 @@ class PlannedSync:
 
     result: PlanResult
     state: AppliedState
+    approved_plan: Plan | None = None  # the plan released from its hold by an administrator's approval
 
     @property
     def plan(self) -> Plan:
-        return self.result.plan
+        return self.approved_plan if self.approved_plan is not None else self.result.plan
 
     @property
     def held(self) -> bool:
         """The deletion guard held the plan: nothing may be sent until an administrator approves it."""
-        return self.result.plan.hold is not None
+        return self.plan.hold is not None
+
+    def approve(self, code: str) -> PlannedSync:
+        """This sync released from its hold when ``code`` is the approval code of its deletions; else unchanged."""
+        plan = released(self.plan, code)
+        return self if plan is self.plan else replace(self, approved_plan=plan)
 
 
 def plan_sync(

@@ -78,6 +78,7 @@ class SoapLmsGateway:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] | None = None,
+        on_retry: Callable[[int, str, float], None] | None = None,
     ) -> None:
         self._settings = settings
         retry = RetryPolicy(
@@ -85,6 +86,7 @@ class SoapLmsGateway:
             sleep=sleep,
             clock=clock,
             rand=rand or random.Random().random,  # noqa: S311 - jitter, not crypto
+            on_retry=on_retry,
         )
         self._meter = HttpMeter()
         transports: list[SoapTransport] = (

@@ -36,6 +36,9 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     rand: Callable[[], float] = field(default_factory=lambda: random.Random().random)  # noqa: S311 - jitter, not crypto
+    # Told of each retry before its pause (attempt number from 1, the failure's short label, the pause in seconds);
+    # called from whichever thread made the call.
+    on_retry: Callable[[int, str, float], None] | None = None
 
     def delay(self, attempt: int, retry_after_s: float | None = None) -> float:
         """The pause before retry number ``attempt`` (0-based); a server's Retry-After is a floor."""
@@ -57,4 +60,6 @@ class RetryPolicy:
                         f"itslearning did not answer usefully within {self.budget_s:g} seconds.",
                         {"attempts": attempt, "last_failure": exc.reason},
                     ) from exc
+                if self.on_retry is not None:
+                    self.on_retry(attempt, exc.reason, pause)
                 self.sleep(pause)
