@@ -7,10 +7,12 @@ from functools import cache
 
 import pytest
 
+from edt_import.domain.course_rules import SkipReason
+from edt_import.domain.left_out import LeftOutReason
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.reconciliation import reconcile
 from edt_import.domain.state_encoding import decode_state, encode_state
-from edt_import.domain.timetable import Timetable
+from edt_import.domain.timetable import Lesson, Timetable
 from edt_import.domain.week_mask import ALL_WEEKS, weeks_of
 from edt_import.generator.establishment import (
     GeneratedEstablishment,
@@ -114,3 +116,69 @@ def test_generated_cite_is_the_large_case() -> None:
     school = generated(Size.CITE)
     assert len(school.timetable.students) >= 3000
     assert audience_occurrences(school.timetable) >= 100_000
+
+
+def support_lessons(timetable: Timetable) -> list[Lesson]:
+    """Lessons where a ULIS / UPE2A class part sits beside two or more groups that do not hold it."""
+    found = []
+    for lesson in timetable.lessons:
+        held = {part for link in lesson.groups for part in timetable.groups[link.ident].class_part_idents}
+        guests = [link for link in lesson.class_parts if link.ident not in held]
+        if len(lesson.groups) >= 2 and guests and not lesson.classes:
+            found.append(lesson)
+    return found
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_support_pupils_beside_half_groups_join_every_group_course(size: Size) -> None:
+    # Given the generated ULIS / UPE2A parts attached beside the two half groups of a host class
+    school = generated(size)
+    timetable = school.timetable
+    lessons = support_lessons(timetable)
+    assert lessons
+    accounts = reconcile(timetable, school.directory, known_pronote_ids={}).students
+    start = timetable.school_year.start
+    # When planned
+    result = first_plan(size)
+    # Then each matched pupil of such a part is a learner of every group course of the lesson
+    subject_codes = {ident: subject.code for ident, subject in timetable.subjects.items()}
+    prefix = result.year_node.key
+    checked = 0
+    for lesson in lessons:
+        guests = {link.ident for link in lesson.class_parts}
+        pupils = {
+            accounts[student.ident]
+            for student in timetable.students.values()
+            if student.ident in accounts and any(m.ident in guests and m.active_on(start) for m in student.class_parts)
+        }
+        for link in lesson.groups:
+            learners = result.state.member_groups[f"{prefix}:{subject_codes[lesson.subject]}:g{link.ident}"].learners
+            assert pupils <= set(learners)
+            checked += len(pupils)
+    assert checked > 0
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_plan_leaves_out_only_pupils_in_nothing_and_lists_every_skipped_lesson(size: Size) -> None:
+    # Given a generated establishment, with pupils in a class part no class lists and a few pupils in no class
+    timetable = generated(size).timetable
+    # When
+    report = first_plan(size).report
+    # Then the pupils of the unlisted part are in their class's courses: only pupils placed in nothing are left out
+    nowhere = {
+        student.ident
+        for student in timetable.students.values()
+        if not student.classes
+        and not student.class_parts
+        and not any(student.ident in group.student_idents for group in timetable.groups.values())
+    }
+    assert report.left_out.students == tuple(
+        (ident, LeftOutReason.IN_NO_LESSON) for ident in timetable.students if ident in nowhere
+    )
+    assert (report.left_out.teachers, report.left_out.classes) == ((), ())
+    # And every lesson not imported is listed: class parts alone, as the generator writes them
+    part_only = [
+        lesson.index for lesson in timetable.lessons if lesson.class_parts and not lesson.classes and not lesson.groups
+    ]
+    assert [(s.index, s.reason) for s in report.skipped_lessons] == [(i, SkipReason.CLASS_PART_ONLY) for i in part_only]
+    assert report.skipped_counts[SkipReason.CLASS_PART_ONLY] == len(part_only) > 0

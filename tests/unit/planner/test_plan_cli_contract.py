@@ -332,3 +332,30 @@ def test_plan_command_conflict_resolved_by_a_cas_id_is_reported_as_such(
     assert summary["conflicts"] == [
         {"role": "teacher", "last_name": "DUPONT", "first_name": "Jean", "kind": "cas_replaces_idpn", "resolved": True}
     ]
+
+
+def test_plan_command_lesson_of_an_undeclared_subject_is_listed_not_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given an export whose Wednesday 12:00 lesson names subject m9, which it does not declare
+    timetable = a_timetable(lessons=[a_lesson(), a_lesson(index=1, day=3, start_place=4, subject="m9")])
+    files = {"export": tmp_path / "export.xml", "directory": tmp_path / "users.csv"}
+    files["export"].write_bytes(timetable_to_xml(timetable))
+    files["directory"].write_bytes(write_directory_csv(directory_for(timetable)))
+    # When
+    status, summary, _ = run_plan(files, capsys, "--today", "2026-06-29")
+    # Then the rest is planned, and the lesson is listed with its reason
+    assert (status, [c["key"] for c in summary["courses"]]) == (0, [course_key()])
+    assert summary["skipped_lessons"] == [
+        {
+            "reason": "unknown_subject",
+            "subject": {"ident": "m9", "code": None, "label": None},
+            "day": 3,
+            "place": 4,
+            "start": "12:00",
+            "classes": ["3A"],
+            "groups": [],
+            "class_parts": [],
+            "students": 0,
+        }
+    ]
