@@ -16,7 +16,19 @@ MAX_KEY = 64
 MAX_EVENT_TITLE = 80
 COURSE = "Course"
 SCHOOL = "School"
+# itslearning's words for each refusal; the in-memory fake of the tests answers the same (a contract test pins it).
 KEY_REFUSED = "The sync key is missing or longer than 64 characters."
+PARENT_NOT_FOUND = "The parent group does not exist."
+OWN_PARENT = "A group cannot be its own parent."
+COURSE_TITLE_MISSING = "A course group needs a course title."
+GROUP_NOT_FOUND = "The group does not exist."
+PERSON_NOT_FOUND = "No integration-managed person has this sync key."
+ROLE_UNKNOWN = "The role is not one itslearning knows."
+EVENT_NOT_FOUND = "No calendar event has this sync key."
+COURSE_NOT_FOUND = "No course has this sync key."
+EVENT_TITLE_REFUSED = f"The title must have between 1 and {MAX_EVENT_TITLE} characters."
+TIMES_NOT_UTC = "Start and end must be UTC date-times (ending in Z)."
+END_NOT_AFTER_START = "The event must end after it starts."
 LOCKED_REASON = "The event cannot be deleted because the period is locked."
 
 
@@ -176,11 +188,11 @@ class StandinState:
         if not item.key or len(item.key) > MAX_KEY:
             return KEY_REFUSED
         if not item.parent_key or item.parent_key not in self.groups:
-            return "The parent group does not exist."
+            return PARENT_NOT_FOUND
         if item.parent_key == item.key:
-            return "A group cannot be its own parent."
+            return OWN_PARENT
         if item.group_type == COURSE and not item.course_title:
-            return "A course group needs a course title."
+            return COURSE_TITLE_MISSING
         return None
 
     def _put_group(self, item: GroupInput, *, create: bool, update: bool) -> Outcome:
@@ -234,11 +246,11 @@ class StandinState:
         if not item.key or len(item.key) > MAX_KEY:
             return Outcome(ok=False, reason=KEY_REFUSED)
         if item.group_key not in self.groups:
-            return Outcome(ok=False, reason="The group does not exist.")
+            return Outcome(ok=False, reason=GROUP_NOT_FOUND)
         if item.person_key not in self._person_keys:
-            return Outcome(ok=False, reason="No integration-managed person has this sync key.")
+            return Outcome(ok=False, reason=PERSON_NOT_FOUND)
         if item.role not in {"Learner", "Instructor"}:
-            return Outcome(ok=False, reason="The role is not one itslearning knows.")
+            return Outcome(ok=False, reason=ROLE_UNKNOWN)
         previous = self.memberships.get(item.key)
         if previous is not None:
             self._drop_membership(item.key)
@@ -272,12 +284,12 @@ class StandinState:
             # The documentation gives the limit for IMS sourcedIds; the stand-in holds event keys to it too.
             return KEY_REFUSED
         if not create and item.key not in self.events:
-            return "No calendar event has this sync key."
+            return EVENT_NOT_FOUND
         group = self.groups.get(item.course_key)
         if group is None or group.course_id is None:
-            return "No course has this sync key."
+            return COURSE_NOT_FOUND
         if not item.title or len(item.title) > MAX_EVENT_TITLE:
-            return "The title must have between 1 and 80 characters."
+            return EVENT_TITLE_REFUSED
         return _time_refusal(item)
 
     def _put_event(self, item: EventInput, *, create: bool) -> Outcome:
@@ -365,9 +377,9 @@ class StandinState:
 def _time_refusal(item: EventInput) -> str | None:
     start, end = _utc(item.start), _utc(item.end)
     if start is None or end is None:
-        return "Start and end must be UTC date-times (ending in Z)."
+        return TIMES_NOT_UTC
     if end <= start:
-        return "The event must end after it starts."
+        return END_NOT_AFTER_START
     return None
 
 

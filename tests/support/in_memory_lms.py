@@ -1,10 +1,12 @@
 """An in-memory itslearning behind the ``LmsGateway`` port, for tests of the sync (``InMemoryLmsGateway``).
 
-It keeps itslearning's semantics that the sync relies on: upsert by sync key, one status per item in
-request order, a course needs its parent node, a membership or an event needs its course, an event
-title is at most 80 characters, a locked period refuses event deletions, deleting a course group
-deletes its memberships and leaves its events in a (now manual) course we no longer own. Deleting
-something already gone succeeds, as an idempotent delete should.
+It keeps itslearning's semantics that the sync relies on, as the stand-in (``infra/itslearning_standin``) does and
+in its words (the LMS contract suite runs both): upsert by sync key, one status per item in request order, a course
+needs its parent node and a title, a membership needs its course and an integration-managed person, an event needs
+its course, a title of 1 to 80 characters and an end after its start, an update needs the event, a locked period
+(events starting before ``locked_before``, UTC) refuses deletions, deleting a course group deletes its memberships
+and leaves its events in a (now manual) course we no longer own. Deleting something already gone succeeds, as an
+idempotent delete should.
 
 Faults are injected by the test: ``refuse(operation, key)`` refuses an item with a reason,
 ``before_call(operation, call_number)`` may raise before anything is applied (a transient failure),
@@ -15,20 +17,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import TypeVar
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
 from edt_import.domain.ports import ItemResult, unknown_school_node
-
-TITLE_LIMIT = 80
-PARENT_NOT_FOUND = "The parent group does not exist."
-GROUP_NOT_FOUND = "The group does not exist."
-PERSON_NOT_FOUND = "The person does not exist."
-EVENT_NOT_FOUND = "The event does not exist."
-TITLE_TOO_LONG = "The title is longer than 80 characters."
-PERIOD_LOCKED = "The event cannot be deleted because the period is locked."
+from itslearning_standin.state import (
+    COURSE_NOT_FOUND,
+    COURSE_TITLE_MISSING,
+    END_NOT_AFTER_START,
+    EVENT_NOT_FOUND,
+    EVENT_TITLE_REFUSED,
+    GROUP_NOT_FOUND,
+    LOCKED_REASON,
+    MAX_EVENT_TITLE,
+    PARENT_NOT_FOUND,
+    PERSON_NOT_FOUND,
+)
 
 Refusal = Callable[[str, str], str | None]
 CallHook = Callable[[str, int], None]
@@ -53,18 +59,24 @@ class InMemoryLmsGateway:
         persons: Iterable[DirectoryPerson] = (),
         school_node_keys: Iterable[str] | None = None,
         school_persons: Mapping[str, Iterable[DirectoryPerson]] | None = None,
-        locked_before: date | None = None,
+        locked_before: datetime | None = None,
         refuse: Refusal | None = None,
         before_call: CallHook | None = None,
         after_call: CallHook | None = None,
     ) -> None:
         self.persons = list(persons)
-        # ``persons`` are members of every school node (of any, when the nodes are not given); ``school_persons``
-        # only of their own school: a site hosting several establishments.
+        # ``persons`` are members of every school node; ``school_persons`` only of their own school: a site hosting
+        # several establishments.
         self.school_persons = {school: list(people) for school, people in (school_persons or {}).items()}
         everyone = self.persons + [p for people in self.school_persons.values() for p in people]
-        self._known_people: set[PersonKey] | None = {p.person_key for p in everyone} or None
-        self._school_nodes = None if school_node_keys is None else set(school_node_keys) | set(self.school_persons)
+        # A person made by hand has no sync key: nobody can make them a member by key.
+        self._known_people: set[PersonKey] | None = {p.person_key for p in everyone if p.integration_managed} or None
+        # Without school nodes nor ``school_persons``, any node is taken to exist (tests about other things).
+        self._school_nodes = (
+            None
+            if school_node_keys is None and not self.school_persons
+            else set(school_node_keys or ()) | set(self.school_persons)
+        )
         self.locked_before = locked_before
         self.refuse = refuse
         self.before_call = before_call
@@ -153,6 +165,8 @@ class InMemoryLmsGateway:
     def _upsert_course(self, course: CourseSpec) -> str | None:
         if course.parent_key not in self.year_nodes:
             return PARENT_NOT_FOUND
+        if not course.title:
+            return COURSE_TITLE_MISSING
         self._store(self.courses, course)
         return None
 
@@ -195,16 +209,18 @@ class InMemoryLmsGateway:
         stored = self.events.get(event.key)
         if stored is None:
             return None
-        if self.locked_before is not None and stored.local_date < self.locked_before:
-            return PERIOD_LOCKED
+        if self.locked_before is not None and stored.start < self.locked_before:
+            return LOCKED_REASON
         del self.events[event.key]
         return None
 
     def _event_refusal(self, event: EventSpec) -> str | None:
         if event.course_key not in self.courses:
-            return GROUP_NOT_FOUND
-        if len(event.title) > TITLE_LIMIT:
-            return TITLE_TOO_LONG
+            return COURSE_NOT_FOUND
+        if not 1 <= len(event.title) <= MAX_EVENT_TITLE:
+            return EVENT_TITLE_REFUSED
+        if event.end <= event.start:
+            return END_NOT_AFTER_START
         return None
 
     def _store(self, table: dict[str, _T], item: _T) -> None:

@@ -69,12 +69,20 @@ def test_in_memory_read_persons_unknown_school_node_is_a_config_error() -> None:
     assert raised.value.message == "The establishment's school node 0750002V does not exist in itslearning."
 
 
-def test_in_memory_read_persons_without_declared_nodes_any_school_has_the_site_persons() -> None:
-    # Given a fake with no declared school nodes, a site person and a person of school B only
+def test_in_memory_read_persons_without_declared_schools_any_school_has_the_site_persons() -> None:
+    # Given a fake that declares no school at all (tests about something else), with one site person
+    fake = InMemoryLmsGateway(persons=[a_person("p1")])
+
+    # When the persons of any school are read, Then the site person is there
+    assert [p.person_key for p in fake.read_persons(SCHOOL_A)] == ["p1"]
+    assert [p.person_key for p in fake.read_persons(SCHOOL_B)] == ["p1"]
+
+
+def test_in_memory_read_persons_school_persons_declare_their_schools_only() -> None:
+    # Given a site person and a person of school B only, as the stand-in is seeded with ``school_persons``
     fake = InMemoryLmsGateway(persons=[a_person("p1")], school_persons={SCHOOL_B: [a_person("b1")]})
 
-    # When the persons of school A are read
-    read = [p.person_key for p in fake.read_persons(SCHOOL_A)]
-
-    # Then the site person is there, school B's is not
-    assert read == ["p1"]
+    # When the persons of school A, which nothing declared, are read, Then A does not exist (as on the stand-in)
+    assert [p.person_key for p in fake.read_persons(SCHOOL_B)] == ["p1", "b1"]
+    with pytest.raises(ConfigError):
+        fake.read_persons(SCHOOL_A)

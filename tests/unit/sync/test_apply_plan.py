@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,12 +20,8 @@ from edt_import.usecases.apply_plan import (
     YearNodeOutcome,
     apply_plan,
 )
-from tests.support.in_memory_lms import (
-    GROUP_NOT_FOUND,
-    PERIOD_LOCKED,
-    TITLE_TOO_LONG,
-    InMemoryLmsGateway,
-)
+from itslearning_standin.state import EVENT_TITLE_REFUSED, LOCKED_REASON
+from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.unit.sync.targets import (
     SCHOOL_NODE,
     UAI,
@@ -135,7 +131,7 @@ def test_apply_plan_refused_items_fail_with_reason_and_stay_out_of_state() -> No
 
     # Then only that event fails, with itslearning's reason and its key, and the state lacks it only
     assert report.counts[ActionType.CREATE_EVENT] == TypeCounts(succeeded=7, failed=1)
-    assert report.failures == (ReasonGroup(reason=TITLE_TOO_LONG, count=1, sample_keys=(long_event.key,)),)
+    assert report.failures == (ReasonGroup(reason=EVENT_TITLE_REFUSED, count=1, sample_keys=(long_event.key,)),)
     assert report.failed == 1
     assert not report.complete
     assert set(target.events) - set(state.events) == {long_event.key}
@@ -196,7 +192,7 @@ def test_apply_plan_locked_event_keeps_its_course() -> None:
     # Given course 1 dropped while its first event lies in a locked period
     lms = InMemoryLmsGateway()
     state = synced(a_target(courses=2, members=1, events=2), lms)
-    lms.locked_before = date(2025, 9, 2)
+    lms.locked_before = datetime(2025, 9, 2, tzinfo=UTC)
 
     # When the plan is applied
     report = apply_plan(plan_towards(a_target(courses=1, members=1, events=2), state), state, lms)
@@ -206,7 +202,7 @@ def test_apply_plan_locked_event_keeps_its_course() -> None:
     assert report.counts[ActionType.DELETE_EVENT] == TypeCounts(succeeded=1, failed=1)
     assert report.counts[ActionType.REMOVE_MEMBER] == TypeCounts(succeeded=1)
     assert report.counts[ActionType.DELETE_COURSE] == TypeCounts(skipped=1)
-    assert report.failures == (ReasonGroup(reason=PERIOD_LOCKED, count=1, sample_keys=(locked,)),)
+    assert report.failures == (ReasonGroup(reason=LOCKED_REASON, count=1, sample_keys=(locked,)),)
     assert report.skips == (ReasonGroup(reason=SKIP_CONTENT_NOT_REMOVED, count=1, sample_keys=(a_course(1).key,)),)
     assert a_course(1).key in state.courses
     assert set(state.events) == {an_event(a_course(0), 0).key, an_event(a_course(0), 1).key, locked}
@@ -371,12 +367,6 @@ def test_apply_plan_unchanged_target_sends_nothing() -> None:
     assert report.complete
     assert report.succeeded == 0
     assert report.year_node == YearNodeOutcome.UNCHANGED
-
-
-def test_in_memory_lms_event_needs_its_course() -> None:
-    # Given an empty LMS, When an event arrives before its course, Then it is refused
-    lms = InMemoryLmsGateway()
-    assert lms.create_events([an_event(a_course(0), 0)])[0].reason == GROUP_NOT_FOUND
 
 
 def test_sync_report_as_dict_counts_per_type_and_groups_reasons() -> None:
