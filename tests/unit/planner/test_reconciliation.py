@@ -131,6 +131,20 @@ def test_reconcile_two_people_claiming_one_account_leave_it_to_the_strong_match(
     assert [(u.person.ident, u.reason) for u in result.unmatched] == [("t2", UnmatchedReason.NOT_FOUND)]
 
 
+def test_reconcile_account_claimed_by_cas_id_and_by_a_stored_idpn_goes_to_the_cas_id() -> None:
+    # Given PN2 mapped to T-1 (teacher t2), while teacher t1's CAS id now names T-1
+    timetable = a_timetable(
+        teachers=[a_teacher("t1", cas_id="cas-1"), a_teacher("t2", "DURAND", "Paul", pronote_id="PN2")], students=[]
+    )
+    directory = [an_account("T-1", "DUPONT", "Jean", profile=Profile.TEACHER, cas_id="cas-1")]
+    # When
+    result = reconcile(timetable, directory, known_pronote_ids={"PN2": PersonKey("T-1")})
+    # Then T-1 is t1's; t2 loses it, reported as a conflict and unmatched
+    assert result.teachers == {"t1": "T-1"}
+    assert [(c.person.ident, c.kind) for c in result.conflicts] == [("t2", ConflictKind.ACCOUNT_CLAIMED_TWICE)]
+    assert [(u.person.ident, u.reason) for u in result.unmatched] == [("t2", UnmatchedReason.AMBIGUOUS)]
+
+
 def test_reconcile_two_namesakes_for_one_account_both_stay_unmatched_as_ambiguous() -> None:
     # Given two teachers named Jean DUPONT in the export and one such account
     timetable = a_timetable(teachers=[a_teacher("t1"), a_teacher("t2")], students=[])

@@ -235,7 +235,8 @@ def _settle(
     for account, claimants in claims.items():
         winners = claimants
         if len(claimants) > 1:
-            strong = [c for c in claimants if c.by is not MatchedBy.NAMES]
+            by_cas = [c for c in claimants if c.by is MatchedBy.CAS]  # the CAS id wins over a stored IDPN too
+            strong = by_cas or [c for c in claimants if c.by is not MatchedBy.NAMES]
             winners = strong if len(strong) == 1 else []
             for loser in (c for c in claimants if c not in winners):
                 conflicts.append(Conflict(person=loser.ref, kind=ConflictKind.ACCOUNT_CLAIMED_TWICE))
