@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, timedelta
 from functools import cache
 
 import pytest
 
 from edt_import.domain.course_rules import SkipReason
+from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile
 from edt_import.domain.left_out import LeftOutReason
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
-from edt_import.domain.reconciliation import reconcile
+from edt_import.domain.reconciliation import ConflictKind, reconcile
 from edt_import.domain.state_encoding import decode_state, encode_state
-from edt_import.domain.timetable import Lesson, Timetable
+from edt_import.domain.timetable import CasId, Ident, Lesson, LessonLink, Timetable
 from edt_import.domain.week_mask import ALL_WEEKS, weeks_of
 from edt_import.generator.establishment import (
     GeneratedEstablishment,
@@ -182,3 +184,77 @@ def test_generated_plan_leaves_out_only_pupils_in_nothing_and_lists_every_skippe
     ]
     assert [(s.index, s.reason) for s in report.skipped_lessons] == [(i, SkipReason.CLASS_PART_ONLY) for i in part_only]
     assert report.skipped_counts[SkipReason.CLASS_PART_ONLY] == len(part_only) > 0
+
+
+def with_unrelated_class(timetable: Timetable) -> tuple[Timetable, Lesson, Ident]:
+    """The timetable with a class that none of its groups holds added to the first group lesson with two groups."""
+    lesson = next(lesson for lesson in timetable.lessons if len(lesson.groups) >= 2 and not lesson.class_parts)
+    held = {c for link in lesson.groups for c in timetable.groups[link.ident].class_idents}
+    held |= {
+        timetable.class_parts[p].class_ident
+        for link in lesson.groups
+        for p in timetable.groups[link.ident].class_part_idents
+    }
+    guest = next(ident for ident in timetable.classes if ident not in held)
+    changed = dataclasses.replace(
+        lesson, classes=(*lesson.classes, LessonLink(ident=guest, weeks=lesson.groups[0].weeks))
+    )
+    lessons = tuple(changed if item is lesson else item for item in timetable.lessons)
+    return dataclasses.replace(timetable, lessons=lessons), changed, guest
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_class_beside_an_unrelated_group_makes_its_own_course(size: Size) -> None:
+    # Given a generated group lesson to which a class that none of its groups holds is added
+    school = generated(size)
+    timetable, lesson, guest = with_unrelated_class(school.timetable)
+    settings = PlanSettings(today=timetable.school_year.week1_monday)
+    # When planned
+    result = plan_import(timetable, school.directory, previous=None, selection=None, settings=settings)
+    # Then exactly one course more: the subject + that class, fed by that lesson, with the class's pupils
+    before = {course.key for course in first_plan(size).report.courses}
+    key = f"{result.year_node.key}:{timetable.subjects[lesson.subject].code}:c{guest}"
+    assert {course.key for course in result.report.courses} == before | {key}
+    accounts = reconcile(timetable, school.directory, known_pronote_ids={}).students
+    start = timetable.school_year.start
+    pupils = {
+        accounts[s.ident]
+        for s in timetable.students.values()
+        if s.ident in accounts and any(m.ident == guest and m.active_on(start) for m in s.classes)
+    }
+    assert pupils <= set(result.state.member_groups[key].learners)
+    # And the group courses keep their own members
+    for link in lesson.groups:
+        group_key = f"{result.year_node.key}:{timetable.subjects[lesson.subject].code}:g{link.ident}"
+        assert result.state.member_groups[group_key] == first_plan(size).state.member_groups[group_key]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generated_cas_id_naming_another_account_wins_over_the_stored_idpn(size: Size) -> None:
+    # Given the first plan's state, then a teacher whose CAS id now names a new account of theirs
+    school = generated(size)
+    state = first_plan(size).state
+    teacher = next(t for t in school.timetable.teachers.values() if t.pronote_id in state.pronote_ids)
+    idpn = str(teacher.pronote_id)
+    old = state.pronote_ids[idpn]
+    new = DirectoryPerson(
+        person_key=PersonKey("T-CAS-NEW"),
+        profile=Profile.TEACHER,
+        last_name=teacher.last_name,
+        first_name=teacher.first_name,
+        cas_id="cas-new",
+    )
+    teachers = {**school.timetable.teachers, teacher.ident: dataclasses.replace(teacher, cas_id=CasId("cas-new"))}
+    timetable = dataclasses.replace(school.timetable, teachers=teachers)
+    settings = PlanSettings(today=timetable.school_year.week1_monday + timedelta(days=21))
+    # When planned again
+    result = plan_import(timetable, (*school.directory, new), previous=state, selection=None, settings=settings)
+    # Then the teacher is the CAS account now, the mapping moves with it, the change is reported as resolved
+    assert result.plan.pronote_ids[idpn] == "T-CAS-NEW"
+    assert [(c.person.ident, c.kind, c.resolved) for c in result.report.conflicts if c.resolved] == [
+        (teacher.ident, ConflictKind.CAS_REPLACES_IDPN, True)
+    ]
+    courses = [key for key, group in state.member_groups.items() if old in group.instructors]
+    assert courses
+    assert all("T-CAS-NEW" in result.state.member_groups[key].instructors for key in courses)
+    assert all(old not in result.state.member_groups[key].instructors for key in courses)
