@@ -15,6 +15,7 @@ import pytest
 from edt_import.cli import exit_status
 from edt_import.cli.main import main
 from itslearning_standin import StandinServer
+from tests.support.output_schemas import assert_matches_schema
 from tests.unit.reader.export_builder import UAI, export_xml
 
 
@@ -146,6 +147,7 @@ def test_sync_stopped_by_refused_credentials_prints_its_summary_and_why(
     captured = capsys.readouterr()
     # Then the summary says it stopped with nothing applied, and one line says why, with the refusal's status
     summary = json.loads(captured.out)
+    assert_matches_schema("sync", summary)
     assert (status, summary["stopped"], summary["actions"]["succeeded"]) == (
         exit_status.LMS_REFUSED,
         "lms_protocol_error",
@@ -166,6 +168,7 @@ def test_sync_progress_on_stderr_when_asked(
     captured = capsys.readouterr()
     summary = json.loads(captured.out)
     # Then stderr tells each stage, ending on the totals, and stdout keeps the one JSON summary
+    assert_matches_schema("sync", summary)
     lines = captured.err.splitlines()
     assert status == exit_status.OK
     assert lines[:3] == [

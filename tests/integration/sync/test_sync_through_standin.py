@@ -38,6 +38,7 @@ from tests.integration.sync.harness import (
     sync_argv,
     sync_cli,
 )
+from tests.support.output_schemas import assert_matches_schema
 
 EXIT_SOME_FAILED = 3
 EXIT_HELD = 4
@@ -327,6 +328,7 @@ def test_sync_dropped_course_is_deleted_and_mass_deletion_is_held(college: Colle
         assert "courses_deletions_above_threshold" in out_many["hold"]["reasons"]
         assert server.stats() == before_many
 
+        assert_matches_schema("sync", out_many)
         # When the held sync is run with a code that is not its own, Then it stays held and sends nothing
         held_deletions = out_many["hold"]["deletions"]
         status_wrong, _ = sync_cli(
@@ -340,6 +342,7 @@ def test_sync_dropped_course_is_deleted_and_mass_deletion_is_held(college: Colle
             college, server, tmp_path, *directory, "--selection", str(many), *approval
         )
         assert status_approved == 0
+        assert_matches_schema("sync", out_approved)
         assert out_approved["actions"]["delete_course"]["succeeded"] == len(held_deletions["courses"])
         assert out_approved["actions"]["delete_event"]["succeeded"] == held_deletions["events"]
         assert not {wire_key(course["key"]) for course in held_deletions["courses"]} & set(landed(server).courses)
