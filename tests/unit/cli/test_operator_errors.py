@@ -89,6 +89,15 @@ def test_sandbox_missing_persons_file_is_refused(tmp_path: Path, capsys: pytest.
     )
 
 
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_sandbox_port_out_of_range_is_refused(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    status, line = refused(capsys, ["sandbox", "serve", "--port", port])
+    assert (status, line) == (
+        exit_status.REFUSED,
+        f"error: config_error: The port must be between 0 (any free port) and 65535 (port {port}).",
+    )
+
+
 @pytest.mark.parametrize(("content", "reason"), [("not json", "holds"), (None, "folder")])
 def test_sandbox_data_file_it_did_not_write_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, reason: str

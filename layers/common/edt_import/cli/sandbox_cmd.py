@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from edt_import.cli.plan_inputs import read_file
 from edt_import.domain.errors import ConfigError
 
+_MAX_PORT = 65535
+
 if TYPE_CHECKING:
     from itslearning_standin import StandinServer
 
@@ -21,6 +23,8 @@ def build_standin(args: argparse.Namespace) -> StandinServer:
     from edt_import.domain.directory_csv import read_directory_csv  # noqa: PLC0415
     from itslearning_standin import StandinServer  # noqa: PLC0415 - a local tool, never in the Lambda layer
 
+    if not 0 <= args.port <= _MAX_PORT:
+        raise ConfigError(f"The port must be between 0 (any free port) and {_MAX_PORT}.", {"port": args.port})
     if not 0.0 <= args.fault_rate <= 1.0:
         raise ConfigError("The fault rate must be between 0 and 1.", {"fault_rate": args.fault_rate})
     locked_before = None
