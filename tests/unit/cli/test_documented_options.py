@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_readme_names_every_option_of_every_command() -> None:
         for command, parser in _commands(build_parser())
         for action in parser._actions
         for option in action.option_strings
-        if option.startswith("--") and option != "--help" and f"`{option}" not in text
+        if option.startswith("--") and option != "--help" and not re.search(rf"(?<![\w-]){option}(?![\w-])", text)
     ]
     assert missing == []
 
