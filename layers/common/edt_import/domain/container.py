@@ -18,7 +18,6 @@ import hmac
 import re
 import zlib
 from dataclasses import dataclass, field
-from enum import Enum, auto
 
 from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -27,6 +26,7 @@ from lxml import etree
 
 from edt_import.domain.errors import ConfigError, ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Uai
+from edt_import.domain.xml_safety import Prolog, scan_prolog
 
 NAMESPACE = "http://www.index-education.com/conteneurexportchiffre"
 ROOT = "EXPORT_INDEX_EDUCATION"
@@ -52,11 +52,7 @@ _FEED_CHUNK = _MIB
 # memory) and a legitimate large export is inflated a second time, into one buffer of its now known size.
 _INFLATE_KEEP = 16 * _MIB
 _INFLATE_CHUNK = 4 * _MIB
-# The prolog (XML declaration, comments) of a real export is a few dozen bytes.
-_PROLOG_WINDOW = 64 * 1024
 _SOFTWARE_YEAR = re.compile(r"\b(EDT|PRONOTE)\s+(\d{4})\b", re.IGNORECASE)
-_ROOT_NAME = re.compile(r"<([^\s/>]+)")
-_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,80 +72,10 @@ class ReaderLimits:
             raise ValueError("reader limits must be positive")
 
 
-# --- sniffing the prolog ---------------------------------------------------------------------------------------
-
-
-class _Prolog(Enum):
-    EMPTY = auto()
-    NOT_MARKUP = auto()
-    DOCTYPE = auto()
-    ROOT = auto()
-    UNREADABLE = auto()  # no root start tag within the window (an endless comment, a truncated file)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Sniff:
-    kind: _Prolog
-    local_name: str = ""
-
-
-def _decode_prefix(data: bytes) -> tuple[str, bool]:
-    """The start of the document as text, by its byte-order mark or first bytes; and whether it is all of it."""
-    window = data[: _PROLOG_WINDOW + 4]
-    encoding = "utf-8"
-    for mark, codec in (
-        (_UTF8_BOM, "utf-8"),
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
-        if window.startswith(mark):
-            window, encoding = window[len(mark) :], codec
-            break
-    else:
-        if window.startswith((b"<\x00\x00\x00", b"\x00\x00\x00<")):
-            encoding = "utf-32-le" if window[0:1] == b"<" else "utf-32-be"
-        elif window.startswith((b"<\x00", b"\x00<")):
-            encoding = "utf-16-le" if window[0:1] == b"<" else "utf-16-be"
-    return window.decode(encoding, errors="replace"), len(data) <= _PROLOG_WINDOW
-
-
-def _sniff(data: bytes) -> _Sniff:
-    """What comes first in the document after the declaration, comments and whitespace."""
-    text, complete = _decode_prefix(data)
-    position = 0
-    while True:
-        while position < len(text) and text[position].isspace():
-            position += 1
-        if position >= len(text):
-            empty = complete and not text.strip()
-            return _Sniff(kind=_Prolog.EMPTY if empty else _Prolog.UNREADABLE)
-        if text.startswith("<?", position) or text.startswith("<!--", position):
-            closing = "?>" if text[position + 1] == "?" else "-->"
-            end = text.find(closing, position + 2)
-            if end < 0:
-                return _Sniff(kind=_Prolog.UNREADABLE)
-            position = end + len(closing)
-        elif text.startswith("<!", position):
-            # A DOCTYPE (or any other declaration): exports never carry one.
-            doctype = _DOCTYPE_NAME.match(text, position)
-            return _Sniff(kind=_Prolog.DOCTYPE, local_name=_local(doctype.group(1)) if doctype else "")
-        elif text.startswith("<", position):
-            root = _ROOT_NAME.match(text, position)
-            return _Sniff(kind=_Prolog.ROOT, local_name=_local(root.group(1)) if root else "")
-        else:
-            return _Sniff(kind=_Prolog.NOT_MARKUP)
-
-
-def _local(qualified: str) -> str:
-    return qualified.rpartition(":")[2]
-
-
 def is_container(data: bytes) -> bool:
     """True when the document's root element is ``EXPORT_INDEX_EDUCATION`` (cheap: reads the prolog only)."""
-    sniff = _sniff(data)
-    return sniff.kind in {_Prolog.ROOT, _Prolog.DOCTYPE} and sniff.local_name == ROOT
+    scan = scan_prolog(data)
+    return scan.kind in {Prolog.ROOT, Prolog.DOCTYPE} and scan.local_name == ROOT
 
 
 # --- reading the outer XML -------------------------------------------------------------------------------------
@@ -270,7 +196,7 @@ def _parse_outer(data: bytes) -> _Outer:
 
 
 def _has_doctype(docinfo: etree.DocInfo) -> bool:
-    # Belt and braces after the prolog check, for encodings the prolog sniffing may misread.
+    # Belt and braces after the prolog check, for encodings the prolog scan may misread.
     dtds: tuple[object, ...] = (docinfo.internalDTD, docinfo.externalDTD)
     # lxml-stubs lag behind lxml: ``doctype`` is the ``<!DOCTYPE ...>`` line as written, empty without one.
     doctype = getattr(docinfo, "doctype", "")
@@ -299,19 +225,19 @@ def _not_a_container(root: str) -> Exception:
 
 
 def _check_prolog(data: bytes) -> None:
-    sniff = _sniff(data)
-    if sniff.kind is _Prolog.EMPTY:
+    scan = scan_prolog(data)
+    if scan.kind is Prolog.EMPTY:
         raise rejected(ErrorCode.NOT_AN_EXPORT, "The file is empty.")
-    if sniff.kind is _Prolog.NOT_MARKUP:
+    if scan.kind is Prolog.NOT_MARKUP:
         raise rejected(
             ErrorCode.NOT_AN_EXPORT, "The file is not an XML document, so it is not a PRONOTE or EDT export."
         )
-    if sniff.kind is _Prolog.UNREADABLE:
+    if scan.kind in {Prolog.UNREADABLE, Prolog.NO_ELEMENT}:
         raise rejected(ErrorCode.NOT_AN_EXPORT, "The file does not start like an XML document; it is not an export.")
-    if sniff.kind is _Prolog.DOCTYPE:
+    if scan.kind is Prolog.DOCTYPE:
         raise _unsafe()
-    if sniff.local_name != ROOT:
-        raise _not_a_container(sniff.local_name)
+    if scan.local_name != ROOT:
+        raise _not_a_container(scan.local_name)
 
 
 # --- checks on the container's facts ---------------------------------------------------------------------------

@@ -1,26 +1,15 @@
 """Streaming reader of the inner timetable XML (``ExportEmploiDuTemps``) into the immutable model.
 
-Expat parses the document, fed in 64 KiB pieces, and calls this module back for each start tag: no tree is ever
-built, so memory follows the model, not the document. Elements are matched by local name (any prefix or namespace,
-or none), sections may come in any order, and unknown elements, attributes, comments and processing instructions
-are ignored. References between records are not resolved here: ``timetable_validation`` checks them once the whole
-file is read.
+Expat parses the document in 64 KiB pieces and calls back for each start tag: no tree is built, so memory
+follows the model, not the document. Elements are matched by local name (any prefix or namespace, or none),
+sections may come in any order, and unknown elements, attributes, comments and processing instructions are
+ignored. References between records are resolved later (``dangling_references``).
 
-Why the standard library's expat rather than lxml's parser target: this module is the hot path of an import, and
-its cost is per-element callbacks. Per callback, expat and lxml cost about the same; what expat allows is to do
-fewer and cheaper ones. Its handlers can be swapped while it parses, so each section has its own start handler
-(no dispatch on every element); end tags go to a builtin (``list.append``), so they cost no Python call, and a
-start handler finds its element's depth from the two counts (see ``_TimetableReader``); character data is only
-delivered inside ``JoursOuvres`` (lxml hands over every run of whitespace); and namespaces and name interning,
-which this reader does not need, are switched off. Per-element work is dictionary look-ups: values that repeat
-(idents, week masks, dates, lesson links, memberships) are parsed once and shared, the model values being
-immutable, and lessons and students are built by ``model_construction``. Measured on the generated
-establishments (CPU time, best of 80 runs in fresh processes on a shared two-core machine, lxml's bare
-``etree.fromstring`` of the same bytes as the yardstick): college 0.6 MB, lycee 1.2 MB, cite 3.2 MB went from
-about 32 / 31 / 32 MB/s with the lxml target (4.1x / 2.8-3.5x / 2.4x the bare parse) to 43-45 / 40 / 41 MB/s
-(3.0-3.1x / 2.2-2.7x / 1.9x). The bare parse of a small file varies by a quarter from one series to the next
-(college 100-137 MB/s, lycee 83-110 MB/s), and the ratios with it. What remains is mostly expat's own cost of
-a Python callback with its attribute dict (about 60% of the time), which neither parser lets a reader avoid.
+Why expat and not lxml: this is the hot path of an import, and its cost is per-element callbacks. Expat lets the
+reader make fewer and cheaper ones: each section swaps in its own start handler, end tags go to a builtin
+(``list.append``) so they cost no Python call, and character data is only asked for inside ``JoursOuvres``.
+Values that repeat (idents, week masks, dates, links, memberships) are parsed once and shared. Figures:
+``benchmarks/reader_bench.py`` and the README.
 
 Security is kept by refusals rather than parser options (``xml_safety``): a DOCTYPE, hence any entity declaration
 or external reference, is refused by a prolog scan and again by the parser's handlers; parameter entities are
@@ -29,6 +18,7 @@ never parsed, and expat never fetches anything; only the predefined entities and
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,7 +28,6 @@ from xml.parsers import expat
 
 from edt_import.domain.clock_time import parse_clock_time
 from edt_import.domain.errors import ErrorCode, ExportRejectedError, rejected
-from edt_import.domain.model_construction import new_lesson, new_student
 from edt_import.domain.timetable import (
     CasId,
     ClassPart,
@@ -174,7 +163,7 @@ def _iso_date(text: str) -> date | None:
 
 @dataclass(frozen=True, slots=True)
 class _Section:
-    """How one section is read: its start-tag handler, what closes a record, what reads its own attributes."""
+    """How one section is read: its start-tag handler, what completes its open record, what reads its own tag."""
 
     start: _Start
     close_record: Callable[[], None] | None = None
@@ -184,8 +173,8 @@ class _Section:
 class _TimetableReader:
     """Expat's handlers, swapped per section, and the model as it grows.
 
-    Between sections the parser calls ``_section_start``; inside one it calls that section's own start handler.
-    End tags cost no Python call: the parser appends them to ``ends`` (a builtin), and a start handler finds its
+    Between sections the parser calls ``_section_start``; inside one, that section's start handler, made by
+    ``_records``. End tags cost no Python call: the parser appends them to ``ends``, and a start handler finds its
     element's place from the counts, ``opened - len(ends)`` being 0 for a record, 1 for a record's child (deeper
     elements are ignored) and -1 once the section has closed, when this element opens the next section. So a
     record is completed when the next one starts, when its section gives way, or at the end of the document
@@ -240,17 +229,19 @@ class _TimetableReader:
         self.memberships: dict[tuple[str | None, str | None, str | None], Membership] = {}
 
     def _sections(self) -> dict[str, _Section]:
+        never = self._records("", lambda _attrib: False)
         return {
-            "AnneeScolaire": _Section(self._skip_start, opened=self._school_year),
+            "": never,  # a section this reader does not use
+            "AnneeScolaire": dataclasses.replace(never, opened=self._school_year),
             "GrilleHoraire": _Section(self._grid_start, opened=self._grid),
-            "Matieres": _Section(self._flat("Matiere", self._subject)),
-            "Professeurs": _Section(self._flat("Professeur", self._teacher)),
-            "Classes": _Section(self._class_start, self._class),
-            "Groupes": _Section(self._group_start, self._group),
-            "Salles": _Section(self._flat("Salle", self._room)),
-            "Eleves": _Section(self._student_start, self._student),
-            "Cours": _Section(self._lesson_start, self._lesson),
-            "Etablissements": _Section(self._flat("Etablissement", self._establishment)),
+            "Matieres": self._records("Matiere", self._subject),
+            "Professeurs": self._records("Professeur", self._teacher),
+            "Classes": self._records("Classe", self._class_opened, self._class_child, self._class),
+            "Groupes": self._records("Groupe", self._group_opened, self._group_child, self._group),
+            "Salles": self._records("Salle", self._room),
+            "Eleves": self._records("Eleve", self._student_opened, self._student_child, self._student),
+            "Cours": self._records("Cours", self._lesson_opened, self._lesson_child, self._lesson),
+            "Etablissements": self._records("Etablissement", self._establishment),
         }
 
     # -- root and sections -------------------------------------------------------------------------------------
@@ -273,9 +264,7 @@ class _TimetableReader:
         self.ends.clear()
         self.opened = 0
         if section is None:
-            self.close_record = None
-            self.parser.StartElementHandler = self._skip_start
-            return
+            section = self.sections[""]
         self.close_record = section.close_record
         if section.opened is not None:
             section.opened(attrib)
@@ -302,48 +291,41 @@ class _TimetableReader:
             self.close_record()
         self.in_record = False
 
-    def _new_record(self) -> None:
-        """A record starts: complete the previous one and count from this one."""
-        if self.in_record and self.close_record is not None:
-            self.close_record()
-        self._count_record()
-
-    def _count_record(self) -> None:
-        """Count from a record that starts. ``ends`` is emptied only once it is long: emptying it at every record
-        would free and reallocate it every time (up to 5% of the reading time)."""
+    def _records(
+        self,
+        record_name: str,
+        opened: Callable[[Attributes], bool],
+        child: Callable[[str, Attributes], None] | None = None,
+        close_record: Callable[[], None] | None = None,
+    ) -> _Section:
+        """A section of ``record_name`` records: ``opened`` reads a record's own tag and says whether it counts (a
+        duplicate does not), ``child`` each child of a counted record, ``close_record`` completes it."""
+        is_record: dict[str, bool] = {}  # by name as written
         ends = self.ends
-        if len(ends) > _ENDS_KEPT:
-            ends.clear()
-        self.opened = len(ends) + 1
-
-    def _skip_start(self, name: str, attrib: Attributes) -> None:
-        parent = self.opened - len(self.ends)
-        if parent == 0:
-            self._count_record()
-        elif parent < 0:
-            self._next_section(name, attrib)
-        else:
-            self.opened += 1
-
-    def _flat(self, record_name: str, record: Callable[[Attributes], None]) -> _Start:
-        """The start handler of a section of records read from their own attributes (subjects, teachers...)."""
-        record_names: dict[str, bool] = {}
 
         def start(name: str, attrib: Attributes) -> None:
-            parent = self.opened - len(self.ends)
-            if parent == 0:
-                self._count_record()
-                is_record = record_names.get(name)
-                if is_record is None:
-                    is_record = record_names[name] = self._local(name) == record_name
-                if is_record:
-                    record(attrib)
+            parent = self.opened - len(ends)
+            if parent == 1:
+                self.opened += 1
+                if self.in_record and child is not None:
+                    child(name, attrib)
+            elif parent == 0:
+                if self.in_record and close_record is not None:
+                    close_record()
+                # ``ends`` is emptied only once long: emptying it at every record would reallocate it each time.
+                if len(ends) > _ENDS_KEPT:
+                    ends.clear()
+                self.opened = len(ends) + 1
+                matches = is_record.get(name)
+                if matches is None:
+                    matches = is_record[name] = self._local(name) == record_name
+                self.in_record = matches and opened(attrib)
             elif parent < 0:
                 self._next_section(name, attrib)
             else:
                 self.opened += 1
 
-        return start
+        return _Section(start, close_record)
 
     # -- helpers ---------------------------------------------------------------------------------------------------
 
@@ -474,17 +456,18 @@ class _TimetableReader:
 
     # -- records without children ----------------------------------------------------------------------------------
 
-    def _subject(self, attrib: Attributes) -> None:
+    def _subject(self, attrib: Attributes) -> bool:
         ident = self._ident(attrib, "Matiere", "Matieres")
         if self._is_new(self.subjects, "subject", ident):
             self.subjects[ident] = Subject(
                 ident=ident, code=attrib.get("Code") or "", label=attrib.get("Libelle") or ""
             )
+        return False
 
-    def _teacher(self, attrib: Attributes) -> None:
+    def _teacher(self, attrib: Attributes) -> bool:
         ident = self._ident(attrib, "Professeur", "Professeurs")
         if not self._is_new(self.teachers, "teacher", ident):
-            return
+            return False
         get = attrib.get
         pronote_id = get("IDPN")
         cas_id = get("IDCAS")
@@ -497,39 +480,29 @@ class _TimetableReader:
             pronote_id=PronoteId(pronote_id) if pronote_id else None,
             cas_id=CasId(cas_id) if cas_id else None,
         )
+        return False
 
-    def _room(self, attrib: Attributes) -> None:
+    def _room(self, attrib: Attributes) -> bool:
         ident = self._ident(attrib, "Salle", "Salles")
         if self._is_new(self.rooms, "room", ident):
             self.rooms[ident] = Room(ident=ident, name=attrib.get("Nom") or "")
+        return False
 
-    def _establishment(self, attrib: Attributes) -> None:
+    def _establishment(self, attrib: Attributes) -> bool:
         ident = self._ident(attrib, "Etablissement", "Etablissements")
         if self._is_new(self.establishments, "establishment", ident):
             self.establishments[ident] = Establishment(
                 ident=ident, uai=Uai(normalise_uai(attrib.get("Numero") or "")), name=attrib.get("Nom") or ""
             )
+        return False
 
     # -- classes --------------------------------------------------------------------------------------------------
 
-    def _class_start(self, name: str, attrib: Attributes) -> None:
-        parent = self.opened - len(self.ends)
-        if parent == 1:
-            self.opened += 1
-            if self.in_record:
-                self._class_child(name, attrib)
-        elif parent == 0:
-            self._new_record()
-            self.in_record = (self.local_names.get(name) or self._local(name)) == "Classe"
-            if self.in_record:
-                ident = self._ident(attrib, "Classe", "Classes")
-                self.current = attrib
-                self.collected = ([], [])  # part idents, establishment
-                self.in_record = self._is_new(self.classes, "class", ident)
-        elif parent < 0:
-            self._next_section(name, attrib)
-        else:
-            self.opened += 1
+    def _class_opened(self, attrib: Attributes) -> bool:
+        ident = self._ident(attrib, "Classe", "Classes")
+        self.current = attrib
+        self.collected = ([], [])  # part idents, establishment
+        return self._is_new(self.classes, "class", ident)
 
     def _class_child(self, name: str, attrib: Attributes) -> None:
         local = self._local(name)
@@ -556,35 +529,22 @@ class _TimetableReader:
 
     # -- groups ---------------------------------------------------------------------------------------------------
 
-    def _group_start(self, name: str, attrib: Attributes) -> None:
-        parent = self.opened - len(self.ends)
-        if parent == 1:
-            self.opened += 1
-            if not self.in_record:
-                return
-            kind = self.group_member_kinds.get(name)
-            if kind is None:
-                kind = self._kind(self.group_member_kinds, name, _GROUP_MEMBER_KINDS, -1)
-            if kind >= 0:
-                text = attrib.get("Ident")
-                ident = (
-                    _ident_of(text)
-                    if text
-                    else self._ident(attrib, self._local(name), f"group {self.current['Ident']}")
-                )
-                self.collected[kind].append(ident)
-        elif parent == 0:
-            self._new_record()
-            self.in_record = (self.local_names.get(name) or self._local(name)) == "Groupe"
-            if self.in_record:
-                ident = self._ident(attrib, "Groupe", "Groupes")
-                self.current = attrib
-                self.collected = ([], [], [])
-                self.in_record = self._is_new(self.groups, "group", ident)
-        elif parent < 0:
-            self._next_section(name, attrib)
-        else:
-            self.opened += 1
+    def _group_opened(self, attrib: Attributes) -> bool:
+        ident = self._ident(attrib, "Groupe", "Groupes")
+        self.current = attrib
+        self.collected = ([], [], [])  # classes, class parts, students
+        return self._is_new(self.groups, "group", ident)
+
+    def _group_child(self, name: str, attrib: Attributes) -> None:
+        kind = self.group_member_kinds.get(name)
+        if kind is None:
+            kind = self._kind(self.group_member_kinds, name, _GROUP_MEMBER_KINDS, -1)
+        if kind >= 0:
+            text = attrib.get("Ident")
+            if text:
+                self.collected[kind].append(_ident_of(text))
+            else:  # refused, naming the group
+                self._ident(attrib, self._local(name), f"group {self.current['Ident']}")
 
     def _group(self) -> None:
         ident = _ident_of(self.current["Ident"])
@@ -599,43 +559,26 @@ class _TimetableReader:
 
     # -- students -------------------------------------------------------------------------------------------------
 
-    def _student_start(self, name: str, attrib: Attributes) -> None:
-        parent = self.opened - len(self.ends)
-        if parent == 1:
-            self.opened += 1
-            if not self.in_record:
-                return
-            # Subscripts rather than .get(): the cheapest look-up when, as here, it almost always hits.
+    def _student_opened(self, attrib: Attributes) -> bool:
+        text = attrib.get("Ident")
+        ident = self.current_ident = _ident_of(text) if text else self._ident(attrib, "Eleve", "Eleves")
+        self.current = attrib
+        self.collected = self.student_lists
+        return ident not in self.students or self._is_new(self.students, "student", ident)
+
+    def _student_child(self, name: str, attrib: Attributes) -> None:
+        # Subscripts rather than .get(): the cheapest look-up when, as here, it almost always hits.
+        try:
+            kind = self.membership_kinds[name]
+        except KeyError:
+            kind = self._kind(self.membership_kinds, name, _MEMBERSHIP_KINDS, -1)
+        if kind >= 0:
+            key = (attrib.get("Ident"), attrib.get("DateEntree"), attrib.get("DateSortie"))
             try:
-                kind = self.membership_kinds[name]
+                membership = self.memberships[key]
             except KeyError:
-                kind = self._kind(self.membership_kinds, name, _MEMBERSHIP_KINDS, -1)
-            if kind >= 0:
-                key = (attrib.get("Ident"), attrib.get("DateEntree"), attrib.get("DateSortie"))
-                try:
-                    membership = self.memberships[key]
-                except KeyError:
-                    membership = self.memberships[key] = self._membership(name, attrib)
-                self.collected[kind].append(membership)
-        elif parent == 0:
-            if self.in_record:  # _new_record(), inlined on this hot path
-                self._student()
-            ends = self.ends
-            if len(ends) > _ENDS_KEPT:
-                ends.clear()
-            self.opened = len(ends) + 1
-            self.in_record = (self.local_names.get(name) or self._local(name)) == "Eleve"
-            if self.in_record:
-                text = attrib.get("Ident")
-                ident = self.current_ident = _ident_of(text) if text else self._ident(attrib, "Eleve", "Eleves")
-                self.current = attrib
-                self.collected = self.student_lists
-                if ident in self.students:
-                    self.in_record = self._is_new(self.students, "student", ident)
-        elif parent < 0:
-            self._next_section(name, attrib)
-        else:
-            self.opened += 1
+                membership = self.memberships[key] = self._membership(name, attrib)
+            self.collected[kind].append(membership)
 
     def _membership(self, name: str, attrib: Attributes) -> Membership:
         local = self._local(name)
@@ -659,49 +602,35 @@ class _TimetableReader:
                 raise _bad_value(f"Eleve {ident}", "Eleve", "DateNaissance", "a date YYYY-MM-DD")
             self.dates[birth_text] = birth_date
         classes, parts = self.collected
-        self.students[ident] = new_student(
-            ident,
-            get("Nom") or "",
-            get("Prenom") or "",
-            birth_date,
-            _SEXES.get(get("Sexe")),
-            get("NumeroNational") or None,
-            _pronote_id_of(pronote_id) if pronote_id else None,
-            _cas_id_of(cas_id) if cas_id else None,
-            tuple(classes),
-            tuple(parts),
+        self.students[ident] = Student(
+            ident=ident,
+            last_name=get("Nom") or "",
+            first_name=get("Prenom") or "",
+            birth_date=birth_date,
+            sex=_SEXES.get(get("Sexe")),
+            national_id=get("NumeroNational") or None,
+            pronote_id=_pronote_id_of(pronote_id) if pronote_id else None,
+            cas_id=_cas_id_of(cas_id) if cas_id else None,
+            classes=tuple(classes),
+            class_parts=tuple(parts),
         )
         classes.clear()
         parts.clear()
 
     # -- lessons --------------------------------------------------------------------------------------------------
 
-    def _lesson_start(self, name: str, attrib: Attributes) -> None:
-        parent = self.opened - len(self.ends)
-        if parent == 1:
-            self.opened += 1
-            if not self.in_record:
-                return
-            key = (name, attrib.get("Ident"), attrib.get("Semaines") or attrib.get("SemainesInclusion"))
-            try:
-                kind, link = self.lesson_children[key]
-            except KeyError:
-                kind, link = self.lesson_children[key] = self._lesson_child_kind(name, attrib)
-            self.collected[kind].append(link)
-        elif parent == 0:
-            if self.in_record:  # _new_record(), inlined on this hot path
-                self._lesson()
-            ends = self.ends
-            if len(ends) > _ENDS_KEPT:
-                ends.clear()
-            self.opened = len(ends) + 1
-            self.in_record = (self.local_names.get(name) or self._local(name)) == "Cours"
-            self.current = attrib
-            self.collected = self.lesson_lists
-        elif parent < 0:
-            self._next_section(name, attrib)
-        else:
-            self.opened += 1
+    def _lesson_opened(self, attrib: Attributes) -> bool:
+        self.current = attrib
+        self.collected = self.lesson_lists
+        return True
+
+    def _lesson_child(self, name: str, attrib: Attributes) -> None:
+        key = (name, attrib.get("Ident"), attrib.get("Semaines") or attrib.get("SemainesInclusion"))
+        try:
+            kind, link = self.lesson_children[key]
+        except KeyError:
+            kind, link = self.lesson_children[key] = self._lesson_child_kind(name, attrib)
+        self.collected[kind].append(link)
 
     def _lesson_where(self) -> str:
         attrib = self.current
@@ -758,19 +687,19 @@ class _TimetableReader:
                 f"{lesson_label(index, day, start_place)} has {count}; a lesson needs exactly one.", lesson=index
             )
         self.lessons.append(
-            new_lesson(
-                index,
-                day,
-                start_place,
-                place_count,
-                subjects[0].ident,
-                cancelled,
-                tuple(teachers),
-                tuple(classes),
-                tuple(parts),
-                tuple(groups),
-                tuple(rooms),
-                tuple(students),
+            Lesson(
+                index=index,
+                day=day,
+                start_place=start_place,
+                place_count=place_count,
+                subject=subjects[0].ident,
+                cancelled_weeks=cancelled,
+                teachers=tuple(teachers),
+                classes=tuple(classes),
+                class_parts=tuple(parts),
+                groups=tuple(groups),
+                rooms=tuple(rooms),
+                students=tuple(students),
             )
         )
         for bucket in self.lesson_lists:

@@ -1,57 +1,111 @@
-"""The refusals that keep the timetable reader safe: a prolog scan, and an expat parser that refuses DOCTYPEs.
+"""What comes before an uploaded document's root element, read once for both layers; and a parser that refuses
+DOCTYPEs.
 
-A DOCTYPE is how entities (billion laughs) and external references (XXE) get into a document; a timetable export
-never needs one. It is refused twice: by ``check_prolog`` before the parser sees a byte, and by the parser's own
-handlers should one sit beyond the scanned prolog. Parameter entities are never parsed, and expat never fetches
-anything.
+A DOCTYPE is how entities (billion laughs) and external references (XXE) get into a document; an export never
+needs one. It is refused twice: by the prolog scan before a parser sees a byte, and by the parser itself should
+one sit beyond the scanned prolog. The same scan tells an encrypted container from a clear timetable by the name
+of its root element.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from enum import Enum, auto
 from typing import Final, NoReturn
 from xml.parsers import expat
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError, rejected
 
-_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
-_PROLOG_SCAN_CHARS: Final = 1 << 16
+# The prolog of a real export (declaration, a comment or two) is a few dozen bytes.
+_PROLOG_WINDOW: Final = 64 * 1024
+_XML_BLANKS: Final = " \t\r\n\ufeff"
+_ROOT_NAME: Final = re.compile(r"<([^\s/>]+)")
+_DOCTYPE_NAME: Final = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.IGNORECASE)
+_MARKS: Final = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+class Prolog(Enum):
+    EMPTY = auto()  # nothing but blanks
+    NO_ELEMENT = auto()  # a declaration, comments or processing instructions, and nothing after them
+    UNREADABLE = auto()  # no root start tag within the window (an endless comment or prolog)
+    NOT_MARKUP = auto()  # text where markup should be: not XML at all
+    DOCTYPE = auto()
+    ROOT = auto()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrologScan:
+    kind: Prolog
+    local_name: str = ""  # of the root element, or of the DOCTYPE's
+
+
+def _decoded_window(data: bytes) -> tuple[str, bool]:
+    """The start of the document as text, by its byte-order mark or first bytes; and whether it is all of it."""
+    window = data[: _PROLOG_WINDOW + 4]
+    encoding = "utf-8"
+    for mark, codec in _MARKS:
+        if window.startswith(mark):
+            window, encoding = window[len(mark) :], codec
+            break
+    else:
+        if window.startswith((b"<\x00\x00\x00", b"\x00\x00\x00<")):
+            encoding = "utf-32-le" if window[0:1] == b"<" else "utf-32-be"
+        elif window[:2].count(0) == 1:  # UTF-16 without a byte-order mark
+            encoding = "utf-16-le" if window[1] == 0 else "utf-16-be"
+    return window.decode(encoding, errors="replace"), len(data) <= _PROLOG_WINDOW
+
+
+def scan_prolog(data: bytes) -> PrologScan:
+    """What comes first in the document once its declaration, comments, processing instructions and blanks are
+    passed."""
+    text, complete = _decoded_window(data)
+    position, length = 0, len(text)
+    while True:
+        while position < length and text[position] in _XML_BLANKS:
+            position += 1
+        if position >= length:
+            if not complete:
+                return PrologScan(kind=Prolog.UNREADABLE)
+            return PrologScan(kind=Prolog.EMPTY if not text.strip(_XML_BLANKS) else Prolog.NO_ELEMENT)
+        if text.startswith(("<?", "<!--"), position):
+            closing = "?>" if text[position + 1] == "?" else "-->"
+            end = text.find(closing, position + 2)
+            if end < 0:
+                return PrologScan(kind=Prolog.NO_ELEMENT if complete else Prolog.UNREADABLE)
+            position = end + len(closing)
+        elif text.startswith("<!", position):
+            doctype = _DOCTYPE_NAME.match(text, position)
+            return PrologScan(kind=Prolog.DOCTYPE, local_name=_local(doctype.group(1)) if doctype else "")
+        elif text.startswith("<", position):
+            root = _ROOT_NAME.match(text, position)
+            return PrologScan(kind=Prolog.ROOT, local_name=_local(root.group(1)) if root else "")
+        else:
+            return PrologScan(kind=Prolog.NOT_MARKUP)
+
+
+def _local(qualified: str) -> str:
+    return qualified.rpartition(":")[2]
 
 
 def check_prolog(xml: bytes) -> None:
-    """Refuse what comes before the root element unless it is a declaration, comments and processing instructions.
-
-    A DOCTYPE is how entities (billion laughs) and external references (XXE) get in; a timetable never needs one.
-    This scan runs before the parser sees a byte; the parser refuses a DOCTYPE again if one slips past.
-    """
-    head = xml[: _PROLOG_SCAN_CHARS * 2]
-    if head.startswith(_UTF16_BOMS):
-        text = head.decode("utf-16", errors="ignore")
-    elif head[:2].count(0) == 1:  # UTF-16 without a byte-order mark
-        text = head.decode("utf-16-le" if head[1] == 0 else "utf-16-be", errors="ignore")
-    else:
-        text = head.decode("latin-1")
-    position = 0
-    length = len(text)
-    while True:
-        while position < length and text[position] in " \t\r\n\ufeff\xef\xbb\xbf":
-            position += 1
-        if position >= length:
-            if len(head) == len(xml):
-                blank = not xml.strip(b" \t\r\n\xef\xbb\xbf")
-                raise _not_an_export("The file is empty." if blank else "The file holds no XML element.")
-            return  # a prolog longer than the scan: the parser still refuses a DOCTYPE
-        if text[position] != "<":
-            raise _not_an_export("The file is not an XML timetable export.")
-        if text.startswith("<?", position):
-            end = text.find("?>", position)
-            position = length if end < 0 else end + 2
-        elif text.startswith("<!--", position):
-            end = text.find("-->", position)
-            position = length if end < 0 else end + 3
-        elif text.startswith("<!", position):
-            raise _unsafe()
-        else:
-            return
+    """Refuse a clear timetable whose prolog is not a declaration, comments and processing instructions."""
+    kind = scan_prolog(xml).kind
+    if kind is Prolog.EMPTY:
+        raise _not_an_export("The file is empty.")
+    if kind is Prolog.NO_ELEMENT:
+        raise _not_an_export("The file holds no XML element.")
+    if kind is Prolog.NOT_MARKUP:
+        raise _not_an_export("The file is not an XML timetable export.")
+    if kind is Prolog.DOCTYPE:
+        raise _unsafe()
+    # UNREADABLE: a prolog longer than the scan; the parser still refuses a DOCTYPE.
 
 
 def safe_parser() -> expat.XMLParserType:
