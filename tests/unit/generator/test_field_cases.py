@@ -21,6 +21,24 @@ def _unlisted_parts(timetable: Timetable) -> dict[Ident, int]:
     return counts
 
 
+def _contains(timetable: Timetable, group_ident: Ident, class_ident: Ident) -> bool:
+    group = timetable.groups[group_ident]
+    parts_of = (timetable.class_parts[part].class_ident for part in group.class_part_idents)
+    return class_ident in group.class_idents or class_ident in set(parts_of)
+
+
+def _class_beside_unrelated_group(timetable: Timetable) -> list[Lesson]:
+    return [
+        lesson
+        for lesson in timetable.lessons
+        if lesson.groups
+        and any(
+            not any(_contains(timetable, group.ident, school_class.ident) for group in lesson.groups)
+            for school_class in lesson.classes
+        )
+    ]
+
+
 def _part_beside_half_groups(timetable: Timetable) -> list[Lesson]:
     """Lessons where a class part of another class (ULIS, UPE2A) sits beside two or more groups of one class."""
     found = []
@@ -70,6 +88,16 @@ def test_generated_unlisted_class_part_is_read_with_a_dangling_warning(size: Siz
         for ident, pupils in _unlisted_parts(timetable).items()
     ]
     assert export.timetable == cached.as_read(timetable)
+
+
+@pytest.mark.parametrize("size", list(Size))
+def test_generated_lessons_attach_a_class_beside_a_group_that_does_not_contain_it(size: Size) -> None:
+    # Given a generated establishment, read back
+    timetable = read_export(cached.inner_xml(size)).timetable
+    # When / Then each school has such a lesson, and the reader keeps both audiences
+    lessons = _class_beside_unrelated_group(timetable)
+    assert len({lesson.classes[0].ident for lesson in lessons}) == (2 if size is Size.CITE else 1)
+    assert all(lesson.classes and lesson.groups for lesson in lessons)
 
 
 @pytest.mark.parametrize("size", list(Size))

@@ -237,6 +237,7 @@ class TimetableBuilder:
         for drafts in levels:
             self._schedule_level(drafts, support)
         self._schedule_support(support)
+        self._add_class_beside_unrelated_group(levels[0])
         self._place_pupils_in_unlisted_part(levels[0])
 
     def _new_class(self, spec: SchoolSpec, level: str, number: int, establishment: Ident | None) -> _ClassDraft:
@@ -652,6 +653,21 @@ class TimetableBuilder:
                 lesson.classes.append(LessonLink(ident=draft.ident, weeks=base))
                 self._occupy([f"c{draft.ident}"], slot, length)
                 self._add_rooms(lesson, code, slot, base)
+
+    def _add_class_beside_unrelated_group(self, drafts: Sequence[_ClassDraft]) -> None:
+        """One AP lesson shared by a class and a group of another class (one teacher, one room): a class beside a
+        group that does not contain it, as real timetables have; the class makes its own course."""
+        host, other = drafts[0], drafts[1]
+        group = self._new_group(f"{other.name} AP")
+        group.classes.append(other.ident)
+        base = TERMINALE_MASK if host.level == "T" else YEAR_MASK
+        teachers, placed = self._place_unit([host, other], "AP", (1,))
+        for slot, length in placed:
+            lesson = self._lesson(slot, length, "AP", level=host.level, teachers=teachers, base=base)
+            lesson.classes.append(LessonLink(ident=host.ident, weeks=base))
+            lesson.groups.append(LessonLink(ident=group.ident, weeks=base))
+            self._occupy([f"c{host.ident}", f"c{other.ident}"], slot, length)
+            self._add_rooms(lesson, "AP", slot, base)
 
     def _place_pupils_in_unlisted_part(self, drafts: Sequence[_ClassDraft]) -> None:
         """Some pupils of a class placed in a class part that no class lists and nothing uses: real PRONOTE
