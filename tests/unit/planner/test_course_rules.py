@@ -85,12 +85,17 @@ def test_derive_courses_lesson_without_audience_is_skipped_with_its_reason() -> 
 
 
 def test_derive_courses_lesson_outside_the_grid_is_skipped_with_its_reason() -> None:
-    # Given a grid of places 0..9 and a lesson over places 9 and 10
-    timetable = a_timetable(lessons=[a_lesson(start_place=9, place_count=2), a_lesson(index=1, day=2)])
+    # Given a grid of places 0..9, a lesson over places 9 and 10, and one at place 12
+    timetable = a_timetable(
+        lessons=[a_lesson(start_place=9, place_count=2), a_lesson(index=1, day=2), a_lesson(index=2, start_place=12)]
+    )
     # When
     derivation = derive_courses(timetable)
-    # Then the other lesson still makes its course
-    assert [(s.index, s.reason) for s in derivation.skipped] == [(0, "outside_grid")]
+    # Then both are listed, with a start time only where the grid has the place; the other lesson makes its course
+    assert [(s.index, s.reason, s.start_place, s.start) for s in derivation.skipped] == [
+        (0, "outside_grid", 9, time(17, 0)),
+        (2, "outside_grid", 12, None),
+    ]
     assert [item.lesson.index for item in derivation.courses[0].lessons] == [1]
 
 
