@@ -36,6 +36,7 @@ FOREIGN_TOP_LEVEL = ("itslearning_standin", "moto", "pytest", "hypothesis", "tes
 # The python3.11 runtime runs on Amazon Linux 2 (glibc 2.26) and provides the AWS SDK.
 RUNTIME_GLIBC_MINOR = 26
 RUNTIME_PROVIDES = frozenset({"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six"})
+AWS_SDK = ("boto3", "botocore", "s3transfer")
 # A layer and the functions using it share Lambda's 250 MB unzipped limit; the layer keeps most of it free.
 LAYER_BUDGET_BYTES = 150 * 1024 * 1024
 ARCHITECTURE_MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
@@ -191,6 +192,15 @@ def test_layer_holds_nothing_of_the_tools(layer: Path) -> None:
     assert "def generate_partner_key" not in sources
     # And it keeps most of Lambda's 250 MB unzipped room for the functions
     assert sum(path.stat().st_size for path in layer.rglob("*") if path.is_file()) < LAYER_BUDGET_BYTES
+
+
+def test_layer_holds_the_whole_aws_sdk_or_none_of_it(layer: Path) -> None:
+    # Given the layer as sam build makes it
+    # When the AWS SDK's packages in it are listed
+    held = [name for name in AWS_SDK if name in _top_level_names(layer)]
+    # Then it holds all or none of them: the layer comes before the runtime on the path, so the runtime's boto3
+    # would otherwise run over a botocore of another release (pynamodb and the X-Ray SDK require botocore)
+    assert held in ([], list(AWS_SDK))
 
 
 def _target_tags(version: tuple[int, int], machine: str) -> set[Tag]:
