@@ -106,7 +106,8 @@ class DataServiceClient:
                 return _read_details(result, keys, status)
             if self._clock() - started + self._poll_interval_s > self._message_budget_s:
                 raise LmsUnavailableError(
-                    "itslearning did not finish processing the calendar events in time; the import will try again.",
+                    "itslearning did not finish processing the calendar events within "
+                    f"{self._message_budget_s:g} seconds.",
                     {"status": status, "items": len(keys)},
                 )
             self._sleep(self._poll_interval_s)
