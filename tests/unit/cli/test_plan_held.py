@@ -30,9 +30,14 @@ def test_plan_held_exits_4_and_lists_the_deletions_with_their_approval_code(
     status = main([*argv, "--previous", str(state), "--selection", str(selection)])
 
     # Then the plan is printed, held, with every course it would delete and the code approving exactly that
-    summary = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
     assert status == exit_status.HELD
     hold = summary["hold"]
+    assert captured.err.splitlines()[-1] == (
+        f"held: the deletion guard holds this plan ({', '.join(hold['reasons'])}): nothing is sent. Review "
+        f'"hold" in the output, then approve its deletions with: sync --approve {hold["approval"]}'
+    )
     assert summary["held"] is True
     assert "courses_deletions_above_threshold" in hold["reasons"]
     assert hold["deletions"]["courses"] == [{"key": c["key"], "title": c["title"]} for c in first["courses"]]

@@ -27,3 +27,16 @@ def hold_summary(result: PlanResult) -> dict[str, Any]:
         },
         "approval": approval_code(plan),
     }
+
+
+def held_line(hold: dict[str, Any], *, approval_given: str | None = None) -> str:
+    """The one stderr line beside a held plan's JSON: why, and the command that approves it (or why not)."""
+    if approval_given:
+        return (
+            f"held: the approval code {approval_given} is not this plan's: its deletions are not the ones approved. "
+            f'Nothing was sent. Review "hold" in the output again; this plan\'s code is {hold["approval"]}.'
+        )
+    return (
+        f'held: the deletion guard holds this plan ({", ".join(hold["reasons"])}): nothing is sent. Review "hold" '
+        f"in the output, then approve its deletions with: sync --approve {hold['approval']}"
+    )

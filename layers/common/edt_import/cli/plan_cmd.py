@@ -11,7 +11,7 @@ from typing import Any
 
 from edt_import.cli import exit_status
 from edt_import.cli.collector import collector_paused
-from edt_import.cli.hold_view import hold_summary
+from edt_import.cli.hold_view import held_line, hold_summary
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs, read_file
 from edt_import.domain.course_rules import SkippedLesson
 from edt_import.domain.errors import ConfigError
@@ -53,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning.code}: {warning.message}", file=sys.stderr)
     for line in selection_warnings(result):
         print(line, file=sys.stderr)
-    # Held or not, the plan is printed; a held one exits as a held sync does, so a script cannot miss it.
-    return exit_status.HELD if result.report.hold is not None else exit_status.OK
+    if result.report.hold is None:
+        return exit_status.OK
+    # The plan is printed all the same; held, it exits as a held sync does, so that a script cannot miss it.
+    print(held_line(summary["hold"]), file=sys.stderr)
+    return exit_status.HELD
 
 
 _SELECTION_LISTS = {"subjects": "subject(s)", "classes": "class(es)", "groups": "group(s)", "courses": "course(s)"}

@@ -30,7 +30,7 @@ from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.cli import exit_status
 from edt_import.cli.collector import collector_paused
 from edt_import.cli.error_line import error_line
-from edt_import.cli.hold_view import hold_summary
+from edt_import.cli.hold_view import held_line, hold_summary
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs
 from edt_import.cli.progress import Progress, ProgressGateway
 from edt_import.domain.errors import ConfigError
@@ -98,19 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _held(planned: PlannedSync, approval: str | None) -> int:
     summary = held_summary(planned)
-    hold = summary["hold"]
     _print(summary)
-    if approval:
-        line = (
-            f"the approval code {approval} is not this plan's: its deletions are not the ones approved. Nothing "
-            f'was sent. Review "hold" in the output again; this plan\'s code is {hold["approval"]}.'
-        )
-    else:
-        line = (
-            f"the deletion guard holds this plan ({', '.join(hold['reasons'])}): nothing was sent. Review "
-            f'"hold" in the output, then approve its deletions with --approve {hold["approval"]}'
-        )
-    print(f"held: {line}", file=sys.stderr)
+    print(held_line(summary["hold"], approval_given=approval), file=sys.stderr)
     return exit_status.HELD
 
 
