@@ -1,4 +1,4 @@
-"""Which courses a timetable makes: one per subject + class, or subject + group (domain.md, "How courses are derived").
+"""Which courses a timetable makes: one per subject + class, or subject + group (docs/rules.md, "Courses").
 
 A lesson with groups yields one course per group, plus one per class of the lesson that none of those groups
 contains (wholly or through its class parts); a lesson without groups yields one per class. A lesson with only

@@ -1,6 +1,6 @@
 """Whoever the course rules leave out: teachers, pupils and classes of the export in no course at all.
 
-Nobody is dropped silently (domain.md, "How courses are derived"): a pupil or a class that only class-part
+Nobody is dropped silently (docs/rules.md, "Courses"): a pupil or a class that only class-part
 lessons name, a teacher of skipped lessons only, a pupil placed in nothing that makes a course. Reckoned on every
 course the export makes, before the administrator's selection (switching a course off is a choice, not a loss),
 and on memberships whatever their dates (a pupil who left is not left out by a rule).

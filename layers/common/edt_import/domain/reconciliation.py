@@ -1,4 +1,4 @@
-"""Timetable people ↔ ENT accounts (domain.md, "Preconditions and identities" and wizard step 7).
+"""Timetable people ↔ ENT accounts (docs/rules.md, "People").
 
 Only integration-managed accounts take part. Order: the CAS id, then the Pronote id (IDPN) stored by earlier
 imports, then last name + first name (+ birth date for students, known on both sides), compared loosely. A match

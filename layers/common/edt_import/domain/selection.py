@@ -1,4 +1,4 @@
-"""The wizard's choices (domain.md, "The manual import" and "The automatic import").
+"""The wizard's choices (docs/rules.md, "Selection").
 
 Two forms. A manual import brings the administrator's choices as what was switched off (``Selection``)::
 
