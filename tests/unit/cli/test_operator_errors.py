@@ -249,3 +249,18 @@ def test_sync_help_names_the_default_state_folder(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["sync", "--help"])
     assert "(default: .edt-import-state, in the current folder)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_interrupted_command_ends_with_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given Ctrl-C arriving while inspect reads
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("edt_import.cli.inspect_cmd.read_export", interrupted)
+    export = tmp_path / "export.xml"
+    export.write_bytes(export_xml())
+    # When inspect runs, Then one line says it stopped, with the interrupted status
+    status, line = refused(capsys, ["inspect", str(export)])
+    assert (status, line) == (exit_status.INTERRUPTED, "interrupted: edt-import inspect stopped before the end.")
