@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from itslearning_standin.state import EventInput, GroupInput, Membership, Outcome, StandinState
+from itslearning_standin.state import NO_GROUP_WITH_KEY, EventInput, GroupInput, Membership, Outcome, StandinState
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
@@ -262,8 +262,7 @@ def _read_memberships_for_group(root: etree._Element, payload: etree._Element, c
     memberships = context.state.memberships_of(group_key)
     answer = _element(MMS, "readMembershipsForGroupResponse")
     if memberships is None:
-        header = _ims_request_failure(root, MMS, "readMembershipsForGroup", "No group has this sync key.")
-        return Answer(body=_envelope(answer, header), items=0, changed=False)
+        return _no_such_group(root, MMS, "readMembershipsForGroup", answer)
     sub = etree.SubElement
     pairs = sub(answer, q(MMS, "membershipIdPairSet"))
     for item in memberships:
@@ -278,6 +277,25 @@ def _read_memberships_for_group(root: etree._Element, payload: etree._Element, c
         sub(role, q(MMS, "status")).text = "Active"
     header = _ims_answer(root, MMS, "readMembershipsForGroup", [], [])
     return Answer(body=_envelope(answer, header), items=len(memberships), changed=False)
+
+
+def _read_group(root: etree._Element, payload: etree._Element, context: Context) -> Answer:
+    """One group by its sync key; an unknown group fails the whole request, as for a membership read."""
+    group = context.state.groups.get(_text(payload, f"{q(GMS, 'sourcedId')}/{q(GMS, 'identifier')}"))
+    answer = _element(GMS, "readGroupResponse")
+    if group is None:
+        return _no_such_group(root, GMS, "readGroup", answer)
+    sub = etree.SubElement
+    found = sub(answer, q(GMS, "group"))
+    sub(sub(found, q(GMS, "sourcedId")), q(GMS, "identifier")).text = group.key
+    sub(sub(found, q(GMS, "description")), q(GMS, "descShort")).text = group.title
+    header = _ims_answer(root, GMS, "readGroup", [], [])
+    return Answer(body=_envelope(answer, header), items=1, changed=False)
+
+
+def _no_such_group(root: etree._Element, namespace: str, operation: str, answer: etree._Element) -> Answer:
+    header = _ims_request_failure(root, namespace, operation, NO_GROUP_WITH_KEY)
+    return Answer(body=_envelope(answer, header), items=0, changed=False)
 
 
 def _ims_request_failure(root: etree._Element, namespace: str, operation: str, reason: str) -> etree._Element:
@@ -420,6 +438,7 @@ _OPERATIONS: dict[str, Callable[[etree._Element, etree._Element, Context], Answe
     q(GMS, "deleteGroupsRequest"): _delete_groups,
     q(MMS, "createMembershipsRequest"): _create_memberships,
     q(MMS, "deleteMembershipsRequest"): _delete_memberships,
+    q(GMS, "readGroupRequest"): _read_group,
     q(MMS, "readMembershipsForGroupRequest"): _read_memberships_for_group,
     q(PMS, "readAllPersonsRequest"): _read_all_persons,
     q(DS, "GetMessageTypes"): _get_message_types,

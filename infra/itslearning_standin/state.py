@@ -22,6 +22,7 @@ PARENT_NOT_FOUND = "The parent group does not exist."
 OWN_PARENT = "A group cannot be its own parent."
 COURSE_TITLE_MISSING = "A course group needs a course title."
 GROUP_NOT_FOUND = "The group does not exist."
+NO_GROUP_WITH_KEY = "No group has this sync key."
 PERSON_NOT_FOUND = "No integration-managed person has this sync key."
 ROLE_UNKNOWN = "The role is not one itslearning knows."
 EVENT_NOT_FOUND = "No calendar event has this sync key."
@@ -202,7 +203,7 @@ class StandinState:
         existing = self.groups.get(item.key)
         if existing is None:
             if not create:
-                return Outcome(ok=False, reason="No group has this sync key.")
+                return Outcome(ok=False, reason=NO_GROUP_WITH_KEY)
             group = Group(key=item.key, parent_key=item.parent_key, title=item.title, group_type=item.group_type)
             if item.group_type == COURSE:
                 course = Course(id=self.new_id(), title=item.course_title, code=item.course_code, group_key=item.key)

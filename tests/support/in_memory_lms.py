@@ -113,6 +113,9 @@ class InMemoryLmsGateway:
         members = [*self.persons, *self.school_persons.get(school_key, ())]
         return (p for p in members if p.integration_managed)
 
+    def school_node_exists(self, school_key: str) -> bool:
+        return self._school_nodes is None or school_key in self._school_nodes
+
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         return self._batch("upsert_year_node", [node], self._upsert_year_node)[0]
 

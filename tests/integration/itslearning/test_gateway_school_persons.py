@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 from lxml import etree
 
+from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.adapters.itslearning.ims import ImsMembership
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.errors import ConfigError, ErrorCode, LmsProtocolError
@@ -117,8 +118,9 @@ def test_ims_read_memberships_for_group_returns_the_wire_memberships(clock: Fake
     ]
 
 
-def test_gateway_read_persons_other_refusal_is_a_protocol_error(
-    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("operation", ["readMembershipsForGroup", "readGroup"])
+def test_gateway_school_node_reads_other_refusal_is_a_protocol_error(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch, operation: str
 ) -> None:
     # Given a stand-in whose request failures say "unauthorised" instead of "unknown object"
     real = standin_protocol._ims_request_failure
@@ -130,13 +132,20 @@ def test_gateway_read_persons_other_refusal_is_a_protocol_error(
         return info
 
     monkeypatch.setattr(standin_protocol, "_ims_request_failure", unauthorised)
-    # When a school's persons are read and the request fails, Then it is not taken for a missing school
+
+    # When a school's persons are read (or its node looked up) and the request fails,
+    # Then it is not taken for a missing school
+    def read(gateway: SoapLmsGateway) -> object:
+        if operation == "readGroup":
+            return gateway.school_node_exists("0759999Z")
+        return list(gateway.read_persons("0759999Z"))
+
     with (
         StandinServer(schools=(UAI,)) as server,
         a_gateway(server, clock) as gateway,
         pytest.raises(LmsProtocolError) as raised,
     ):
-        gateway.read_persons("0759999Z")
+        read(gateway)
 
-    assert raised.value.message == "itslearning refused to read the establishment's memberships."
-    assert raised.value.details == {"operation": "readMembershipsForGroup", "reason": "No group has this sync key."}
+    assert raised.value.message == "itslearning refused to read the establishment's school node or its members."
+    assert raised.value.details == {"operation": operation, "reason": "No group has this sync key."}

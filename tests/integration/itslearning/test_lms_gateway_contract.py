@@ -147,6 +147,10 @@ def test_lms_read_persons_unknown_school_node_is_a_config_error(lms: LmsUnderTes
     assert raised.value.details == {"school_node": "0999999Z"}
 
 
+def test_lms_school_node_exists_for_the_sites_schools_only(lms: LmsUnderTest) -> None:
+    assert [lms.gateway.school_node_exists(key) for key in (UAI, OTHER_SCHOOL, "0999999Z")] == [True, True, False]
+
+
 def test_lms_year_node_needs_an_existing_parent_and_is_upserted(lms: LmsUnderTest) -> None:
     # Given a year node under a school node the site does not have
     lost = YearNode(key=f"edt:{UAI}:2024", title="Cours 2024 - 2025", parent_key="0999999Z")

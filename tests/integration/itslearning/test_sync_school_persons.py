@@ -90,13 +90,15 @@ def test_sync_namesakes_of_another_school_would_leave_people_unmatched_site_wide
     assert len(site_wide.unmatched) - len(own.unmatched) == lost_teachers + lost_students
 
 
+@pytest.mark.parametrize("people_from", ["itslearning", "directory"])
 def test_sync_without_the_school_node_stops_with_a_plain_error(
-    college: College, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    college: College, tmp_path: Path, capsys: pytest.CaptureFixture[str], people_from: str
 ) -> None:
     # Given a site that only holds the other school
     with StandinServer(schools=(OTHER_UAI,), school_persons={OTHER_UAI: namesakes(college.persons)}) as server:
-        # When the college is synced reading its people from itslearning
-        status, out = sync_cli(college, server, tmp_path)
+        # When the college is synced reading its people from itslearning, or from its directory file
+        extra = ("--directory", str(college.directory)) if people_from == "directory" else ()
+        status, out = sync_cli(college, server, tmp_path, *extra)
         calls = server.stats()["calls"]
 
     # Then it stops before writing anything, naming the missing node
@@ -104,7 +106,8 @@ def test_sync_without_the_school_node_stops_with_a_plain_error(
     assert capsys.readouterr().err == (
         f"error: config_error: The establishment's school node {college.uai} does not exist in itslearning.\n"
     )
-    assert calls == 1
+    # (read the node's members; or send the year node, refused, then look the node up)
+    assert calls == (1 if people_from == "itslearning" else 2)
 
 
 def test_sandbox_persons_csv_become_members_of_every_uai(tmp_path: Path) -> None:

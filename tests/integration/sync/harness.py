@@ -184,6 +184,9 @@ class DyingGateway:
     def read_persons(self, school_key: str) -> Iterator[DirectoryPerson]:
         return self.inner.read_persons(school_key)
 
+    def school_node_exists(self, school_key: str) -> bool:
+        return self.inner.school_node_exists(school_key)
+
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         self._tick()
         return self.inner.upsert_year_node(node)

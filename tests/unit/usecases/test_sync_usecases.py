@@ -52,10 +52,10 @@ def test_plan_sync_first_sync_matches_the_school_node_members_against_an_empty_s
     assert store.saves == 0
 
 
-def test_plan_sync_directory_given_does_not_read_itslearning() -> None:
-    # Given an itslearning without the establishment's school node, which would refuse to list its people
+def test_plan_sync_directory_given_matches_its_people_not_itslearnings() -> None:
+    # Given an itslearning whose school node has nobody in it
     timetable = two_classes()
-    lms = InMemoryLmsGateway(school_node_keys=set())
+    lms = InMemoryLmsGateway(school_persons={UAI: []})
     # When the sync is planned with a directory file
     planned = plan_sync(
         timetable,
@@ -66,16 +66,34 @@ def test_plan_sync_directory_given_does_not_read_itslearning() -> None:
         settings=SETTINGS,
     )
     # Then the directory's people are matched
-    assert planned.result.report.matched_students == 2
+    assert (planned.result.report.matched_teachers, planned.result.report.matched_students) == (1, 2)
 
 
 def test_plan_sync_unknown_school_node_is_a_config_error_and_saves_nothing() -> None:
-    store = InMemoryAppliedStateStore()
+    store, lms = InMemoryAppliedStateStore(), InMemoryLmsGateway(school_node_keys={"another-school"})
     with pytest.raises(ConfigError) as raised:
-        planned_against(store, InMemoryLmsGateway(school_node_keys={"another-school"}))
+        planned_against(store, lms)
     assert raised.value.code is ErrorCode.CONFIG_ERROR
-    assert store.saves == 0
-    assert store.load(UAI) is None
+    assert raised.value.details == {"school_node": UAI}
+    assert (lms.calls, store.saves, store.load(UAI)) == ([], 0, None)
+
+
+def test_apply_sync_given_a_directory_unknown_school_node_is_a_config_error_sending_nothing_more() -> None:
+    # Given a sync planned from a directory file, for an itslearning without the establishment's school node
+    timetable = two_classes()
+    store, lms = InMemoryAppliedStateStore(), InMemoryLmsGateway(school_node_keys={"another-school"})
+    planned = plan_sync(
+        timetable, directory=directory_for(timetable), selection=None, store=store, lms=lms, settings=SETTINGS
+    )
+    # When it is applied, Then the refused year node is found to be a missing school node: a configuration fault
+    with pytest.raises(ConfigError) as raised:
+        apply_sync(planned, lms=lms, store=store)
+    assert raised.value.details == {"school_node": UAI}
+    # and nothing but the year node was sent, nothing confirmed is stored
+    assert lms.calls == [("upsert_year_node", 1)]
+    saved = store.load(UAI)
+    assert saved is not None
+    assert (saved.year_node, saved.courses, saved.members, saved.events) == (None, {}, {}, {})
 
 
 def test_apply_sync_lands_the_plan_and_stores_the_state_it_planned() -> None:

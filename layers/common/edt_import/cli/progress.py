@@ -98,6 +98,9 @@ class ProgressGateway:
         self._progress.stage(f"reading the people of school node {school_key} from itslearning")
         yield from self._guarded(lambda: list(self._inner.read_persons(school_key)))
 
+    def school_node_exists(self, school_key: str) -> bool:
+        return self._guarded(lambda: self._inner.school_node_exists(school_key))
+
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         self._progress.stage("sending the school year")
         result = self._guarded(lambda: self._inner.upsert_year_node(node))

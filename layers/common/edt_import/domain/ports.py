@@ -36,6 +36,14 @@ class LmsGateway(Protocol):
         """
         ...
 
+    def school_node_exists(self, school_key: str) -> bool:
+        """Whether itslearning has the school node ``school_key``, the parent of the establishment's year node.
+
+        Asked when the year node is refused: a missing school node is a configuration fault to report as such, not
+        a refusal to retry at every sync (a sync given a directory file has not read the node before).
+        """
+        ...
+
     def upsert_year_node(self, node: YearNode) -> ItemResult: ...
 
     def upsert_courses(self, courses: Sequence[CourseSpec]) -> list[ItemResult]: ...

@@ -30,7 +30,7 @@ from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, LmsProtocolError, LmsUnavailableError
 from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan
-from edt_import.domain.ports import ItemResult, LmsGateway
+from edt_import.domain.ports import ItemResult, LmsGateway, unknown_school_node
 
 DEFAULT_BATCH_SIZE = 500
 SAMPLE_KEYS = 5
@@ -212,9 +212,18 @@ class _Run:
             self.state.year_node = node
             self.save()
         else:
+            if not self._school_node_exists(node.parent_key):
+                raise unknown_school_node(node.parent_key)
             self.year_node = YearNodeOutcome.FAILED
             self.year_node_failed = True
             _note(self.tally.failure_counts, self.tally.failure_samples, result.reason or REASON_UNKNOWN, node.key)
+
+    def _school_node_exists(self, key: str) -> bool:
+        """Asked once the year node is refused; if itslearning cannot say, the refusal stands as it is."""
+        try:
+            return self.gateway.school_node_exists(key)
+        except (LmsUnavailableError, LmsProtocolError):
+            return True
 
     def _apply_phase(self, actions: list[Action]) -> None:
         sendable = [action for action in actions if not self._skipped_for_dependency(action)]
@@ -352,7 +361,8 @@ def apply_plan(
     ``checkpoint(state)`` is called after the year node, after every batch and once at the end;
     ``on_confirmed(actions)`` receives each batch's confirmed actions before its checkpoint. Errors
     other than itslearning being unavailable or unreadable (a bug, a kill) propagate; the state then
-    holds exactly what was confirmed before, which is what the last checkpoint saved.
+    holds exactly what was confirmed before, which is what the last checkpoint saved. A year node refused
+    because its school node does not exist raises that ``ConfigError`` (nothing else is sent).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")

@@ -54,7 +54,8 @@ def plan_sync(
     """Plan ``timetable`` against the state ``store`` holds for its establishment.
 
     Without a ``directory``, the people matched are the members of the establishment's school node in itslearning
-    (a site hosts several establishments); an unknown school node is a ``ConfigError``.
+    (a site hosts several establishments); an unknown school node is then a ``ConfigError``. With a ``directory``,
+    itslearning is not read here: applying the plan finds out (``apply_plan``'s year node).
     """
     previous = store.load(timetable.uai)
     people = directory if directory is not None else tuple(lms.read_persons(settings.school_node_key or timetable.uai))

@@ -141,6 +141,9 @@ class SoapLmsGateway:
         persons = self._ims[0].read_all_persons(self._settings.page_size)
         return (_directory_person(person) for person in persons if person.key and person.key in members)
 
+    def school_node_exists(self, school_key: str) -> bool:
+        return self._ims[0].group_exists(wire_key(school_key))
+
     def upsert_year_node(self, node: YearNode) -> ItemResult:
         group = ImsGroup(key=wire_key(node.key), parent_key=wire_key(node.parent_key), title=node.title)
         return _planned_keys(self._ims[0].create_groups([group]), [node.key])[0]

@@ -118,18 +118,27 @@ class ImsClient:
         does not page this read: the whole answer comes at once.
         """
         operation = "readMembershipsForGroup"
-        request = root_element(MMS_NS, f"{operation}Request")
-        group = etree.SubElement(request, q(MMS_NS, "groupSourcedId"))
-        etree.SubElement(group, q(MMS_NS, "identifier")).text = group_key
-        message_id = new_message_id()
-        header = ims_request_header(MMS_NS, message_id)
-        reply = self._channel.call(MEMBERSHIP_PATH, _action("mms", operation), request, header)
-        if not _read_request_status(reply, MMS_NS, operation, message_id):
+        reply = self._read_one(MMS_NS, MEMBERSHIP_PATH, operation, "groupSourcedId", group_key)
+        if reply is None:
             return None
         payload = reply.payload
         if payload is None:
             raise LmsProtocolError("itslearning sent an answer the import cannot read.", {"operation": operation})
         return [_read_membership(pair) for pair in payload.iter(q(MMS_NS, "membershipIdPair"))]
+
+    def group_exists(self, group_key: str) -> bool:
+        """Whether itslearning has a group with the sync key ``group_key`` (IMS ES ``readGroup``)."""
+        return self._read_one(GMS_NS, GROUP_PATH, "readGroup", "sourcedId", group_key) is not None
+
+    def _read_one(self, namespace: str, path: str, operation: str, id_element: str, key: str) -> SoapReply | None:
+        """A read naming one object by its sync key; None when itslearning has no such object."""
+        request = root_element(namespace, f"{operation}Request")
+        etree.SubElement(etree.SubElement(request, q(namespace, id_element)), q(namespace, "identifier")).text = key
+        message_id = new_message_id()
+        header = ims_request_header(namespace, message_id)
+        service = "gms" if namespace == GMS_NS else "mms"
+        reply = self._channel.call(path, _action(service, operation), request, header)
+        return reply if _read_request_status(reply, namespace, operation, message_id) else None
 
     def _by_ids(self, namespace: str, path: str, operation: str, keys: Sequence[str]) -> list[ItemResult]:
         if not keys:
@@ -269,7 +278,7 @@ def _read_request_status(reply: SoapReply, namespace: str, operation: str, messa
     if UNKNOWN_OBJECT in minors:
         return False
     raise LmsProtocolError(
-        "itslearning refused to read the establishment's memberships.",
+        "itslearning refused to read the establishment's school node or its members.",
         {"operation": operation, "reason": (status.findtext(q(namespace, "imsx_description")) or "refused").strip()},
     )
 
