@@ -15,8 +15,8 @@ import pytest
 from edt_import.cli import exit_status
 from edt_import.cli.main import main
 from itslearning_standin import StandinServer
+from tests.support.export_xml_builder import UAI, export_xml
 from tests.support.output_schemas import assert_matches_schema
-from tests.unit.reader.export_builder import UAI, export_xml
 
 
 class _WebPage(http.server.BaseHTTPRequestHandler):

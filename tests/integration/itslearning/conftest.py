@@ -9,7 +9,8 @@ import pytest
 from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.domain.directory import Profile, Source
 from itslearning_standin import StandinServer
-from tests.integration.itslearning.builders import UAI, FakeClock, a_gateway, a_person
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import UAI, a_gateway, a_person
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.domain.directory import Profile, Source
 from edt_import.domain.errors import ErrorCode, LmsProtocolError, LmsUnavailableError
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer, protocol
-from tests.integration.itslearning.builders import FakeClock, a_course, a_gateway, a_member, a_person, a_year, an_event
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import a_course, a_gateway, a_member, a_person, a_year, an_event
 
 
 def test_gateway_transient_faults_retried_until_success(standin: StandinServer, clock: FakeClock) -> None:

@@ -12,7 +12,7 @@ from edt_import.domain.plan import CourseSpec
 from edt_import.domain.ports import ItemResult
 from itslearning_standin import StandinServer
 from itslearning_standin.state import Group, Membership, StandinState
-from tests.integration.itslearning.builders import UAI, YEAR_KEY, a_member, a_person, a_year, an_event
+from tests.support.lms_builders import UAI, YEAR_KEY, a_member, a_person, a_year, an_event
 
 # A subject code long enough to push the course key itself past 64 characters.
 LONG_COURSE = CourseSpec(

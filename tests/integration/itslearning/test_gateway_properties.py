@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from edt_import.domain.plan import EventSpec
 from itslearning_standin import StandinServer
-from tests.integration.itslearning.builders import UAI, FakeClock, a_course, a_gateway, a_year, an_event
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import UAI, a_course, a_gateway, a_year, an_event
 
 COURSES = [a_course(0), a_course(1)]
 KNOWN_COURSE_KEYS = {COURSES[0].key}  # the second course is never created: its events are refused

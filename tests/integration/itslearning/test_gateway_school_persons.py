@@ -13,7 +13,8 @@ from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Sou
 from edt_import.domain.errors import ConfigError, ErrorCode, LmsProtocolError
 from itslearning_standin import StandinServer
 from itslearning_standin import protocol as standin_protocol
-from tests.integration.itslearning.builders import UAI, FakeClock, a_course, a_gateway, a_member, a_person, a_year
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import UAI, a_course, a_gateway, a_member, a_person, a_year
 
 OTHER_UAI = "0750002V"
 

@@ -17,7 +17,8 @@ from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.adapters.itslearning.transport import KeepAliveTransport
 from edt_import.domain.errors import LmsProtocolError
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer
-from tests.integration.itslearning.builders import UAI, YEAR_KEY, FakeClock, a_year
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import UAI, YEAR_KEY, a_year
 
 
 def a_certificate(directory: Path) -> tuple[Path, Path]:

@@ -16,10 +16,10 @@ from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import LmsProtocolError, LmsUnavailableError
 from edt_import.domain.plan import EventSpec
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer, protocol
-from tests.integration.itslearning.builders import (
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import (
     UAI,
     YEAR_KEY,
-    FakeClock,
     a_course,
     a_member,
     a_person,

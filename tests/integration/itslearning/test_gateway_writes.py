@@ -7,9 +7,9 @@ from edt_import.domain.directory import PersonKey
 from edt_import.domain.plan import MemberSpec, Role
 from edt_import.domain.ports import ItemResult
 from itslearning_standin import StandinServer
-from tests.integration.itslearning.builders import (
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import (
     YEAR_KEY,
-    FakeClock,
     a_course,
     a_gateway,
     a_member,

@@ -31,9 +31,10 @@ from itslearning_standin.state import (
     PARENT_NOT_FOUND,
     PERSON_NOT_FOUND,
 )
-from tests.integration.itslearning.builders import (
+from tests.support.clock import FakeClock
+from tests.support.in_memory_lms import InMemoryLmsGateway
+from tests.support.lms_builders import (
     UAI,
-    FakeClock,
     a_course,
     a_gateway,
     a_member,
@@ -41,7 +42,6 @@ from tests.integration.itslearning.builders import (
     a_year,
     an_event,
 )
-from tests.support.in_memory_lms import InMemoryLmsGateway
 
 OTHER_SCHOOL = "0750002B"
 PEOPLE = tuple(a_person(index) for index in range(4))

@@ -12,7 +12,8 @@ from edt_import.cli.sandbox_cmd import build_standin
 from edt_import.domain.directory import Profile, Source
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.errors import ConfigError
-from tests.integration.itslearning.builders import UAI, FakeClock, a_course, a_gateway, a_person, a_year
+from tests.support.clock import FakeClock
+from tests.support.lms_builders import UAI, a_course, a_gateway, a_person, a_year
 
 
 def test_sandbox_args_seed_persons_school_and_locked_period(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from edt_import.cli.sandbox_cmd import build_standin
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Source
 from edt_import.domain.directory_csv import write_directory_csv
 from itslearning_standin import StandinServer
-from tests.integration.itslearning.builders import UAI, a_person
-from tests.integration.sync.harness import College, a_college, landed, sync_cli
+from tests.support.lms_builders import UAI, a_person
+from tests.support.sync_harness import College, a_college, landed, sync_cli
 
 OTHER_UAI = "0750002V"
 

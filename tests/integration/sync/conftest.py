@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.sync.harness import College, a_college
+from tests.support.sync_harness import College, a_college
 
 
 @pytest.fixture(scope="module")

@@ -25,10 +25,11 @@ from edt_import.usecases.apply_plan import (
     apply_plan,
 )
 from itslearning_standin.state import LOCKED_REASON, MAX_EVENT_TITLE
-from tests.integration.sync.harness import (
+from tests.support.clock import FakeClock
+from tests.support.output_schemas import assert_matches_schema
+from tests.support.sync_harness import (
     College,
     DyingGateway,
-    FakeClock,
     KilledError,
     a_gateway,
     a_standin,
@@ -38,7 +39,6 @@ from tests.integration.sync.harness import (
     sync_argv,
     sync_cli,
 )
-from tests.support.output_schemas import assert_matches_schema
 
 EXIT_SOME_FAILED = 3
 EXIT_HELD = 4

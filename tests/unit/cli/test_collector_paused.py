@@ -11,7 +11,7 @@ from edt_import.cli.collector import collector_paused
 from edt_import.cli.main import main
 from edt_import.domain.errors import ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from tests.unit.reader.export_builder import LESSONS, export_xml
+from tests.support.export_xml_builder import LESSONS, export_xml
 
 
 def _refuse_pausing(monkeypatch: pytest.MonkeyPatch) -> None:

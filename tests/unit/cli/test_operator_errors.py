@@ -11,8 +11,8 @@ from edt_import.cli import exit_status
 from edt_import.cli.main import main
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.partner_keys import private_key_pem
-from tests.unit.container.hostile import EXPORTED_AT, make_keys
-from tests.unit.reader.export_builder import UAI, export_xml
+from tests.support.export_xml_builder import UAI, export_xml
+from tests.support.hostile_containers import EXPORTED_AT, make_keys
 
 KEYS = make_keys(1024)
 DIRECTORY_HEADER = "person_key,profile,last_name,first_name,birth_date,cas_id,source\n"

@@ -20,8 +20,8 @@ from edt_import.domain.timetable_validation import WarningCode
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_establishment
 from edt_import.usecases.apply_plan import YearNodeOutcome
+from tests.support.export_xml_builder import export_xml
 from tests.support.output_schemas import assert_matches_schema, schema
-from tests.unit.reader.export_builder import export_xml
 
 LAST_WEEKS = "2027-06-21"  # two weeks before the generated school year ends: every kind of event, not 20,000
 

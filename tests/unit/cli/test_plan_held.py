@@ -9,7 +9,7 @@ import pytest
 
 from edt_import.cli import exit_status
 from edt_import.cli.main import main
-from tests.unit.reader.export_builder import UAI, export_xml
+from tests.support.export_xml_builder import UAI, export_xml
 
 DIRECTORY = "person_key,profile,last_name,first_name,birth_date,cas_id,source\n"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.container.hostile import ContainerKeys, make_keys
+from tests.support.hostile_containers import ContainerKeys, make_keys
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 
 from edt_import.domain.container import ReaderLimits, is_container, open_container, software_year
 from edt_import.domain.errors import ConfigError, ErrorCode, ExportRejectedError
-from tests.unit.container.hostile import (
+from tests.support.hostile_containers import (
     CONTAINER_CODES,
     INNER_XML,
     Case,

@@ -16,7 +16,7 @@ from edt_import.domain.private_key import load_private_key
 from edt_import.domain.timetable import ContainerInfo, Uai
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.partner_keys import generate_partner_key, private_key_der, private_key_pem
-from tests.unit.container.hostile import EXPORTED_AT, INNER_XML, ContainerKeys, element_text, replace_text, sealed
+from tests.support.hostile_containers import EXPORTED_AT, INNER_XML, ContainerKeys, element_text, replace_text, sealed
 
 
 def _open(container: bytes, keys: ContainerKeys) -> tuple[ContainerInfo, bytes]:

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from edt_import.domain.errors import ConfigError, ErrorCode
 from edt_import.domain.private_key import load_private_key
 from edt_import.generator.partner_keys import private_key_der, private_key_pem, public_key_pem
-from tests.unit.container.hostile import ContainerKeys
+from tests.support.hostile_containers import ContainerKeys
 
 
 def _numbers(data: bytes) -> int:

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
-import sys
 from collections import Counter
 from datetime import date
 
@@ -16,7 +12,7 @@ from edt_import.domain.week_mask import mask_of, weeks_of
 from edt_import.generator.establishment import Size, audience_occurrences, generate_establishment
 from edt_import.generator.school_calendar import HOLIDAY_WEEKS, monday_of
 from edt_import.generator.xml_writer import timetable_to_xml
-from tests.unit.generator import cached
+from tests.support import cached
 
 SUPPORT_CLASSES = ("ULIS", "UPE2A")
 
@@ -33,24 +29,6 @@ def test_generate_establishment_same_seed_gives_identical_files() -> None:
     assert second == first
     assert timetable_to_xml(second.timetable) == timetable_to_xml(first.timetable)
     assert write_directory_csv(second.directory) == write_directory_csv(first.directory)
-
-
-def test_generate_establishment_does_not_depend_on_string_hashing() -> None:
-    # Given the inner XML and directory digests computed in another interpreter with another hash seed
-    script = (
-        "import hashlib;"
-        "from edt_import.generator.establishment import Size, generate_establishment;"
-        "from edt_import.generator.xml_writer import timetable_to_xml;"
-        "from edt_import.domain.directory_csv import write_directory_csv;"
-        "g = generate_establishment(Size.COLLEGE, 11);"
-        "print(hashlib.sha256(timetable_to_xml(g.timetable) + write_directory_csv(g.directory)).hexdigest())"
-    )
-    env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    other = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    # Then they equal this process's
-    generated = cached.establishment(Size.COLLEGE, 11)
-    here = hashlib.sha256(timetable_to_xml(generated.timetable) + write_directory_csv(generated.directory))
-    assert other.stdout.strip() == here.hexdigest()
 
 
 def test_generate_establishment_other_seed_gives_other_content() -> None:

@@ -8,7 +8,7 @@ from lxml import etree
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import Ident, Lesson, Timetable
 from edt_import.generator.establishment import Size
-from tests.unit.generator import cached
+from tests.support import cached
 
 
 def _unlisted_parts(timetable: Timetable) -> dict[Ident, int]:

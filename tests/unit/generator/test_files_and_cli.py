@@ -12,7 +12,7 @@ from edt_import.domain.private_key import load_private_key
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import Size, audience_occurrences
 from edt_import.generator.files import EXPORTED_AT, SOFTWARE, write_establishment
-from tests.unit.generator import cached
+from tests.support import cached
 
 
 @pytest.mark.parametrize("size", list(Size))

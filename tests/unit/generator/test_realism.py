@@ -13,7 +13,7 @@ from edt_import.generator import curriculum
 from edt_import.generator.establishment import Size
 from edt_import.generator.french_names import without_accents
 from edt_import.generator.school_calendar import SCHOOL_YEAR, WEEK_A, WEEK_B
-from tests.unit.generator import cached
+from tests.support import cached
 
 ALL_SIZES = list(Size)
 

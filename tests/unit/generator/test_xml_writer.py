@@ -29,8 +29,8 @@ from edt_import.domain.week_mask import mask_of
 from edt_import.domain.xml_reader import parse_timetable
 from edt_import.generator.establishment import Size
 from edt_import.generator.xml_writer import timetable_to_xml, week_ranges
-from tests.unit.generator import cached
-from tests.unit.generator.schema_check import schema_errors
+from tests.support import cached
+from tests.support.schema_check import schema_errors
 
 
 def _small_timetable() -> Timetable:

@@ -10,19 +10,7 @@ from hypothesis import strategies as st
 
 from edt_import.adapters.itslearning.retry import RetryPolicy, TransientError
 from edt_import.domain.errors import ErrorCode, LmsUnavailableError
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 def a_policy(clock: FakeClock, *, budget_s: float = 60.0, rand: float = 1.0) -> RetryPolicy:

@@ -18,7 +18,7 @@ from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.timetable import Timetable
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     YEAR_KEY,
     a_class,
     a_group,

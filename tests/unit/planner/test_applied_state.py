@@ -22,7 +22,7 @@ from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, Role, YearNode
 from edt_import.domain.state_encoding import STATE_SCHEMA, decode_state, encode_state
-from tests.unit.planner.builders import a_timetable, plan_of
+from tests.support.timetable_builders import a_timetable, plan_of
 
 COURSE = "edt:0750001A:2025-2026:MATHS:cc1"
 

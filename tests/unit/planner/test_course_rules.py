@@ -15,7 +15,7 @@ from edt_import.domain.course_rules import (
     unique_titles,
 )
 from edt_import.domain.timetable import Ident
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     a_class,
     a_class_part,
     a_group,

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from edt_import.domain.course_rules import SkipReason
 from edt_import.domain.timetable import Group, Timetable
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     YEAR_KEY,
     a_class,
     a_class_part,

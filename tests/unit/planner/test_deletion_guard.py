@@ -5,7 +5,7 @@ from datetime import date
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.deletion_guard import Deletions, GuardLimit, GuardSettings, check_deletions
 from edt_import.domain.plan import Hold
-from tests.unit.planner.builders import a_class, a_lesson, a_student, a_timetable, link, plan_of
+from tests.support.timetable_builders import a_class, a_lesson, a_student, a_timetable, link, plan_of
 
 TODAY = date(2025, 11, 5)
 

@@ -12,7 +12,7 @@ from edt_import.domain.planning import PlanResult
 from edt_import.domain.state_encoding import decode_state, encode_state
 from edt_import.domain.timetable import Ident, Lesson, Membership, Timetable
 from edt_import.domain.week_mask import mask_of
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     a_class,
     a_lesson,
     a_room,

@@ -6,7 +6,7 @@ from edt_import.domain.course_rules import SkipReason
 from edt_import.domain.left_out import LeftOutReason
 from edt_import.domain.selection import Selection
 from edt_import.domain.week_mask import mask_of
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     a_class,
     a_class_part,
     a_lesson,

@@ -8,7 +8,7 @@ from edt_import.domain.plan import ActionType, MemberSpec
 from edt_import.domain.planning import PlanResult
 from edt_import.domain.timetable import Ident, Membership, Timetable
 from edt_import.domain.week_mask import mask_of
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     a_class,
     a_class_part,
     a_group,

@@ -12,7 +12,7 @@ from edt_import.domain.errors import ConfigError, ErrorCode
 from edt_import.domain.occurrences import UtcClock, zone_named
 from edt_import.domain.timetable import Lesson
 from edt_import.domain.week_mask import mask_of, weeks_of
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     WEEK1,
     a_class,
     a_group,

@@ -15,7 +15,7 @@ from edt_import.domain.directory import PersonKey, Profile
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.state_encoding import encode_state
 from edt_import.generator.xml_writer import timetable_to_xml
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     UAI,
     YEAR_KEY,
     a_class,

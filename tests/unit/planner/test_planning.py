@@ -9,7 +9,7 @@ from edt_import.domain.directory import PersonKey, Profile
 from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.reconciliation import ConflictKind, UnmatchedReason
 from edt_import.domain.timetable import Ident
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     a_class_part,
     a_lesson,
     a_student,

@@ -4,7 +4,7 @@ from datetime import date
 
 from edt_import.domain.directory import PersonKey, Profile, Source
 from edt_import.domain.reconciliation import ConflictKind, UnmatchedReason, normalise_name, reconcile
-from tests.unit.planner.builders import a_student, a_teacher, a_timetable, an_account
+from tests.support.timetable_builders import a_student, a_teacher, a_timetable, an_account
 
 
 def test_normalise_name_ignores_case_accents_hyphens_apostrophes_and_spaces() -> None:

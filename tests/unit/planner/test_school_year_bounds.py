@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edt_import.domain.week_mask import mask_of, weeks_of
-from tests.unit.planner.builders import WEEK1, a_lesson, a_timetable, link, plan_of
+from tests.support.timetable_builders import WEEK1, a_lesson, a_timetable, link, plan_of
 
 
 def test_plan_events_none_before_the_first_day_of_the_school_year() -> None:

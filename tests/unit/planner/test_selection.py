@@ -12,7 +12,7 @@ from edt_import.domain.selection import Choices, NewSince, Selection, StoredSele
 from edt_import.domain.state_encoding import decode_state, encode_state
 from edt_import.domain.subject_referential import SubjectReport, SubjectStatus
 from edt_import.domain.timetable import Ident, Timetable
-from tests.unit.planner.builders import (
+from tests.support.timetable_builders import (
     UAI,
     a_class,
     a_group,

@@ -16,7 +16,7 @@ from edt_import.domain.timetable import (
     Timetable,
     Uai,
 )
-from tests.unit.reader.export_builder import ALL_WEEKS, LESSONS, STUDENTS, expected_timetable, export_xml, with_lesson
+from tests.support.export_xml_builder import ALL_WEEKS, LESSONS, STUDENTS, expected_timetable, export_xml, with_lesson
 
 
 def _group_with(**change: tuple[Ident, ...]) -> Timetable:

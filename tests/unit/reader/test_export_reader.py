@@ -9,7 +9,8 @@ from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Uai
 from edt_import.domain.timetable_validation import WarningCode
 from edt_import.generator.container_sealing import seal_container
-from tests.unit.container.hostile import (
+from tests.support.export_xml_builder import SECTIONS, expected_timetable, export_xml
+from tests.support.hostile_containers import (
     EXPORTED_AT,
     ContainerKeys,
     fixed_random,
@@ -17,7 +18,6 @@ from tests.unit.container.hostile import (
     make_keys,
     non_container_files,
 )
-from tests.unit.reader.export_builder import SECTIONS, expected_timetable, export_xml
 
 PARTNER = "ITSLEARNING"
 SOFTWARE = "EDT 2018 - 2018.0.3.1"

@@ -9,8 +9,8 @@ from edt_import.domain.timetable_validation import WarningCode
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import Size, generate_establishment
 from edt_import.generator.xml_writer import timetable_to_xml
-from tests.unit.container.hostile import EXPORTED_AT, fixed_random, make_keys
-from tests.unit.generator import cached
+from tests.support import cached
+from tests.support.hostile_containers import EXPORTED_AT, fixed_random, make_keys
 
 KEY = make_keys(1024).ours
 # Unplaced pupils, and the class part no class lists (one per school of the establishment).

@@ -9,7 +9,7 @@ import pytest
 
 from edt_import.cli.main import main
 from edt_import.domain.directory_csv import write_directory_csv
-from tests.unit.reader.export_builder import LESSONS, STUDENTS, export_xml
+from tests.support.export_xml_builder import LESSONS, STUDENTS, export_xml
 
 # Both pupils placed in class part 39, which no Classe lists: what a real PRONOTE export carries.
 DANGLING_PART = export_xml(

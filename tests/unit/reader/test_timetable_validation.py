@@ -16,7 +16,7 @@ from edt_import.domain.timetable import (
     Uai,
 )
 from edt_import.domain.timetable_validation import WarningCode, validate_timetable
-from tests.unit.reader.export_builder import ALL_WEEKS, expected_timetable, with_lesson
+from tests.support.export_xml_builder import ALL_WEEKS, expected_timetable, with_lesson
 
 
 def invalid(timetable: Timetable) -> ExportRejectedError:

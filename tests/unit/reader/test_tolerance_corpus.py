@@ -28,8 +28,8 @@ from tests.support.export_variants import (
     with_unknown_elements_and_attributes,
     with_utf8_bom,
 )
-from tests.unit.container.hostile import EXPORTED_AT, fixed_random, make_keys
-from tests.unit.reader.export_builder import with_lesson
+from tests.support.export_xml_builder import with_lesson
+from tests.support.hostile_containers import EXPORTED_AT, fixed_random, make_keys
 
 KEYS = make_keys(1024)
 

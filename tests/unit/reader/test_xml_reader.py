@@ -11,7 +11,7 @@ from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.timetable import ClassPart, Establishment, Ident, LessonLink, SchoolClass, Uai
 from edt_import.domain.timetable_validation import WarningCode
 from edt_import.domain.xml_reader import parse_timetable
-from tests.unit.reader.export_builder import (
+from tests.support.export_xml_builder import (
     ALL_WEEKS,
     LESSONS,
     NAMESPACE,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.timetable import Ident
 from edt_import.domain.xml_reader import parse_timetable
-from tests.unit.reader.export_builder import SECTIONS, expected_timetable, export_xml
+from tests.support.export_xml_builder import SECTIONS, expected_timetable, export_xml
 
 # Unknown elements that look like records or record children, nested where they must be ignored.
 DECOYS = (

@@ -6,7 +6,7 @@ import pytest
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.xml_reader import parse_timetable
-from tests.unit.reader.export_builder import ALL_WEEKS, LESSONS, SECTIONS, export_xml
+from tests.support.export_xml_builder import ALL_WEEKS, LESSONS, SECTIONS, export_xml
 
 ROOT = b'<ExportEmploiDuTemps Version="1.1" UAI="0750001U"><AnneeScolaire/></ExportEmploiDuTemps>'
 

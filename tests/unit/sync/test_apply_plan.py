@@ -22,7 +22,7 @@ from edt_import.usecases.apply_plan import (
 )
 from itslearning_standin.state import EVENT_TITLE_REFUSED, LOCKED_REASON
 from tests.support.in_memory_lms import InMemoryLmsGateway
-from tests.unit.sync.targets import (
+from tests.support.sync_targets import (
     SCHOOL_NODE,
     UAI,
     YEAR_NODE,

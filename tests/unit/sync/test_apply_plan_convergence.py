@@ -13,7 +13,7 @@ from edt_import.domain.errors import LmsUnavailableError
 from edt_import.domain.state_encoding import decode_state, encode_state
 from edt_import.usecases.apply_plan import apply_plan
 from tests.support.in_memory_lms import InMemoryLmsGateway
-from tests.unit.sync.targets import UAI, YEAR_NODE, Target, a_course, a_member, an_event, plan_towards
+from tests.support.sync_targets import UAI, YEAR_NODE, Target, a_course, a_member, an_event, plan_towards
 
 FAULTY_ROUNDS = 4
 MAX_ROUNDS = FAULTY_ROUNDS + 2

@@ -9,15 +9,8 @@ from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError, ExportRejectedError, ImportInProgressError
 from edt_import.usecases.apply_plan import ThrottledCheckpoint
-from tests.unit.sync.targets import UAI, YEAR_NODE, a_target
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import FakeClock
+from tests.support.sync_targets import UAI, YEAR_NODE, a_target
 
 
 def test_throttled_checkpoint_saves_at_most_every_interval() -> None:

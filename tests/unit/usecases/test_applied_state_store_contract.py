@@ -13,7 +13,7 @@ from edt_import.domain.directory import PersonKey
 from edt_import.domain.ports import AppliedStateStore
 from edt_import.usecases.apply_plan import store_pronote_ids
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
-from tests.unit.sync.targets import UAI, YEAR_NODE, a_target, plan_towards
+from tests.support.sync_targets import UAI, YEAR_NODE, a_target, plan_towards
 
 OTHER_UAI = "0750001A"
 

@@ -10,7 +10,7 @@ from edt_import.usecases.apply_sync import apply_sync
 from edt_import.usecases.plan_sync import PlannedSync, plan_sync
 from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
-from tests.unit.planner.builders import UAI, WEEK1, a_class, a_lesson, a_timetable, directory_for, link
+from tests.support.timetable_builders import UAI, WEEK1, a_class, a_lesson, a_timetable, directory_for, link
 
 SETTINGS = PlanSettings(today=WEEK1)
 

@@ -15,7 +15,7 @@ from edt_import.usecases.apply_plan import apply_plan
 from edt_import.usecases.sync_chunks import Confirmed, apply_chunk, finalize_sync, split_plan
 from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
-from tests.unit.sync.targets import UAI, Target, a_course, a_member, a_target, an_event, plan_towards
+from tests.support.sync_targets import UAI, Target, a_course, a_member, a_target, an_event, plan_towards
 
 
 def course_of(action: Action) -> str:

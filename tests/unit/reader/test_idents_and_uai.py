@@ -1,4 +1,4 @@
-"""Review of issue 2: idents and UAIs that would corrupt sync keys, and class → establishment references.
+"""Idents and UAIs that would corrupt sync keys, and class → establishment references.
 
 The planner builds sync keys as ``edt:{uai}:{year}:...{ident}`` and member keys as ``course|person|role``: an
 ident or UAI holding ``|``, ``:``, whitespace or control characters must be refused before it reaches it.
@@ -16,8 +16,7 @@ from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import Ident, LessonLink
 from edt_import.domain.timetable_validation import validate_timetable
 from edt_import.generator.container_sealing import seal_container
-from tests.unit.container.hostile import EXPORTED_AT, make_keys, sealed
-from tests.unit.reader.export_builder import (
+from tests.support.export_xml_builder import (
     CLASSES,
     GROUPS,
     LESSONS,
@@ -26,6 +25,7 @@ from tests.unit.reader.export_builder import (
     expected_timetable,
     export_xml,
 )
+from tests.support.hostile_containers import EXPORTED_AT, make_keys, sealed
 
 
 def refused(data: bytes) -> ExportRejectedError:

@@ -22,6 +22,7 @@ from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
 from edt_import.domain.ports import ItemResult
 from edt_import.usecases.plan_inputs import RawPlanInputs, open_plan_inputs
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer
+from tests.support.clock import FakeClock
 
 # Nine school weeks before the end of the generated year (2026-2027): small, fast syncs.
 TODAY = date(2027, 5, 3)
@@ -113,19 +114,6 @@ def a_gateway(server: StandinServer, *, clock: FakeClock | None = None, **settin
     if clock is None:
         return SoapLmsGateway(config)
     return SoapLmsGateway(config, sleep=clock.sleep, clock=clock, rand=lambda: 0.5)
-
-
-class FakeClock:
-    """Time that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

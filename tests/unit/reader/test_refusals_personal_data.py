@@ -1,4 +1,4 @@
-"""Review of issue 2: no person's name, birth date, IDPN, INE or CAS id in any refusal, detail or warning.
+"""No person's name, birth date, IDPN, INE or CAS id in any refusal, detail or warning.
 
 Every refusal and warning path of the reader and of the directory CSV is run on files holding recognisable
 personal values; none may come back in ``str(error)``, ``error.details`` or a warning's message.
@@ -13,8 +13,8 @@ import pytest
 from edt_import.domain.directory_csv import read_directory_csv
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from tests.unit.container.hostile import make_keys, sealed
-from tests.unit.reader.export_builder import export_xml
+from tests.support.export_xml_builder import export_xml
+from tests.support.hostile_containers import make_keys, sealed
 
 PERSONAL = {
     "MARTIN": "ZORGLUBPROF",

@@ -1,4 +1,4 @@
-"""Review of issue 2: a PKCS#8 PEM key as OpenSSL exports it from a PKCS#12 bundle (attribute lines first)."""
+"""A PKCS#8 PEM key as OpenSSL exports it from a PKCS#12 bundle (attribute lines first)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from edt_import.domain.private_key import load_private_key
 from edt_import.generator.partner_keys import private_key_pem
-from tests.unit.container.hostile import ContainerKeys
+from tests.support.hostile_containers import ContainerKeys
 
 
 def _same_key(loaded: RSAPrivateKey, expected: RSAPrivateKey) -> bool:

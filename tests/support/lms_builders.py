@@ -8,24 +8,10 @@ from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, Role, YearNode
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer
+from tests.support.clock import FakeClock
 
 UAI = "0750001U"
 YEAR_KEY = f"edt:{UAI}:2025"
-
-
-class FakeClock:
-    """Time that only moves when someone sleeps: back-off and polling cost nothing."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def a_person(index: int, *, profile: Profile = Profile.STUDENT, source: Source = Source.AAF) -> DirectoryPerson:

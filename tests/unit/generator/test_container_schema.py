@@ -1,4 +1,4 @@
-"""Review of issue 2: the generator's encrypted export is what Index Education's container schema describes."""
+"""The generator's encrypted export is what Index Education's container schema describes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from lxml import etree
 
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_generated
-from tests.unit.generator import cached
+from tests.support import cached, schema_check
 
-SCHEMA_PATH = Path(__file__).with_name("ConteneurExportChiffre.xsd")
+SCHEMA_PATH = Path(schema_check.__file__).with_name("ConteneurExportChiffre.xsd")
 # Added after the 2013 schema (the flag telling whether the content was compressed): removed before validating.
 NEWER_ATTRIBUTE = "CompresseAvantChiffrement"
 

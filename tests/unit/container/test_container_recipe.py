@@ -1,4 +1,4 @@
-"""Review of issue 2: the container recipe pinned by a container built by hand, independently of ``seal_container``.
+"""The container recipe pinned by a container built by hand, independently of ``seal_container``.
 
 A round trip through our own sealing cannot catch a mistake made the same way on both sides (hashing the inflated
 bytes, MD5 over IV‖key...): these containers follow the format notes step by step.
@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from edt_import.domain.container import open_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
-from tests.unit.container.hostile import INNER_XML, ContainerKeys
+from tests.support.hostile_containers import INNER_XML, ContainerKeys
 
 KEY = bytes(range(16))
 IV = bytes(range(100, 116))

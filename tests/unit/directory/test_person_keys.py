@@ -1,4 +1,4 @@
-"""Review of issue 2: a directory account key becomes part of member sync keys (``course|person|role``)."""
+"""A directory account key becomes part of member sync keys (``course|person|role``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review of issue 2's "Done when": one table of broken and hostile uploads, each code at least once, read end to end.
+"""One table of broken and hostile uploads, each code at least once, read end to end.
 
 Each case goes through ``read_export`` as an upload would (container first where there is one); a few also go
 through ``edt-import inspect``, which must exit 2 with ``error: CODE: message`` and write nothing.
@@ -23,7 +23,8 @@ from edt_import.domain.export_reader import read_export
 from edt_import.domain.timetable import Ident, LessonLink
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.partner_keys import private_key_pem
-from tests.unit.container.hostile import (
+from tests.support.export_xml_builder import ALL_WEEKS, LESSONS, export_xml
+from tests.support.hostile_containers import (
     CONTAINER_CODES,
     EXPORTED_AT,
     ciphertext,
@@ -32,7 +33,6 @@ from tests.unit.container.hostile import (
     replace_text,
     sealed,
 )
-from tests.unit.reader.export_builder import ALL_WEEKS, LESSONS, export_xml
 
 KEYS = make_keys(1024)
 GOOD = export_xml()

@@ -1,4 +1,4 @@
-"""Review of issue 2: a declared character encoding the parser cannot use is a refusal, never a crash.
+"""A declared character encoding the parser cannot use is a refusal, never a crash.
 
 Found by fuzzing: expat asks Python for the codec the XML declaration names; an unknown name raised LookupError
 and a multi-byte codec (UTF-32, UTF-7) ValueError, both escaping the reader (a traceback instead of exit 2).
@@ -13,8 +13,8 @@ import pytest
 from edt_import.cli.main import main
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.export_reader import read_export
-from tests.unit.container.hostile import make_keys, sealed
-from tests.unit.reader.export_builder import export_xml
+from tests.support.export_xml_builder import export_xml
+from tests.support.hostile_containers import make_keys, sealed
 
 MESSAGE = "The timetable's XML declaration names a character encoding the import cannot read."
 

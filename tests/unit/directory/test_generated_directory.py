@@ -1,4 +1,4 @@
-"""Review of issue 2: the generated ENT directory reads back exactly in every accepted dialect."""
+"""The generated ENT directory reads back exactly in every accepted dialect."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from edt_import.domain.directory_csv import COLUMNS, read_directory_csv, write_directory_csv
 from edt_import.generator.establishment import Size
-from tests.unit.generator import cached
+from tests.support import cached
 
 
 def test_write_directory_csv_header_is_the_documented_one() -> None:

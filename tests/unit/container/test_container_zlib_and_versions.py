@@ -1,4 +1,4 @@
-"""Review of issue 2's container recipe: zlib only (RFC 1950), nothing after the stream, and the program versions."""
+"""The container recipe: zlib only (RFC 1950), nothing after the stream, and the program versions."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from edt_import.domain.container import ReaderLimits, open_container
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
-from tests.unit.container.hostile import INNER_XML, ContainerKeys, sealed, zeros_zlib
+from tests.support.hostile_containers import INNER_XML, ContainerKeys, sealed, zeros_zlib
 
 MIB = 1024 * 1024
 
