@@ -209,3 +209,13 @@ def test_read_export_lesson_with_undefined_room_is_read_without_it() -> None:
     expected = expected_timetable()
     assert export.timetable == with_lesson(expected, 0, rooms=())
     assert [warning.details for warning in export.warnings] == [{"kind": "lesson→room", "ident": "61", "count": 1}]
+
+
+def test_read_export_pupil_whose_only_class_is_undefined_counts_as_without_class() -> None:
+    # Given pupil 51's only class 33 renamed 38 in its membership, which the export does not define
+    students = STUDENTS.replace('<Classe Ident="33" DateEntree', '<Classe Ident="38" DateEntree')
+    # When
+    export = read_export(export_xml(sections={"Eleves": students}))
+    # Then the checks see the pupil as the import will: in no class
+    assert export.timetable.students[Ident("51")].classes == ()
+    assert [warning.code for warning in export.warnings] == ["student_without_class", "dangling_reference"]

@@ -47,8 +47,10 @@ def read_export(
     if not timetable.uai and container is not None and container.uai:
         # Sync keys are built from the timetable's UAI: a root without one takes the container's (checked alike).
         timetable = dataclasses.replace(timetable, uai=Uai(normalise_uai(container.uai)))
-    checks = validate_timetable(timetable)
+    # References are resolved first, so that the checks count what will be imported (a pupil whose only class
+    # is undefined is a pupil without a class).
     timetable, dangling = drop_dangling_references(timetable)
+    checks = validate_timetable(timetable)
     establishment = check_establishment(timetable, container, expected_uai)
     if not timetable.uai:
         # Every sync key starts with the UAI, so an export naming no establishment cannot be imported
