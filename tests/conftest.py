@@ -1,7 +1,8 @@
 """Test tiers: a unit test stays in this process — no socket, no subprocess, no ``/proc``.
 
 Integration and end-to-end tests (``tests/integration``, ``tests/e2e``) may use all three; a unit test that
-needs one of them belongs there.
+needs one of them belongs there. Property tests judge results, never speed: a busy CI machine must not fail them
+(timing lives in ``benchmarks/``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 _UNIT_TESTS = Path(__file__).parent / "unit"
+
+settings.register_profile("edt-import", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("edt-import")
 
 
 class TierViolationError(AssertionError):
