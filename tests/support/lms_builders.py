@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
+from edt_import.domain.applied_state import member_spec
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, Role, YearNode
+from edt_import.domain.ports import BATCH_SIZE
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer
 from tests.support.clock import FakeClock
 
@@ -37,12 +39,7 @@ def a_course(index: int) -> CourseSpec:
 
 
 def a_member(course: CourseSpec, person: DirectoryPerson, role: Role = Role.LEARNER) -> MemberSpec:
-    return MemberSpec(
-        key=f"{course.key}|{person.person_key}|{role.value}",
-        course_key=course.key,
-        person_key=person.person_key,
-        role=role,
-    )
+    return member_spec(course.key, person.person_key, role)
 
 
 def an_event(course: CourseSpec, day: int, *, title: str = "MATHEMATIQUES - 3A", hour: int = 8) -> EventSpec:
@@ -68,7 +65,7 @@ def a_gateway(
         username=SANDBOX_USERNAME,
         password=password,
         timeout_s=float(overrides.get("timeout_s", 10.0)),
-        batch_size=int(overrides.get("batch_size", 500)),
+        batch_size=int(overrides.get("batch_size", BATCH_SIZE)),
         retry_budget_s=float(overrides.get("retry_budget_s", 60.0)),
         poll_interval_s=float(overrides.get("poll_interval_s", 0.5)),
     )

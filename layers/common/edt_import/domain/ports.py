@@ -11,6 +11,8 @@ from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
 
+BATCH_SIZE = 500  # items per itslearning call (a plural IMS call, a DataService message); a sync batch by default
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemResult:

@@ -30,9 +30,8 @@ from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, LmsProtocolError, LmsUnavailableError
 from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan
-from edt_import.domain.ports import ItemResult, LmsGateway, unknown_school_node
+from edt_import.domain.ports import BATCH_SIZE, ItemResult, LmsGateway, unknown_school_node
 
-DEFAULT_BATCH_SIZE = 500
 SAMPLE_KEYS = 5
 
 
@@ -352,7 +351,7 @@ def apply_plan(
     state: AppliedState,
     gateway: LmsGateway,
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int = BATCH_SIZE,
     checkpoint: Checkpoint | None = None,
     on_confirmed: Confirmation | None = None,
 ) -> SyncReport:
@@ -418,7 +417,6 @@ class ThrottledCheckpoint:
 
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE",
     "ReasonGroup",
     "SyncReport",
     "ThrottledCheckpoint",

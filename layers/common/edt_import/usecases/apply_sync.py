@@ -7,8 +7,8 @@ re-sends only what was not confirmed.
 
 from __future__ import annotations
 
-from edt_import.domain.ports import AppliedStateStore, LmsGateway
-from edt_import.usecases.apply_plan import DEFAULT_BATCH_SIZE, SyncReport, ThrottledCheckpoint, apply_plan
+from edt_import.domain.ports import BATCH_SIZE, AppliedStateStore, LmsGateway
+from edt_import.usecases.apply_plan import SyncReport, ThrottledCheckpoint, apply_plan
 from edt_import.usecases.plan_sync import PlannedSync
 
 
@@ -17,7 +17,7 @@ def apply_sync(
     *,
     lms: LmsGateway,
     store: AppliedStateStore,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int = BATCH_SIZE,
     min_checkpoint_interval_s: float = 5.0,
 ) -> SyncReport:
     """Send the plan, fold what succeeded into ``planned.state`` and save it; a held plan is refused (ValueError)."""

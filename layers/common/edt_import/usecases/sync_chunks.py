@@ -16,8 +16,8 @@ from typing import Any
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, Plan
-from edt_import.domain.ports import AppliedStateStore, LmsGateway
-from edt_import.usecases.apply_plan import DEFAULT_BATCH_SIZE, SyncReport, apply_plan, store_pronote_ids
+from edt_import.domain.ports import BATCH_SIZE, AppliedStateStore, LmsGateway
+from edt_import.usecases.apply_plan import SyncReport, apply_plan, store_pronote_ids
 
 _ORDER = {action_type: index for index, action_type in enumerate(APPLY_ORDER)}
 
@@ -96,7 +96,7 @@ def apply_chunk(
     state: AppliedState,
     *,
     lms: LmsGateway,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int = BATCH_SIZE,
     confirmed_before: Confirmed = Confirmed(),
     progress: Callable[[Confirmed], None] | None = None,
 ) -> ChunkOutcome:

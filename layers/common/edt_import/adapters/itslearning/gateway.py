@@ -20,7 +20,7 @@ from edt_import.adapters.itslearning.transport import HttpFigures, HttpMeter, Ke
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.errors import ConfigError, LmsProtocolError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
-from edt_import.domain.ports import ItemResult, unknown_school_node
+from edt_import.domain.ports import BATCH_SIZE, ItemResult, unknown_school_node
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ class ItslearningSettings:
     username: str
     password: str = field(repr=False)
     timeout_s: float = 30.0  # one HTTP exchange
-    batch_size: int = 500  # items per plural call and events per message
+    batch_size: int = BATCH_SIZE  # items per plural call and events per message
     retry_budget_s: float = 120.0  # transient trouble is retried this long per call
     poll_interval_s: float = 1.0  # between two GetMessageResult of one message
     message_budget_s: float = 600.0  # a message not Finished after this long makes the call unavailable
