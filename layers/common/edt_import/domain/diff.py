@@ -29,7 +29,7 @@ EventBatch = tuple[str, CourseEvents]  # course key, some of its events
 @dataclass(slots=True)
 class Changes:
     """What must change: course specs, member batches and event batches by action type (a first import's
-    ~280k memberships and events stay a few thousand batches until the actions are asked for)."""
+    memberships and events stay a few thousand batches until the actions are asked for)."""
 
     courses: dict[ActionType, list[CourseSpec]] = field(default_factory=dict)
     members: dict[ActionType, list[MemberBatch]] = field(default_factory=dict)

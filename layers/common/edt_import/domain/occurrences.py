@@ -2,8 +2,8 @@
 
 Week i of a lesson falls on ``week1_monday + 7(i-1) + (day-1)``. Each occurrence is converted to UTC on its
 own date so that lessons never shift by an hour across daylight-saving changes. Nothing is dated before the
-import date, nor outside the school year (``DateDebut``..``DateFin``). A large school yields ~120k occurrences:
-values here are plain tuples, conversions are cached.
+import date, nor outside the school year (``DateDebut``..``DateFin``). Dates and UTC times are computed once
+per slot of the grid and copied into event columns.
 """
 
 from __future__ import annotations

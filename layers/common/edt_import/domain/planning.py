@@ -5,7 +5,8 @@ Members and events are planned course by course as groups and column blocks (see
 
 A first plan of the year (no event of this year in the previous state) only counts its events from the week
 masks: every one is a creation. Their blocks are built when the plan, the events or the state are asked
-for. This saves about a quarter of the whole ``plan`` process on the largest export (benchmarks/plan_bench.py).
+for. Kept because it saves more than 10 % of the whole ``plan`` process on the largest export (measured with
+benchmarks/plan_bench.py; the member groups, once built lazily too, saved under 5 % and are built at once).
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ Each ``A`` is a column of integers for every course in turn, ``[typecode, base64
 bytes]`` (typecodes ``B H I q`` of Python's ``array``). Members: per course, the number of instructors then
 of learners (``sizes``) and indexes into ``people``. Events: per course their number (``sizes``); suffixes,
 titles and descriptions, rooms and teachers are indexes into ``suffixes``, ``texts`` and ``lists``; days are
-ordinals, starts and ends UTC seconds. Each distinct text is thus written once, and reading a large school's
-state (170k memberships, 110k events) stays in C: a number per event in JSON took ten times longer.
+ordinals, starts and ends UTC seconds. Each distinct text is thus written once, and reading and writing a
+large school's state stays in C rather than in a JSON number per value (benchmarks/plan_bench.py).
 ``selection`` is the last manual import's selection in its own versioned form (``selection.StoredSelection``),
 absent or null when none was recorded.
 """
