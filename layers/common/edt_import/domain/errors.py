@@ -34,6 +34,8 @@ class ErrorCode(StrEnum):
     LMS_UNAVAILABLE = "lms_unavailable"
     LMS_PROTOCOL_ERROR = "lms_protocol_error"
     IMPORT_IN_PROGRESS = "import_in_progress"
+    # A step of the pipeline stopped on something unforeseen (a bug, a timeout): the import can be run again.
+    INTERNAL_ERROR = "internal_error"
 
 
 class EdtImportError(Exception):

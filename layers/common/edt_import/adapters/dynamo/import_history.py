@@ -1,0 +1,93 @@
+"""``DynamoImportHistory``: the ``ImportHistory`` port over the imports table (one item per import)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from edt_import.adapters.dynamo.models import ImportItem, bind, conditional_failure
+from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
+
+KEEP_FOR = timedelta(days=550)
+
+
+class DynamoImportHistory:
+    def __init__(self, table_name: str) -> None:
+        bind(ImportItem, table_name)
+
+    def create(self, record: ImportRecord) -> bool:
+        item = ImportItem(record.uai, record.import_id)
+        _fill(item, record)
+        try:
+            item.save(condition=ImportItem.import_id.does_not_exist())
+        except PutError as exc:
+            if conditional_failure(exc):
+                return False
+            raise
+        return True
+
+    def get(self, uai: str, import_id: str) -> ImportRecord | None:
+        try:
+            return _record(ImportItem.get(uai, import_id, consistent_read=True))
+        except ImportItem.DoesNotExist:
+            return None
+
+    def update(
+        self,
+        uai: str,
+        import_id: str,
+        *,
+        status: ImportStatus,
+        now: datetime,
+        section: tuple[str, Mapping[str, Any]] | None = None,
+        error: ImportFailure | None = None,
+        attempt: int | None = None,
+    ) -> ImportRecord:
+        item = ImportItem.get(uai, import_id, consistent_read=True)
+        record = _record(item)
+        updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
+        _fill(item, updated)
+        item.save()  # conditional on the version read above
+        return updated
+
+    def list(self, uai: str) -> list[ImportRecord]:
+        records = [_record(item) for item in ImportItem.query(uai, consistent_read=True)]
+        return sorted(records, key=lambda r: (r.created_at, r.import_id), reverse=True)
+
+
+def _fill(item: ImportItem, record: ImportRecord) -> None:
+    item.kind = record.kind.value
+    item.status = record.status.value
+    item.created_at = record.created_at
+    item.updated_at = record.updated_at
+    item.upload_key = record.upload_key
+    item.queued_at = record.queued_at
+    item.finished_at = record.finished_at
+    item.attempt = record.attempt
+    item.error_code = record.error.code if record.error is not None else None
+    item.error_message = record.error.message if record.error is not None else None
+    item.summary = record.summary
+    item.expires_at = record.created_at + KEEP_FOR
+
+
+def _record(item: ImportItem) -> ImportRecord:
+    error = (
+        ImportFailure(code=item.error_code, message=item.error_message or "") if item.error_code is not None else None
+    )
+    return ImportRecord(
+        uai=item.uai,
+        import_id=item.import_id,
+        kind=ImportKind(item.kind),
+        status=ImportStatus(item.status),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        upload_key=item.upload_key,
+        queued_at=item.queued_at,
+        finished_at=item.finished_at,
+        attempt=int(item.attempt),
+        error=error,
+        summary=dict(item.summary or {}),
+    )

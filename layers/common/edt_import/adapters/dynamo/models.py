@@ -1,0 +1,74 @@
+"""The tables' items. Table names are bound once per cold start (``bind``), from the function's settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.models import Model
+
+UNBOUND = "unbound"
+
+
+class ImportItem(Model):
+    class Meta:
+        table_name = UNBOUND
+
+    uai = UnicodeAttribute(hash_key=True)
+    import_id = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    upload_key = UnicodeAttribute(default="")
+    queued_at = UTCDateTimeAttribute(null=True)
+    finished_at = UTCDateTimeAttribute(null=True)
+    attempt = NumberAttribute(default=1)
+    error_code = UnicodeAttribute(null=True)
+    error_message = UnicodeAttribute(null=True)
+    summary = JSONAttribute(default=dict)
+    expires_at = TTLAttribute(null=True)  # the history is kept for a school year and a half
+    version = VersionAttribute()
+
+
+class EstablishmentItem(Model):
+    class Meta:
+        table_name = UNBOUND
+
+    uai = UnicodeAttribute(hash_key=True)
+    partner = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
+    school_node_key = UnicodeAttribute(null=True)
+    running_import = UnicodeAttribute(null=True)
+    state_key = UnicodeAttribute(null=True)
+    state_saved_at = UTCDateTimeAttribute(null=True)
+    state_figures = JSONAttribute(null=True)
+
+
+class PronoteIdItem(Model):
+    class Meta:
+        table_name = UNBOUND
+
+    uai = UnicodeAttribute(hash_key=True)
+    idpn = UnicodeAttribute(range_key=True)
+    person_key = UnicodeAttribute()
+
+
+def bind(model: type[Model], table_name: str) -> None:
+    """Point ``model`` at ``table_name`` (a new name drops the cached connection)."""
+    meta: Any = model.Meta
+    if meta.table_name != table_name:
+        meta.table_name = table_name
+        model._connection = None
+
+
+def conditional_failure(exc: Exception) -> bool:
+    """Whether a pynamodb write failed on its condition (the expected race), not on something else."""
+    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"

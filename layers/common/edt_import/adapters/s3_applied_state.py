@@ -1,0 +1,45 @@
+"""``S3AppliedStateStore``: each establishment's applied state as one object in the working bucket, indexed in
+DynamoDB (where it is, when it was saved, what it holds) so the console need not read it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.errors import ErrorCode, rejected
+from edt_import.domain.import_ports import BlobStore, EstablishmentStore
+
+
+def state_key(uai: str) -> str:
+    return f"state/{uai}.json"
+
+
+class S3AppliedStateStore:
+    def __init__(self, blobs: BlobStore, index: EstablishmentStore, clock: Callable[[], datetime]) -> None:
+        self._blobs = blobs
+        self._index = index
+        self._clock = clock
+
+    def load(self, uai: str) -> AppliedState | None:
+        data = self._blobs.get(state_key(uai))
+        if data is None:
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise rejected(ErrorCode.INVALID_STATE, "The saved import state is not UTF-8 text.") from exc
+        state = AppliedState.from_json(text)
+        if state.uai != uai:
+            raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
+        return state
+
+    def save(self, state: AppliedState) -> None:
+        key = state_key(state.uai)
+        self._blobs.put(key, state.to_json().encode("utf-8"))
+        figures = {
+            "courses": len(state.courses),
+            "members": len(state.member_rows()),
+            "events": len(state.event_rows()),
+        }
+        self._index.record_state(state.uai, key=key, saved_at=self._clock(), figures=figures)

@@ -1,0 +1,23 @@
+"""``StepFunctionsStarter``: starts the import state machine, one execution per import (its name)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions import SFNClient
+
+
+class StepFunctionsStarter:
+    def __init__(self, client: SFNClient, state_machine_arn: str) -> None:
+        self._client = client
+        self._arn = state_machine_arn
+
+    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> bool:
+        try:
+            self._client.start_execution(stateMachineArn=self._arn, name=execution_name, input=json.dumps(payload))
+        except self._client.exceptions.ExecutionAlreadyExists:
+            return False
+        return True

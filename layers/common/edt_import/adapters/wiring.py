@@ -1,0 +1,118 @@
+"""Builds the adapters the handlers use, lazily and once per cold start (never at import time: a client built
+before a test's mock is in place would escape it). The local stack swaps the clock through ``use_clock``."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from botocore.config import Config
+
+from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory, DynamoPronoteIdStore
+from edt_import.adapters.itslearning import SoapLmsGateway
+from edt_import.adapters.s3 import S3BlobStore
+from edt_import.adapters.s3_applied_state import S3AppliedStateStore
+from edt_import.adapters.secrets import SecretsManagerSecrets
+from edt_import.adapters.sfn import StepFunctionsStarter
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_stepfunctions import SFNClient
+
+UPLOAD_REDELIVERY_WINDOW_S = 24 * 3600
+_clock: list[Callable[[], datetime]] = [lambda: datetime.now(UTC)]
+
+
+def now() -> datetime:
+    return _clock[0]()
+
+
+def use_clock(clock: Callable[[], datetime]) -> None:
+    """Fix the pipeline's clock (the local stack's ``--now``)."""
+    _clock[0] = clock
+
+
+@functools.cache
+def s3_client() -> S3Client:
+    return boto3.client("s3", config=Config(signature_version="s3v4"))
+
+
+@functools.cache
+def sfn_client() -> SFNClient:
+    return boto3.client("stepfunctions")
+
+
+@functools.cache
+def blobs(bucket: str) -> S3BlobStore:
+    return S3BlobStore(s3_client(), bucket)
+
+
+@functools.cache
+def import_history(table: str) -> DynamoImportHistory:
+    return DynamoImportHistory(table)
+
+
+@functools.cache
+def establishments(table: str) -> DynamoEstablishmentStore:
+    return DynamoEstablishmentStore(table)
+
+
+@functools.cache
+def pronote_ids(table: str) -> DynamoPronoteIdStore:
+    return DynamoPronoteIdStore(table)
+
+
+@functools.cache
+def applied_states(bucket: str, establishments_table: str) -> S3AppliedStateStore:
+    return S3AppliedStateStore(blobs(bucket), establishments(establishments_table), now)
+
+
+@functools.cache
+def starter(state_machine_arn: str) -> StepFunctionsStarter:
+    return StepFunctionsStarter(sfn_client(), state_machine_arn)
+
+
+@functools.cache
+def secrets(*, partner_key_secret: str = "", itslearning_secret: str = "") -> SecretsManagerSecrets:
+    return SecretsManagerSecrets(partner_key_secret=partner_key_secret, itslearning_secret=itslearning_secret)
+
+
+def lms(itslearning_secret: str, *, retry_budget_s: float | None = None) -> SoapLmsGateway:
+    """A gateway for one invocation (its connections close with it); use it as a context manager."""
+    settings = secrets(itslearning_secret=itslearning_secret).itslearning()
+    if retry_budget_s is not None:
+        settings = dataclasses.replace(settings, retry_budget_s=retry_budget_s)
+    return SoapLmsGateway(settings)
+
+
+@functools.cache
+def _once_per_upload(table: str) -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
+    config = IdempotencyConfig(
+        event_key_jmespath="[bucket, key, etag]", expires_after_seconds=UPLOAD_REDELIVERY_WINDOW_S
+    )
+    store = DynamoDBPersistenceLayer(table_name=table)
+
+    def run(*, upload: dict[str, Any], work: Callable[[], dict[str, Any]]) -> dict[str, Any]:  # noqa: ARG001 - the key
+        return work()
+
+    return config, idempotent_function(data_keyword_argument="upload", persistence_store=store, config=config)(run)
+
+
+def once_per_upload(
+    table: str, context: LambdaContext, upload: dict[str, Any], work: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run ``work`` once per uploaded object version (bucket + key + ETag): a redelivered event returns the first
+    result without running it again."""
+    config, run = _once_per_upload(table)
+    config.register_lambda_context(context)
+    return run(upload=upload, work=work)

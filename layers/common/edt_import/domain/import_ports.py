@@ -1,0 +1,112 @@
+"""The interfaces the pipeline's steps need from AWS: objects, the import history, establishments, executions.
+
+Adapters implement them over S3, DynamoDB and Step Functions; ``InMemory…`` fakes stand in for them in the
+unit tests, and one contract suite runs against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.directory import PersonKey
+from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
+
+
+class BlobStore(Protocol):
+    """Objects by key in one bucket, encrypted at rest; a missing key reads as None."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, data: bytes) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under ``prefix``, sorted."""
+        ...
+
+
+class ImportHistory(Protocol):
+    def create(self, record: ImportRecord) -> bool:
+        """Store a new record; False (and nothing changed) when the import already exists."""
+        ...
+
+    def get(self, uai: str, import_id: str) -> ImportRecord | None: ...
+
+    def update(
+        self,
+        uai: str,
+        import_id: str,
+        *,
+        status: ImportStatus,
+        now: datetime,
+        section: tuple[str, Mapping[str, Any]] | None = None,
+        error: ImportFailure | None = None,
+        attempt: int | None = None,
+    ) -> ImportRecord:
+        """Move the import to ``status``; ``section`` (name, figures) is set into its summary."""
+        ...
+
+    def list(self, uai: str) -> list[ImportRecord]:
+        """The establishment's imports, newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EstablishmentSettings:
+    uai: str
+    partner: str = "ITSLEARNING"  # the name Index Education registered our key under
+    timezone: str = "Europe/Paris"
+    school_node_key: str | None = None  # the establishment's node in itslearning; default the UAI
+
+
+class EstablishmentStore(Protocol):
+    def settings(self, uai: str) -> EstablishmentSettings:
+        """The establishment's settings; defaults for one never configured."""
+        ...
+
+    def save_settings(self, settings: EstablishmentSettings) -> None: ...
+
+    def claim_turn(self, uai: str, import_id: str) -> bool:
+        """Make ``import_id`` the establishment's running import, unless another one is running."""
+        ...
+
+    def release_turn(self, uai: str, import_id: str) -> None:
+        """End ``import_id``'s turn (nothing happens if it does not hold it)."""
+        ...
+
+    def running_import(self, uai: str) -> str | None: ...
+
+    def record_state(self, uai: str, *, key: str, saved_at: datetime, figures: Mapping[str, int]) -> None:
+        """Index the establishment's applied state: where it lives, when it was saved, what it holds."""
+        ...
+
+    def state_index(self, uai: str) -> dict[str, Any] | None: ...
+
+
+class PronoteIdStore(Protocol):
+    """The IDPN → account mappings of each establishment, as the syncs confirmed them."""
+
+    def load(self, uai: str) -> dict[str, PersonKey]: ...
+
+    def save(self, uai: str, mappings: Mapping[str, PersonKey]) -> None:
+        """Add or replace these mappings (others are kept)."""
+        ...
+
+
+class ExecutionStarter(Protocol):
+    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> bool:
+        """Start the import state machine; False when an execution of that name already exists."""
+        ...
+
+
+class AppliedStateStore(Protocol):
+    """What the last syncs applied, per establishment (None before the first)."""
+
+    def load(self, uai: str) -> AppliedState | None: ...
+
+    def save(self, state: AppliedState) -> None: ...

@@ -1,0 +1,128 @@
+"""An import's life in the history: its status, what each step found, and why it failed.
+
+One record per uploaded export. The statuses are the console's (``uploaded`` … ``done``); each step moves the
+record forward and adds its own section to ``summary`` (counts only, never a name or an identifier of a
+person). ``queued_at`` orders the imports of one establishment waiting for their turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class ImportStatus(StrEnum):
+    UPLOADED = "uploaded"
+    VALIDATING = "validating"
+    QUEUED = "queued"
+    PARSING = "parsing"
+    RECONCILING = "reconciling"
+    AWAITING_SELECTION = "awaiting_selection"
+    PLANNING = "planning"
+    HELD = "held"
+    SYNCING = "syncing"
+    DONE = "done"
+    DONE_WITH_ERRORS = "done_with_errors"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label_fr(self) -> str:
+        return _LABELS_FR[self]
+
+
+_LABELS_FR = {
+    ImportStatus.UPLOADED: "Déposé",
+    ImportStatus.VALIDATING: "Vérification",
+    ImportStatus.QUEUED: "En attente",
+    ImportStatus.PARSING: "Lecture",
+    ImportStatus.RECONCILING: "Rapprochement des comptes",
+    ImportStatus.AWAITING_SELECTION: "En attente de sélection",
+    ImportStatus.PLANNING: "Préparation",
+    ImportStatus.HELD: "Bloqué (suppressions à valider)",
+    ImportStatus.SYNCING: "Synchronisation",
+    ImportStatus.DONE: "Fait",
+    ImportStatus.DONE_WITH_ERRORS: "Fait avec erreurs",
+    ImportStatus.FAILED: "Échec",
+    ImportStatus.SUPERSEDED: "Remplacé",
+}
+
+# Outcomes: the import is over. A held import waits for an administrator, but no longer holds its
+# establishment's turn either: the next queued one may start.
+OUTCOMES = frozenset({ImportStatus.DONE, ImportStatus.DONE_WITH_ERRORS, ImportStatus.FAILED, ImportStatus.SUPERSEDED})
+FINISHED = OUTCOMES | {ImportStatus.HELD}
+
+
+class ImportKind(StrEnum):
+    MANUAL = "manual"
+    AUTOMATIC = "automatic"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportFailure:
+    """Why an import failed: the stable error code and the administrator's sentence."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportRecord:
+    uai: str
+    import_id: str
+    kind: ImportKind
+    status: ImportStatus
+    created_at: datetime  # aware UTC
+    updated_at: datetime
+    upload_key: str = ""  # the uploaded object, in the uploads bucket
+    queued_at: datetime | None = None
+    finished_at: datetime | None = None
+    attempt: int = 1  # a re-run of a failed import is the next attempt of the same record
+    error: ImportFailure | None = None
+    summary: dict[str, Any] = field(default_factory=dict)  # one section per step: counts and codes only
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+def queue_positions(records: list[ImportRecord]) -> dict[str, int]:
+    """1-based positions of the queued imports of one establishment, in the order they were queued."""
+    waiting = sorted(
+        (r for r in records if r.status is ImportStatus.QUEUED and r.queued_at is not None),
+        key=lambda r: (r.queued_at, r.import_id),
+    )
+    return {record.import_id: position for position, record in enumerate(waiting, start=1)}
+
+
+def advanced(
+    record: ImportRecord,
+    *,
+    status: ImportStatus,
+    now: datetime,
+    section: tuple[str, Mapping[str, Any]] | None = None,
+    error: ImportFailure | None = None,
+    attempt: int | None = None,
+) -> ImportRecord:
+    """The record after a step's update: the new status, its timestamps, and the step's summary section."""
+    summary = dict(record.summary)
+    if section is not None:
+        summary[section[0]] = dict(section[1])
+    entering_queue = status is ImportStatus.QUEUED and record.status is not ImportStatus.QUEUED
+    return ImportRecord(
+        uai=record.uai,
+        import_id=record.import_id,
+        kind=record.kind,
+        status=status,
+        created_at=record.created_at,
+        updated_at=now,
+        upload_key=record.upload_key,
+        queued_at=now if entering_queue else record.queued_at,
+        finished_at=now if status in OUTCOMES else None,
+        attempt=attempt if attempt is not None else record.attempt,
+        error=error if status is ImportStatus.FAILED else None,
+        summary=summary,
+    )

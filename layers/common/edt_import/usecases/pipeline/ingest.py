@@ -1,0 +1,99 @@
+"""The upload trigger: open and validate the export, keep its plaintext in the working bucket, queue the import.
+
+A refused export ends the import as ``failed`` with its code at once: nothing is queued, nothing reaches
+itslearning, and the upload is deleted. Redelivery of the same S3 event is absorbed by the handler's
+idempotency layer; a second event for an import already past ``uploaded`` changes nothing here either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from edt_import.domain.container import is_container, open_container
+from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
+from edt_import.domain.export_reader import read_export
+from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ExecutionStarter, ImportHistory
+from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus
+from edt_import.domain.private_key import load_private_key
+from edt_import.usecases.pipeline.turns import start_next_import
+from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadedObject:
+    bucket: str
+    key: str
+    etag: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestResult:
+    uai: str
+    import_id: str
+    status: ImportStatus
+    error_code: str | None = None
+
+
+def ingest_upload(
+    upload: UploadedObject,
+    *,
+    now: datetime,
+    uploads: BlobStore,
+    work: BlobStore,
+    history: ImportHistory,
+    establishments: EstablishmentStore,
+    starter: ExecutionStarter,
+    partner_key: Callable[[], bytes],
+    kind: ImportKind = ImportKind.MANUAL,
+) -> IngestResult:
+    uai, import_id = parse_upload_key(upload.key)
+    record = ImportRecord(
+        uai=uai,
+        import_id=import_id,
+        kind=kind,
+        status=ImportStatus.UPLOADED,
+        created_at=now,
+        updated_at=now,
+        upload_key=upload.key,
+    )
+    if not history.create(record):
+        existing = history.get(uai, import_id)
+        if existing is not None and existing.status is not ImportStatus.UPLOADED:
+            return IngestResult(uai=uai, import_id=import_id, status=existing.status)
+    history.update(uai, import_id, status=ImportStatus.VALIDATING, now=now)
+    data = uploads.get(upload.key)
+    try:
+        if data is None:
+            raise _vanished()
+        plaintext, figures = _open(data, uai, partner_key, establishments.settings(uai).partner)
+    except EdtImportError as exc:
+        failure = ImportFailure(code=exc.code.value, message=exc.message)
+        history.update(uai, import_id, status=ImportStatus.FAILED, now=now, error=failure)
+        uploads.delete(upload.key)
+        return IngestResult(uai=uai, import_id=import_id, status=ImportStatus.FAILED, error_code=exc.code.value)
+    work.put(timetable_key(uai, import_id), plaintext)
+    uploads.delete(upload.key)  # the encrypted upload is not needed any more
+    history.update(uai, import_id, status=ImportStatus.QUEUED, now=now, section=("validation", figures))
+    start_next_import(uai, history=history, establishments=establishments, starter=starter)
+    return IngestResult(uai=uai, import_id=import_id, status=ImportStatus.QUEUED)
+
+
+def _open(data: bytes, uai: str, partner_key: Callable[[], bytes], partner: str) -> tuple[bytes, dict[str, object]]:
+    """The clear timetable of a validated export, and what the history shows of the file."""
+    key = load_private_key(partner_key()) if is_container(data) else None
+    export = read_export(data, private_key=key, partner=partner, expected_uai=uai)
+    plaintext = open_container(data, private_key=key, partner=partner)[1] if key is not None else data
+    container = export.container
+    figures: dict[str, object] = {
+        "software": container.software if container is not None else "",
+        "version": export.timetable.version,
+        "warnings": len(export.warnings),
+        "size_bytes": len(data),
+    }
+    return bytes(plaintext), figures
+
+
+def _vanished() -> EdtImportError:
+    return rejected(ErrorCode.NOT_AN_EXPORT, "The uploaded file could not be found any more; upload it again.")

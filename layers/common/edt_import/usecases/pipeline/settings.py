@@ -1,0 +1,69 @@
+"""Each function's settings: exactly the environment variables it reads, validated once per cold start."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from edt_import.domain.errors import ConfigError
+
+S = TypeVar("S", bound="FunctionSettings")
+
+
+class FunctionSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class WorkSettings(FunctionSettings):
+    WORK_BUCKET: str
+    IMPORTS_TABLE: str
+    ESTABLISHMENTS_TABLE: str
+
+
+class TurnSettings(WorkSettings):
+    """Steps that end an import start the next one."""
+
+    STATE_MACHINE_ARN: str
+
+
+class IngestSettings(TurnSettings):
+    PARTNER_KEY_SECRET: str
+    IDEMPOTENCY_TABLE: str
+
+
+class ParseSettings(WorkSettings):
+    pass
+
+
+class ReconcileSettings(WorkSettings):
+    MAPPINGS_TABLE: str
+    ITSLEARNING_SECRET: str
+
+
+class PlanSettings(WorkSettings):
+    SYNC_CHUNK_ACTIONS: int = Field(ge=1)
+
+
+class SyncSettings(WorkSettings):
+    ITSLEARNING_SECRET: str
+
+
+class FinalizeSettings(TurnSettings):
+    MAPPINGS_TABLE: str
+
+
+class AutoImportSettings(TurnSettings):
+    pass
+
+
+@functools.cache
+def load_settings(model: type[S]) -> S:
+    """The settings of ``model`` from the environment; a missing or bad variable is named, its value never shown."""
+    try:
+        return model.model_validate(dict(os.environ))
+    except ValidationError as exc:
+        names = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
+        raise ConfigError(f"The function is missing or has bad settings: {', '.join(names)}.") from None
