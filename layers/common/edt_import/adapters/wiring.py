@@ -23,6 +23,7 @@ from edt_import.adapters.s3 import S3BlobStore
 from edt_import.adapters.s3_applied_state import S3AppliedStateStore
 from edt_import.adapters.secrets import SecretsManagerSecrets
 from edt_import.adapters.sfn import StepFunctionsStarter
+from edt_import.domain.import_ports import ImportStores
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -75,6 +76,19 @@ def pronote_ids(table: str) -> DynamoPronoteIdStore:
 @functools.cache
 def applied_states(bucket: str, establishments_table: str) -> S3AppliedStateStore:
     return S3AppliedStateStore(blobs(bucket), establishments(establishments_table), now)
+
+
+def import_stores(
+    *, work_bucket: str, imports_table: str, establishments_table: str, mappings_table: str, state_machine_arn: str
+) -> ImportStores:
+    return ImportStores(
+        work=blobs(work_bucket),
+        history=import_history(imports_table),
+        establishments=establishments(establishments_table),
+        states=applied_states(work_bucket, establishments_table),
+        pronote_ids=pronote_ids(mappings_table),
+        starter=starter(state_machine_arn),
+    )
 
 
 @functools.cache

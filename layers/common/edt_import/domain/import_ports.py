@@ -110,3 +110,15 @@ class AppliedStateStore(Protocol):
     def load(self, uai: str) -> AppliedState | None: ...
 
     def save(self, state: AppliedState) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportStores:
+    """Everything the steps that end an import touch."""
+
+    work: BlobStore
+    history: ImportHistory
+    establishments: EstablishmentStore
+    states: AppliedStateStore
+    pronote_ids: PronoteIdStore
+    starter: ExecutionStarter

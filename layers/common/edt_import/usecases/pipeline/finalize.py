@@ -17,14 +17,7 @@ from typing import Any
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import EdtImportError, ErrorCode
-from edt_import.domain.import_ports import (
-    AppliedStateStore,
-    BlobStore,
-    EstablishmentStore,
-    ExecutionStarter,
-    ImportHistory,
-    PronoteIdStore,
-)
+from edt_import.domain.import_ports import BlobStore, ImportHistory, ImportStores
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
 from edt_import.domain.plan import ActionType
 from edt_import.usecases.apply_plan import synchronised_people
@@ -66,17 +59,7 @@ class SyncTally:
         }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Ports:
-    work: BlobStore
-    history: ImportHistory
-    establishments: EstablishmentStore
-    states: AppliedStateStore
-    pronote_ids: PronoteIdStore
-    starter: ExecutionStarter
-
-
-def fold_results(ref: ImportRef, ports: Ports) -> SyncTally | None:
+def fold_results(ref: ImportRef, ports: ImportStores) -> SyncTally | None:
     """Apply every chunk's confirmed actions to the applied state and save it; None before any plan."""
     meta_data = ports.work.get(plan_key(ref.uai, ref.import_id))
     if meta_data is None:
@@ -125,7 +108,7 @@ def _confirmed_pronote_ids(planned: Mapping[str, str], state: AppliedState) -> d
     return {idpn: key for idpn, key in pending.items() if key in people}
 
 
-def finalize_import(ref: ImportRef, *, now: datetime, ports: Ports) -> ImportRecord:
+def finalize_import(ref: ImportRef, *, now: datetime, ports: ImportStores) -> ImportRecord:
     tally = fold_results(ref, ports)
     if tally is None:  # a held plan: nothing was sent
         record = required_record(ref, ports.history)
@@ -136,7 +119,7 @@ def finalize_import(ref: ImportRef, *, now: datetime, ports: Ports) -> ImportRec
     return record
 
 
-def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, ports: Ports) -> ImportRecord:
+def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, ports: ImportStores) -> ImportRecord:
     """The state machine caught an error: keep what was applied, end the import as ``failed`` with its code."""
     tally = fold_results(ref, ports)
     section = ("sync", tally.figures()) if tally is not None else None

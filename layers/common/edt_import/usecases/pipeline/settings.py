@@ -38,21 +38,37 @@ class ParseSettings(WorkSettings):
     pass
 
 
-class ReconcileSettings(WorkSettings):
-    MAPPINGS_TABLE: str
+class LmsSettings(WorkSettings):
     ITSLEARNING_SECRET: str
+    LMS_RETRY_BUDGET_S: float = Field(
+        ge=0
+    )  # transient trouble retried in the function before the state machine's Retry
+
+
+class ReconcileSettings(LmsSettings):
+    MAPPINGS_TABLE: str
 
 
 class PlanSettings(WorkSettings):
     SYNC_CHUNK_ACTIONS: int = Field(ge=1)
 
 
-class SyncSettings(WorkSettings):
-    ITSLEARNING_SECRET: str
+class SyncSettings(LmsSettings):
+    LMS_BATCH_SIZE: int = Field(ge=1)  # actions per engine batch (the client spreads one over its connections)
 
 
 class FinalizeSettings(TurnSettings):
     MAPPINGS_TABLE: str
+
+    def store_names(self) -> dict[str, str]:
+        """The names ``wiring.import_stores`` builds the stores of an ending import from."""
+        return {
+            "work_bucket": self.WORK_BUCKET,
+            "imports_table": self.IMPORTS_TABLE,
+            "establishments_table": self.ESTABLISHMENTS_TABLE,
+            "mappings_table": self.MAPPINGS_TABLE,
+            "state_machine_arn": self.STATE_MACHINE_ARN,
+        }
 
 
 class AutoImportSettings(TurnSettings):

@@ -1,0 +1,41 @@
+"""PlanFunction: diff the export against the applied state and cut the actions into chunks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from edt_import.adapters import wiring
+from edt_import.usecases.pipeline.payloads import StepRequest
+from edt_import.usecases.pipeline.plan_step import plan_step
+from edt_import.usecases.pipeline.settings import PlanSettings, load_settings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+copy_config_to_registered_loggers(source_logger=logger)
+
+
+@logger.inject_lambda_context(correlation_id_path="import_id")
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = load_settings(PlanSettings)
+    request = StepRequest.model_validate(event)
+    logger.append_keys(uai=request.uai, step="plan")
+    outcome = plan_step(
+        request.ref(),
+        now=wiring.now(),
+        work=wiring.blobs(settings.WORK_BUCKET),
+        history=wiring.import_history(settings.IMPORTS_TABLE),
+        establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
+        states=wiring.applied_states(settings.WORK_BUCKET, settings.ESTABLISHMENTS_TABLE),
+        chunk_actions=settings.SYNC_CHUNK_ACTIONS,
+    )
+    metrics.add_metric(name="PlannedActions", unit=MetricUnit.Count, value=outcome.actions)
+    logger.info("import planned", held=outcome.held, chunks=len(outcome.chunks), actions=outcome.actions)
+    return outcome.payload()
