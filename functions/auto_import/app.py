@@ -18,7 +18,7 @@ from edt_import.usecases.pipeline.turns import start_next_import
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
@@ -34,7 +34,7 @@ def _record_handler(record: SQSRecord) -> None:
     logger.info("automatic import slot", uai=message.uai, running=running is not None)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

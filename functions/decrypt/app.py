@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from typing import Any
+from urllib.parse import unquote_plus
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
@@ -18,7 +19,7 @@ from edt_import.usecases.pipeline.settings import IngestSettings, load_settings
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
 
 
 def _ingest(settings: IngestSettings, upload: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def _ingest(settings: IngestSettings, upload: dict[str, Any]) -> dict[str, Any]:
     return {"import_id": result.import_id, "status": result.status.value, "error_code": result.error_code}
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -50,7 +51,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     outcomes = []
     for record in S3Event(event).records:  # one record per uploaded object
         obj = record.s3.get_object
-        upload = {"bucket": record.s3.bucket.name, "key": obj.key, "etag": obj.etag}
+        upload = {
+            "bucket": record.s3.bucket.name,
+            "key": unquote_plus(obj.key),
+            "etag": obj.etag,
+        }  # keys arrive encoded
         outcomes.append(
             wiring.once_per_upload(
                 settings.IDEMPOTENCY_TABLE, context, upload, functools.partial(_ingest, settings, upload)

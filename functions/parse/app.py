@@ -17,10 +17,10 @@ from edt_import.usecases.pipeline.settings import ParseSettings, load_settings
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-copy_config_to_registered_loggers(source_logger=logger)
+copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
 
 
-@logger.inject_lambda_context(correlation_id_path="import_id")
+@logger.inject_lambda_context(correlation_id_path="import_id", clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -18,6 +19,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from botocore.config import Config
 
 from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory, DynamoPronoteIdStore
+from edt_import.adapters.dynamo.models import EstablishmentItem, ImportItem, PronoteIdItem
 from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.adapters.s3 import S3BlobStore
 from edt_import.adapters.s3_applied_state import S3AppliedStateStore
@@ -130,3 +132,20 @@ def once_per_upload(
     config, run = _once_per_upload(table)
     config.register_lambda_context(context)
     return run(upload=upload, work=work)
+
+
+def reset() -> None:
+    """Forget every client, store and cached secret (a new endpoint, a new test): the next call builds afresh."""
+    for factory in (s3_client, sfn_client, blobs, import_history, establishments, pronote_ids, applied_states):
+        factory.cache_clear()
+    for factory_ in (starter, secrets, _once_per_upload):
+        factory_.cache_clear()
+    for model in (ImportItem, EstablishmentItem, PronoteIdItem):
+        model._connection = None  # pynamodb keeps one per model class, bound to the old endpoint
+    forget_secrets()
+    _clock[0] = lambda: datetime.now(UTC)
+
+
+def forget_secrets() -> None:
+    """Drop the cached secret values (a secret was just changed)."""
+    parameters.clear_caches()  # type: ignore[no-untyped-call]

@@ -1,0 +1,98 @@
+"""Our Lambda handlers, called in this process where moto would start a container.
+
+moto runs Lambda code in Docker, which this machine does not have; ``LambdaFunction._invoke_lambda`` is
+replaced by a call to the handler registered under the function's name. An exception comes back as Lambda
+reports it (``errorType`` = the class name), so the state machine's Retry and Catch match on it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+
+from edt_import.domain.errors import EdtImportError
+
+Handler = Callable[[dict[str, Any], Any], Any]
+_log = logging.getLogger("local_stack")
+_handlers: dict[str, Handler] = {}
+_modules: dict[Path, ModuleType] = {}
+_original = LambdaFunction._invoke_lambda
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaContext:
+    function_name: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int
+    function_version: str = "$LATEST"
+    log_group_name: str = "local"
+    log_stream_name: str = "local"
+
+    @property
+    def aws_request_id(self) -> str:
+        return uuid.uuid4().hex
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+def load_handler(app_path: Path) -> ModuleType:
+    """Import ``functions/<step>/app.py`` once, under a module name of its own (every function has an app.py)."""
+    module = _modules.get(app_path)
+    if module is None:
+        name = f"edt_function_{app_path.parent.name}"
+        spec = importlib.util.spec_from_file_location(name, app_path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {app_path}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        _modules[app_path] = module
+    return module
+
+
+def register(function_name: str, handler: Handler) -> None:
+    _handlers[function_name] = handler
+
+
+def _invoke_in_process(self: LambdaFunction, event: str | dict[str, Any] | None = None) -> tuple[str, bool, str]:
+    handler = _handlers.get(self.function_name)
+    if handler is None:
+        return json.dumps({"errorType": "ResourceNotFound", "errorMessage": self.function_name}), True, ""
+    # Step Functions passes the event as JSON text, S3 notifications and SQS mappings as the parsed object.
+    payload = json.loads(event) if isinstance(event, str | bytes) and event else (event or {})
+    context = LambdaContext(
+        function_name=self.function_name,
+        invoked_function_arn=self.function_arn,
+        memory_limit_in_mb=int(self.memory_size),
+    )
+    try:
+        result = handler(payload, context)
+    except Exception as exc:  # noqa: BLE001 - reported as Lambda does, so the state machine can route it
+        # moto drops the errors of S3 notifications: say here which function failed and how (never the data).
+        _log.warning("%s raised %s%s", self.function_name, type(exc).__name__, _safe_detail(exc))
+        return json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)}), True, ""
+    return json.dumps(result), False, ""
+
+
+def _safe_detail(exc: Exception) -> str:
+    return f" ({exc})" if isinstance(exc, EdtImportError) else ""  # our messages carry no personal data
+
+
+def patch() -> None:
+    LambdaFunction._invoke_lambda = _invoke_in_process  # type: ignore[method-assign]
+
+
+def unpatch() -> None:
+    LambdaFunction._invoke_lambda = _original  # type: ignore[method-assign]
+    _handlers.clear()
