@@ -27,7 +27,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     request = StepRequest.model_validate(event)
     logger.append_keys(uai=request.uai, step="finalize")
     record = finalize_import(
-        request.ref(), now=wiring.now(), ports=wiring.import_stores(**load_settings(FinalizeSettings).store_names())
+        request.ref(), now=wiring.now(), stores=wiring.import_stores(**load_settings(FinalizeSettings).store_names())
     )
     metrics.add_metric(name=f"Imports{record.status.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1)
     logger.info("import finished", status=record.status.value)

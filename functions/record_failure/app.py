@@ -28,7 +28,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     request = FailureRequest.model_validate(event)
     logger.append_keys(uai=request.uai, step="record_failure")
     record = record_failure(
-        request.ref(), request.error, now=wiring.now(), ports=wiring.import_stores(**settings.store_names())
+        request.ref(), request.error, now=wiring.now(), stores=wiring.import_stores(**settings.store_names())
     )
     error_code = record.error.code if record.error is not None else None
     metrics.add_metric(name="ImportsFailed", unit=MetricUnit.Count, value=1)

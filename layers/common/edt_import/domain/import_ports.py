@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
+from edt_import.domain.ports import AppliedStateStore
 
 
 class BlobStore(Protocol):
@@ -102,14 +102,6 @@ class ExecutionStarter(Protocol):
     def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> bool:
         """Start the import state machine; False when an execution of that name already exists."""
         ...
-
-
-class AppliedStateStore(Protocol):
-    """What the last syncs applied, per establishment (None before the first)."""
-
-    def load(self, uai: str) -> AppliedState | None: ...
-
-    def save(self, state: AppliedState) -> None: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

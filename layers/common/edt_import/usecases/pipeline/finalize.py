@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.import_ports import BlobStore, ImportHistory, ImportStores
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
-from edt_import.domain.plan import ActionType
-from edt_import.usecases.apply_plan import synchronised_people
+from edt_import.domain.plan import Action, ActionType, Plan
 from edt_import.usecases.pipeline.codecs import decode_actions, decode_document, decode_year_node
 from edt_import.usecases.pipeline.steps import ImportRef, required
 from edt_import.usecases.pipeline.turns import end_turn
 from edt_import.usecases.pipeline.work_keys import chunk_key, plan_key, result_key
+from edt_import.usecases.sync_chunks import Confirmed, finalize_sync
 
 _OUR_ERRORS = frozenset({EdtImportError.__name__, *(cls.__name__ for cls in EdtImportError.__subclasses__())})
 _CODES = frozenset(code.value for code in ErrorCode)
@@ -59,75 +58,80 @@ class SyncTally:
         }
 
 
-def fold_results(ref: ImportRef, ports: ImportStores) -> SyncTally | None:
-    """Apply every chunk's confirmed actions to the applied state and save it; None before any plan."""
-    meta_data = ports.work.get(plan_key(ref.uai, ref.import_id))
+def fold_results(ref: ImportRef, stores: ImportStores) -> SyncTally | None:
+    """Fold every chunk's confirmations into the applied state and save it (``finalize_sync``); None before a plan."""
+    meta_data = stores.work.get(plan_key(ref.uai, ref.import_id))
     if meta_data is None:
         return None
     meta = decode_document(meta_data, "plan")
     tally = SyncTally()
-    state = ports.states.load(ref.uai) or AppliedState(uai=ref.uai)
+    confirmed: list[Confirmed] = []
     if meta["year_node_changed"]:
-        node_result = ports.work.get(result_key(ref.uai, ref.import_id, None))
-        tally.year_node_ok = node_result is not None and bool(decode_document(node_result, "year node result")["ok"])
-        if tally.year_node_ok:
-            state.year_node = decode_year_node(meta["year_node"])
+        node_result = _result(stores.work, result_key(ref.uai, ref.import_id, None))
+        node_confirmed = Confirmed.from_dict(node_result["confirmed"]) if node_result else Confirmed()
+        tally.year_node_ok = node_confirmed.year_node
+        confirmed.append(node_confirmed)
+    actions: list[Action] = []
     for chunk in range(int(meta["chunks"])):
-        _fold_chunk(ref, chunk, ports.work, state, tally)
-    new_ids = _confirmed_pronote_ids(meta["pronote_ids"], state)
-    state.pronote_ids.update(new_ids)
-    ports.states.save(state)
+        chunk_actions = decode_actions(required(stores.work, chunk_key(ref.uai, ref.import_id, chunk), "plan chunk"))
+        actions.extend(chunk_actions)
+        result = _result(stores.work, result_key(ref.uai, ref.import_id, chunk))
+        confirmed.append(_tally_chunk(chunk_actions, result, tally))
+    pronote_ids = {idpn: PersonKey(key) for idpn, key in meta["pronote_ids"].items()}
+    node = decode_year_node(meta["year_node"])
+    plan = Plan(uai=ref.uai, year_node=node, actions=tuple(actions), pronote_ids=pronote_ids)
+    known = stores.pronote_ids.load(ref.uai)
+    state = finalize_sync(plan, confirmed, store=stores.states)
+    new_ids = {idpn: key for idpn, key in state.pronote_ids.items() if known.get(idpn) != key}
     if new_ids:
-        ports.pronote_ids.save(ref.uai, new_ids)
+        stores.pronote_ids.save(ref.uai, new_ids)
     return tally
 
 
-def _fold_chunk(ref: ImportRef, chunk: int, work: BlobStore, state: AppliedState, tally: SyncTally) -> None:
-    actions = decode_actions(required(work, chunk_key(ref.uai, ref.import_id, chunk), "plan chunk"))
-    data = work.get(result_key(ref.uai, ref.import_id, chunk))
-    if data is None:  # never ran: the year node failed, or the import stopped before this chunk
+def _result(work: BlobStore, key: str) -> dict[str, Any] | None:
+    data = work.get(key)
+    return decode_document(data, "chunk result") if data is not None else None
+
+
+def _tally_chunk(actions: list[Action], result: dict[str, Any] | None, tally: SyncTally) -> Confirmed:
+    if result is None:  # never ran: the year node failed, or the import stopped before this chunk
         tally.skipped.update(a.type.value for a in actions)
-        return
-    result = decode_document(data, "chunk result")
-    confirmed = set(result["confirmed"])
-    succeeded = [a for a in actions if a.key in confirmed]
-    state.record(succeeded)
-    tally.succeeded.update(a.type.value for a in succeeded)
-    for type_name, counts in result["report"]["actions"].items():
+        return Confirmed()
+    confirmed = Confirmed.from_dict(result["confirmed"])
+    tally.succeeded.update(a.type.value for a in actions if a in confirmed)
+    report = result["report"]
+    if report is None:  # stopped mid-run (killed): what is not confirmed was not done
+        tally.skipped.update(a.type.value for a in actions if a not in confirmed)
+        return confirmed
+    for type_name, counts in report["actions"].items():
         if isinstance(counts, dict):
             tally.failed[type_name] += counts["failed"]
             tally.skipped[type_name] += counts["skipped"]
+    return confirmed
 
 
-def _confirmed_pronote_ids(planned: Mapping[str, str], state: AppliedState) -> dict[str, PersonKey]:
-    """Mappings for accounts the state now holds (a mapping to someone never synchronised would outlive them)."""
-    pending = {idpn: PersonKey(key) for idpn, key in planned.items() if state.pronote_ids.get(idpn) != key}
-    if not pending:
-        return {}
-    people = synchronised_people(state)
-    return {idpn: key for idpn, key in pending.items() if key in people}
-
-
-def finalize_import(ref: ImportRef, *, now: datetime, ports: ImportStores) -> ImportRecord:
-    tally = fold_results(ref, ports)
+def finalize_import(ref: ImportRef, *, now: datetime, stores: ImportStores) -> ImportRecord:
+    tally = fold_results(ref, stores)
     if tally is None:  # a held plan: nothing was sent
-        record = required_record(ref, ports.history)
+        record = required_record(ref, stores.history)
     else:
         status = ImportStatus.DONE if tally.complete else ImportStatus.DONE_WITH_ERRORS
-        record = ports.history.update(ref.uai, ref.import_id, status=status, now=now, section=("sync", tally.figures()))
-    end_turn(record, history=ports.history, establishments=ports.establishments, starter=ports.starter)
+        record = stores.history.update(
+            ref.uai, ref.import_id, status=status, now=now, section=("sync", tally.figures())
+        )
+    end_turn(record, history=stores.history, establishments=stores.establishments, starter=stores.starter)
     return record
 
 
-def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, ports: ImportStores) -> ImportRecord:
+def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, stores: ImportStores) -> ImportRecord:
     """The state machine caught an error: keep what was applied, end the import as ``failed`` with its code."""
-    tally = fold_results(ref, ports)
+    tally = fold_results(ref, stores)
     section = ("sync", tally.figures()) if tally is not None else None
     failure = failure_from(error)
-    record = ports.history.update(
+    record = stores.history.update(
         ref.uai, ref.import_id, status=ImportStatus.FAILED, now=now, section=section, error=failure
     )
-    end_turn(record, history=ports.history, establishments=ports.establishments, starter=ports.starter)
+    end_turn(record, history=stores.history, establishments=stores.establishments, starter=stores.starter)
     return record
 
 

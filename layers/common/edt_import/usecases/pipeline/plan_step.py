@@ -1,20 +1,19 @@
 """The plan step: diff the export against the applied state and cut the actions into independent chunks.
 
-A chunk holds whole courses (the course, its members and its events, deletions included), so chunks can be
-sent in parallel and each keeps the dependency order inside it. A held plan (the deletion guard) stops here.
+A chunk holds whole courses (``split_plan``), so chunks can be sent in parallel. A held plan (the deletion
+guard) stops here: nothing is written for the sync.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from edt_import.domain.import_ports import AppliedStateStore, BlobStore, EstablishmentStore, ImportHistory
+from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ImportHistory
 from edt_import.domain.imports import ImportStatus
-from edt_import.domain.plan import APPLY_ORDER, Action, CourseSpec
 from edt_import.domain.planning import PlanSettings, plan_import
+from edt_import.domain.ports import AppliedStateStore
 from edt_import.usecases.pipeline.codecs import (
     decode_directory,
     encode_actions,
@@ -29,6 +28,7 @@ from edt_import.usecases.pipeline.work_keys import (
     plan_key,
     results_prefix,
 )
+from edt_import.usecases.sync_chunks import split_plan
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,9 +81,9 @@ def plan_step(
         history.update(ref.uai, ref.import_id, status=ImportStatus.HELD, now=now, section=("plan", figures))
         return PlanOutcome(held=True, chunks=(), year_node_changed=False, actions=len(plan.actions))
     _clear(work, ref)  # a re-run plans afresh against what earlier attempts applied
-    chunks = list(cut_into_chunks(plan.actions, chunk_actions))
+    chunks = split_plan(plan, max_actions=chunk_actions)
     for index, chunk in enumerate(chunks):
-        work.put(chunk_key(ref.uai, ref.import_id, index), encode_actions(chunk))
+        work.put(chunk_key(ref.uai, ref.import_id, index), encode_actions(chunk.actions))
     year_node_changed = previous is None or previous.year_node != plan.year_node
     meta = {
         "year_node": encode_year_node(plan.year_node),
@@ -104,35 +104,3 @@ def _clear(work: BlobStore, ref: ImportRef) -> None:
     for prefix in (chunks_prefix(ref.uai, ref.import_id), results_prefix(ref.uai, ref.import_id)):
         for key in work.keys(prefix):
             work.delete(key)
-
-
-def course_of(action: Action) -> str:
-    target = action.target
-    return target.key if isinstance(target, CourseSpec) else target.course_key
-
-
-def cut_into_chunks(actions: Iterable[Action], chunk_actions: int) -> Iterator[list[Action]]:
-    """Whole courses packed into chunks of at most ``chunk_actions`` (a larger course gets a chunk of its own).
-
-    The plan lists actions in dependency order; grouping by course keeps that order within each course.
-    """
-    if chunk_actions < 1:
-        raise ValueError("chunk_actions must be at least 1")
-    by_course: dict[str, list[Action]] = {}
-    for action in actions:
-        by_course.setdefault(course_of(action), []).append(action)
-    chunk: list[Action] = []
-    for course_actions in by_course.values():
-        if chunk and len(chunk) + len(course_actions) > chunk_actions:
-            yield _in_order(chunk)
-            chunk = []
-        chunk.extend(course_actions)
-    if chunk:
-        yield _in_order(chunk)
-
-
-_RANK = {action_type: index for index, action_type in enumerate(APPLY_ORDER)}
-
-
-def _in_order(chunk: list[Action]) -> list[Action]:
-    return sorted(chunk, key=lambda action: _RANK[action.type])
