@@ -1,0 +1,144 @@
+"""The pipeline's steps run in order over in-memory fakes, as the state machine runs them over AWS.
+
+``PipelineWorld`` holds one fake per port and the in-memory itslearning; ``run_execution`` plays an execution
+(parse, reconcile, plan, year node, chunks, finalize, with the failure step on an error), so use-case tests can
+follow an import from its upload to its outcome without moto.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from edt_import.domain.errors import EdtImportError
+from edt_import.domain.import_ports import ImportStores
+from edt_import.domain.imports import ImportKind, ImportRecord
+from edt_import.generator.container_sealing import seal_container
+from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
+from edt_import.generator.partner_keys import generate_partner_key, private_key_pem
+from edt_import.generator.xml_writer import timetable_to_xml
+from edt_import.usecases.pipeline.finalize import finalize_import, record_failure
+from edt_import.usecases.pipeline.ingest import IngestResult, UploadedObject, ingest_upload
+from edt_import.usecases.pipeline.parse import parse_timetable
+from edt_import.usecases.pipeline.plan_step import plan_step
+from edt_import.usecases.pipeline.reconcile import reconcile_people
+from edt_import.usecases.pipeline.steps import ImportRef
+from edt_import.usecases.pipeline.sync_chunk import sync_chunk, sync_year_node
+from edt_import.usecases.pipeline.work_keys import upload_key
+from tests.support.in_memory_lms import InMemoryLmsGateway
+from tests.support.in_memory_state_store import InMemoryAppliedStateStore
+from tests.support.pipeline_fakes import (
+    InMemoryBlobStore,
+    InMemoryEstablishmentStore,
+    InMemoryExecutionStarter,
+    InMemoryImportHistory,
+    InMemoryPronoteIdStore,
+)
+
+# A Monday nine weeks before the generated year's end: small plans.
+NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
+
+
+@cache
+def partner_pem() -> bytes:
+    return private_key_pem(generate_partner_key())
+
+
+@cache
+def college(seed: int = 5) -> GeneratedEstablishment:
+    return generate_establishment(Size.COLLEGE, seed)
+
+
+@cache
+def sealed_export(seed: int = 5) -> bytes:
+    """The college's timetable in an encrypted container, as PRONOTE uploads it."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key  # noqa: PLC0415
+
+    key: Any = load_pem_private_key(partner_pem(), password=None)
+    inner = timetable_to_xml(college(seed).timetable)
+    return seal_container(inner, partners={"ITSLEARNING": key.public_key()}, uai=college(seed).uai, exported_at=NOW)
+
+
+@dataclass
+class PipelineWorld:
+    chunk_actions: int = 2000
+    uploads: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
+    work: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
+    history: InMemoryImportHistory = field(default_factory=InMemoryImportHistory)
+    establishments: InMemoryEstablishmentStore = field(default_factory=InMemoryEstablishmentStore)
+    states: InMemoryAppliedStateStore = field(default_factory=InMemoryAppliedStateStore)
+    pronote_ids: InMemoryPronoteIdStore = field(default_factory=InMemoryPronoteIdStore)
+    starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
+    lms: InMemoryLmsGateway = field(default_factory=lambda: InMemoryLmsGateway(persons=college().directory))
+
+    @property
+    def stores(self) -> ImportStores:
+        return ImportStores(
+            work=self.work,
+            history=self.history,
+            establishments=self.establishments,
+            states=self.states,
+            pronote_ids=self.pronote_ids,
+            starter=self.starter,
+        )
+
+    def upload(self, data: bytes, *, uai: str, import_id: str, now: datetime = NOW) -> IngestResult:
+        key = upload_key(uai, import_id)
+        self.uploads.put(key, data)
+        return ingest_upload(
+            UploadedObject(bucket="uploads", key=key, etag=f"etag-{len(data)}"),
+            now=now,
+            uploads=self.uploads,
+            work=self.work,
+            history=self.history,
+            establishments=self.establishments,
+            starter=self.starter,
+            partner_key=partner_pem,
+            kind=ImportKind.MANUAL,
+        )
+
+    def run_execution(self, payload: dict[str, Any], *, now: datetime = NOW) -> ImportRecord:
+        """One execution as the state machine runs it (no retry: an error goes to the failure step)."""
+        ref = ImportRef(uai=payload["uai"], import_id=payload["import_id"], attempt=payload["attempt"])
+        try:
+            parse_timetable(ref, now=now, work=self.work, history=self.history)
+            reconcile_people(
+                ref,
+                now=now,
+                work=self.work,
+                history=self.history,
+                establishments=self.establishments,
+                pronote_ids=self.pronote_ids,
+                lms=self.lms,
+            )
+            outcome = plan_step(
+                ref,
+                now=now,
+                work=self.work,
+                history=self.history,
+                establishments=self.establishments,
+                states=self.states,
+                chunk_actions=self.chunk_actions,
+            )
+            if (
+                not outcome.held
+                and sync_year_node(ref, now=now, work=self.work, history=self.history, lms=self.lms)["year_node_ok"]
+            ):
+                for chunk in outcome.chunks:
+                    sync_chunk(ref, chunk, work=self.work, lms=self.lms, batch_size=500)
+            return finalize_import(ref, now=now, stores=self.stores)
+        except EdtImportError as exc:
+            cause = json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)})
+            error = {"Error": type(exc).__name__, "Cause": cause}
+            return record_failure(ref, error, now=now, stores=self.stores)
+
+    def run_started(self, *, now: datetime = NOW) -> list[ImportRecord]:
+        """Run every execution started and not yet run, in order (those they start included)."""
+        done: list[ImportRecord] = []
+        while len(done) < len(self.starter.started):
+            _, payload = self.starter.started[len(done)]
+            done.append(self.run_execution(payload, now=now))
+        return done
