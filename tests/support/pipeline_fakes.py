@@ -119,8 +119,9 @@ class InMemoryExecutionStarter:
     def __init__(self) -> None:
         self.started: list[tuple[str, dict[str, Any]]] = []
 
-    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> bool:
-        if any(name == execution_name for name, _ in self.started):
-            return False
-        self.started.append((execution_name, dict(payload)))
-        return True
+    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> None:
+        if all(name != execution_name for name, _ in self.started):
+            self.started.append((execution_name, dict(payload)))
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.started]

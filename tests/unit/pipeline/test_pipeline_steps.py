@@ -102,7 +102,7 @@ def test_ingest_same_upload_delivered_twice_queues_one_import() -> None:
     # Then nothing new starts: one record, one execution
     assert again.status is ImportStatus.QUEUED
     assert len(world.history.list(uai)) == 1
-    assert [name for name, _ in world.starter.started] == [IMPORT_A]
+    assert world.starter.names() == [IMPORT_A]
 
 
 def test_turns_second_import_waits_its_turn_then_starts_when_the_first_ends() -> None:
@@ -112,7 +112,7 @@ def test_turns_second_import_waits_its_turn_then_starts_when_the_first_ends() ->
     world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
     world.upload(sealed_export(), uai=uai, import_id=IMPORT_B, now=NOW + timedelta(seconds=5))
     # Then only the first runs; the second is queued in first position
-    assert [name for name, _ in world.starter.started] == [IMPORT_A]
+    assert world.starter.names() == [IMPORT_A]
     waiting = world.history.get(uai, IMPORT_B)
     assert waiting is not None
     assert waiting.status is ImportStatus.QUEUED
@@ -165,7 +165,7 @@ def test_rerun_of_a_failed_import_converges_without_duplicates() -> None:
     # Then the second attempt is done and itslearning holds each planned object once
     assert second.status is ImportStatus.DONE
     assert second.attempt == 2
-    assert [name for name, _ in world.starter.started] == [IMPORT_A, f"{IMPORT_A}-attempt2"]
+    assert world.starter.names() == [IMPORT_A, f"{IMPORT_A}-attempt2"]
     assert world.lms.redundant_writes == 0
     total = len(world.lms.courses) + len(world.lms.members) + len(world.lms.events)
     assert total == sum(failed.summary["plan"]["actions"].values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,9 +16,8 @@ class StepFunctionsStarter:
         self._client = client
         self._arn = state_machine_arn
 
-    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> bool:
-        try:
+    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> None:
+        # Step Functions itself answers a repeated start of a running execution (same name and input) with that
+        # execution, and refuses one of a finished execution: either way no second execution runs.
+        with contextlib.suppress(self._client.exceptions.ExecutionAlreadyExists):
             self._client.start_execution(stateMachineArn=self._arn, name=execution_name, input=json.dumps(payload))
-        except self._client.exceptions.ExecutionAlreadyExists:
-            return False
-        return True

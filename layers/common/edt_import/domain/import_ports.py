@@ -99,8 +99,8 @@ class PronoteIdStore(Protocol):
 
 
 class ExecutionStarter(Protocol):
-    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> bool:
-        """Start the import state machine; False when an execution of that name already exists."""
+    def start(self, *, execution_name: str, payload: Mapping[str, Any]) -> None:
+        """Start the import state machine, unless an execution of that name exists: names are never reused."""
         ...
 
 
