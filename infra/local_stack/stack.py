@@ -30,7 +30,7 @@ from edt_import.adapters import wiring
 from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportRecord, ImportStatus
-from edt_import.usecases.pipeline.turns import execution_name
+from edt_import.usecases.pipeline.turns import execution_name, rerun_import
 from edt_import.usecases.pipeline.work_keys import upload_key
 from local_stack import lambdas, retries
 from local_stack.template import ROOT, Template, load_template
@@ -161,6 +161,17 @@ class LocalStack:
         request = urllib.request.Request(url, data=data, method="PUT", headers=headers)  # noqa: S310 - local
         with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310
             response.read()
+
+    def rerun(self, uai: str, import_id: str) -> ImportRecord:
+        """Run a failed import again (its next attempt), as an administrator's "retry" would."""
+        return rerun_import(
+            uai,
+            import_id,
+            now=wiring.now(),
+            history=self.history(),
+            establishments=wiring.establishments(self.ref("EstablishmentsTable")),
+            starter=wiring.starter(self.ref("ImportStateMachine")),
+        )
 
     def history(self) -> DynamoImportHistory:
         return wiring.import_history(self.ref("ImportsTable"))

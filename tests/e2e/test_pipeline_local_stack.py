@@ -1,0 +1,208 @@
+"""The whole pipeline on the local stack: template.yaml and the ASL on moto, handlers in-process, the stand-in as
+the ENT. One named scenario per path of the state machine."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from local_stack import LocalStack, StackOptions
+
+from edt_import.domain.imports import ImportRecord, ImportStatus, queue_positions
+from tests.support.local_pipeline import Site, open_site
+
+# A Monday nine weeks before the generated school year's end: small, quick plans.
+NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
+LOGS = io.StringIO()
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    options = StackOptions(
+        now=NOW,
+        log_sink=LOGS,
+        parameters={"SyncChunkActions": "1500", "LmsRetryIntervalSeconds": "1"},
+        # Transient itslearning trouble goes straight to the state machine's Retry (which waits nothing here).
+        environment={"LMS_RETRY_BUDGET_S": "0", "LMS_BATCH_SIZE": "500"},
+    )
+    with LocalStack(options) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def first_import(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, ImportRecord]]:
+    site = open_site(stack, tmp_path_factory.mktemp("college"), seed=21)
+    record = site.import_bytes(site.export)
+    yield site, record
+    site.stop()
+
+
+def _landed(site: Site) -> dict[str, int]:
+    return site.standin.stats()
+
+
+def test_pipeline_full_import_lands_the_planned_figures_in_the_standin(first_import: tuple[Site, ImportRecord]) -> None:
+    # Given a generated college uploaded through a presigned URL (fixture)
+    site, record = first_import
+    # Then the import is done, and the stand-in holds exactly the planned courses, members and events
+    planned = record.summary["plan"]["actions"]
+    landed = _landed(site)
+    assert record.status is ImportStatus.DONE
+    assert record.error is None
+    assert record.summary["plan"]["chunks"] > 1  # the Map state fanned the sync out
+    assert landed["courses"] == planned["create_course"]
+    assert landed["memberships"] == planned["add_member"]
+    assert landed["events"] == planned["create_event"]
+    assert landed["duplicates"] == 0
+    assert record.summary["sync"]["succeeded"] == sum(planned.values())
+    # And every step left its figures in the history
+    assert set(record.summary) == {"validation", "timetable", "reconciliation", "plan", "sync"}
+    assert record.summary["reconciliation"]["matched_students"] > 0
+
+
+def test_pipeline_full_run_logs_no_name_or_birth_date(first_import: tuple[Site, ImportRecord]) -> None:
+    # Given the JSON logs of every function during the full import
+    site, _ = first_import
+    logs = LOGS.getvalue()
+    assert '"step":"sync"' in logs  # the functions did log
+    # Then no line holds a person's name or birth date
+    names = {p.last_name for p in site.persons if len(p.last_name) >= 5} | {
+        f"{p.first_name} {p.last_name}" for p in site.persons
+    }
+    dates = {p.birth_date.isoformat() for p in site.persons if p.birth_date is not None}
+    dates |= {p.birth_date.strftime("%d/%m/%Y") for p in site.persons if p.birth_date is not None}
+    for line in logs.splitlines():
+        assert not any(name in line for name in names), json.loads(line).get("message")
+        assert not any(date in line for date in dates), json.loads(line).get("message")
+
+
+def test_pipeline_same_s3_event_delivered_twice_gives_one_import(
+    stack: LocalStack, first_import: tuple[Site, ImportRecord]
+) -> None:
+    # Given the S3 event of an upload already imported
+    site, record = first_import
+    event = {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": stack.ref("UploadsBucket"), "arn": "arn:aws:s3:::uploads"},
+                    "object": {"key": record.upload_key, "etag": "0123456789abcdef", "size": len(site.export)},
+                },
+            }
+        ]
+    }
+    lambdas = stack.client("lambda")
+    # When it is delivered again (twice)
+    for _ in range(2):
+        lambdas.invoke(FunctionName=stack.ref("DecryptFunction"), Payload=json.dumps(event).encode())
+    # Then the establishment still has one import and one execution
+    assert [r.import_id for r in stack.history().list(site.uai)] == [record.import_id]
+    executions = stack.client("stepfunctions").list_executions(stateMachineArn=stack.ref("ImportStateMachine"))
+    assert [e["name"] for e in executions["executions"]].count(record.import_id) == 1
+
+
+def test_pipeline_broken_file_fails_with_its_code_and_sends_nothing(stack: LocalStack, tmp_path: Path) -> None:
+    # Given an establishment and a file that is not an export
+    site = open_site(stack, tmp_path, seed=22)
+    try:
+        # When it is uploaded
+        record = site.import_bytes(b"<?xml version='1.0'?><html><body>not an export</body></html>")
+        # Then the import failed with the reader's code and itslearning received nothing
+        assert record.status is ImportStatus.FAILED
+        assert record.error is not None
+        assert record.error.code == "not_an_export"
+        assert _landed(site)["calls"] == 0
+    finally:
+        site.stop()
+
+
+def test_pipeline_two_uploads_of_one_establishment_run_one_after_the_other(stack: LocalStack, tmp_path: Path) -> None:
+    # Given an establishment whose first import is held in itslearning while a second export arrives
+    site = open_site(stack, tmp_path, seed=23)
+    try:
+        site.standin.hold_calls_after(0)
+        first = site.upload(site.export)
+        assert site.standin.wait_until_held(120)
+        second = site.upload(site.export)
+        # Then the second waits its turn, first in the queue
+        waiting = stack.history().get(site.uai, second)
+        assert waiting is not None
+        assert waiting.status is ImportStatus.QUEUED
+        assert queue_positions(stack.history().list(site.uai)) == {second: 1}
+        # When the first goes on, both end, one after the other
+        site.standin.release()
+        done_first = stack.wait_for(site.uai, first, timeout_s=300)
+        done_second = stack.wait_for(site.uai, second, timeout_s=300)
+        assert (done_first.status, done_second.status) == (ImportStatus.DONE, ImportStatus.DONE)
+        assert done_second.summary["sync"]["succeeded"] == 0  # the same export: nothing left to send
+        sfn = stack.client("stepfunctions")
+        arn = stack.ref("ImportStateMachine").replace(":stateMachine:", ":execution:")
+        # (the first passes the turn in its finalize step, so the second starts once the first's sync is over)
+        events = sfn.get_execution_history(executionArn=f"{arn}:{first}")["events"]
+        finalizing = next(
+            e["timestamp"] for e in events if e.get("stateEnteredEventDetails", {}).get("name") == "Finalize"
+        )
+        began = sfn.describe_execution(executionArn=f"{arn}:{second}")["startDate"]
+        assert began >= finalizing
+    finally:
+        site.stop()
+
+
+def test_pipeline_transient_itslearning_faults_converge_through_retry(stack: LocalStack, tmp_path: Path) -> None:
+    # Given an itslearning answering 10 % of its calls with 503 (and a client that does not retry on its own)
+    site = open_site(stack, tmp_path, seed=24, fault_rate=0.1)
+    try:
+        # When an export is imported
+        record = site.import_bytes(site.export)
+        # Then the state machine's retries carried it through: done, every planned object once
+        landed = _landed(site)
+        planned = record.summary["plan"]["actions"]
+        assert landed["faults"] > 0
+        assert record.status is ImportStatus.DONE
+        assert (landed["courses"], landed["memberships"], landed["events"]) == (
+            planned["create_course"],
+            planned["add_member"],
+            planned["create_event"],
+        )
+        assert landed["duplicates"] == 0
+    finally:
+        site.stop()
+
+
+def test_pipeline_failed_execution_rerun_converges_without_duplicates(stack: LocalStack, tmp_path: Path) -> None:
+    # Given an import whose itslearning goes down for good in the middle of the sync
+    site = open_site(stack, tmp_path, seed=25)
+    try:
+        site.standin.hold_calls_after(4000)
+        import_id = site.upload(site.export)
+        assert site.standin.wait_until_held(120)
+        site.standin.fault_rate = 1.0
+        site.standin.release()
+        failed = stack.wait_for(site.uai, import_id, timeout_s=300)
+        assert failed.status is ImportStatus.FAILED
+        assert failed.error is not None
+        assert failed.error.code == "lms_unavailable"
+        assert 0 < failed.summary["sync"]["succeeded"] < sum(failed.summary["plan"]["actions"].values())
+        # When itslearning is back and the import is run again
+        site.standin.fault_rate = 0.0
+        stack.rerun(site.uai, import_id)
+        again = stack.wait_for(site.uai, import_id, timeout_s=300)
+        # Then its second attempt is done and the stand-in holds every planned object exactly once
+        planned = failed.summary["plan"]["actions"]
+        landed = _landed(site)
+        assert (again.status, again.attempt) == (ImportStatus.DONE, 2)
+        assert again.summary["sync"]["succeeded"] < sum(planned.values())  # it resumed: only the rest was sent
+        assert (landed["courses"], landed["memberships"], landed["events"]) == (
+            planned["create_course"],
+            planned["add_member"],
+            planned["create_event"],
+        )
+        assert landed["duplicates"] == 0
+    finally:
+        site.stop()
