@@ -122,7 +122,9 @@ class LocalStack:
         """One client per service (building one costs a tenth of a second); callers know which they asked for."""
         if service not in self._clients:
             untyped: Any = boto3
-            self._clients[service] = untyped.client(service, region_name=REGION, config=Config(signature_version="s3v4"))
+            self._clients[service] = untyped.client(
+                service, region_name=REGION, config=Config(signature_version="s3v4")
+            )
         return self._clients[service]
 
     def ref(self, logical_id: str) -> str:
