@@ -9,6 +9,7 @@ from datetime import datetime
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore
+from edt_import.domain.state_encoding import decode_state, encode_state
 
 
 def state_key(uai: str) -> str:
@@ -25,21 +26,15 @@ class S3AppliedStateStore:
         data = self._blobs.get(state_key(uai))
         if data is None:
             return None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise rejected(ErrorCode.INVALID_STATE, "The saved import state is not UTF-8 text.") from exc
-        state = AppliedState.from_json(text)
+        state = decode_state(data)
         if state.uai != uai:
             raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
         return state
 
     def save(self, state: AppliedState) -> None:
         key = state_key(state.uai)
-        self._blobs.put(key, state.to_json().encode("utf-8"))
-        figures = {
-            "courses": len(state.courses),
-            "members": len(state.member_rows()),
-            "events": len(state.event_rows()),
-        }
+        self._blobs.put(key, encode_state(state))
+        members = sum(len(group.instructors) + len(group.learners) for group in state.member_groups.values())
+        events = sum(len(block.suffixes) for block in state.course_events.values())
+        figures = {"courses": len(state.courses), "members": members, "events": events}
         self._index.record_state(state.uai, key=key, saved_at=self._clock(), figures=figures)
