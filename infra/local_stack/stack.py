@@ -31,7 +31,7 @@ from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.usecases.pipeline.turns import execution_name, rerun_import
-from edt_import.usecases.pipeline.work_keys import upload_key
+from edt_import.usecases.pipeline.work_keys import unmatched_report_key, upload_key
 from local_stack import lambdas, retries
 from local_stack.template import ROOT, Template, load_template
 
@@ -174,6 +174,12 @@ class LocalStack:
             establishments=wiring.establishments(self.ref("EstablishmentsTable")),
             starter=wiring.starter(self.ref("ImportStateMachine")),
         )
+
+    def unmatched_report(self, uai: str, import_id: str) -> list[dict[str, str]]:
+        """The import's unrecognised accounts, as the console's download gives them (personal data: never logged)."""
+        data = wiring.blobs(self.ref("WorkBucket")).get(unmatched_report_key(uai, import_id))
+        rows: list[dict[str, str]] = json.loads(data)["unmatched"] if data is not None else []
+        return rows
 
     def history(self) -> DynamoImportHistory:
         return wiring.import_history(self.ref("ImportsTable"))

@@ -13,7 +13,7 @@ import pytest
 from local_stack import LocalStack, StackOptions
 
 from edt_import.domain.imports import ImportRecord, ImportStatus, queue_positions
-from tests.support.local_pipeline import Site, open_site
+from tests.support.local_pipeline import GeneratedSite, generated_site
 
 # A Monday nine weeks before the generated school year's end: small, quick plans.
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
@@ -34,18 +34,22 @@ def stack() -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="module")
-def first_import(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, ImportRecord]]:
-    site = open_site(stack, tmp_path_factory.mktemp("college"), seed=21)
+def first_import(
+    stack: LocalStack, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[GeneratedSite, ImportRecord]]:
+    site = generated_site(stack, tmp_path_factory.mktemp("college"), seed=21)
     record = site.import_bytes(site.export)
     yield site, record
     site.stop()
 
 
-def _landed(site: Site) -> dict[str, int]:
+def _landed(site: GeneratedSite) -> dict[str, int]:
     return site.standin.stats()
 
 
-def test_pipeline_full_import_lands_the_planned_figures_in_the_standin(first_import: tuple[Site, ImportRecord]) -> None:
+def test_pipeline_full_import_lands_the_planned_figures_in_the_standin(
+    first_import: tuple[GeneratedSite, ImportRecord],
+) -> None:
     # Given a generated college uploaded through a presigned URL (fixture)
     site, record = first_import
     # Then the import is done, and the stand-in holds exactly the planned courses, members and events
@@ -64,7 +68,7 @@ def test_pipeline_full_import_lands_the_planned_figures_in_the_standin(first_imp
     assert record.summary["reconciliation"]["matched_students"] > 0
 
 
-def test_pipeline_full_run_logs_no_name_or_birth_date(first_import: tuple[Site, ImportRecord]) -> None:
+def test_pipeline_full_run_logs_no_name_or_birth_date(first_import: tuple[GeneratedSite, ImportRecord]) -> None:
     # Given the JSON logs of every function during the full import
     site, _ = first_import
     logs = LOGS.getvalue()
@@ -81,7 +85,7 @@ def test_pipeline_full_run_logs_no_name_or_birth_date(first_import: tuple[Site, 
 
 
 def test_pipeline_same_s3_event_delivered_twice_gives_one_import(
-    stack: LocalStack, first_import: tuple[Site, ImportRecord]
+    stack: LocalStack, first_import: tuple[GeneratedSite, ImportRecord]
 ) -> None:
     # Given the S3 event of an upload already imported
     site, record = first_import
@@ -109,7 +113,7 @@ def test_pipeline_same_s3_event_delivered_twice_gives_one_import(
 
 def test_pipeline_broken_file_fails_with_its_code_and_sends_nothing(stack: LocalStack, tmp_path: Path) -> None:
     # Given an establishment and a file that is not an export
-    site = open_site(stack, tmp_path, seed=22)
+    site = generated_site(stack, tmp_path, seed=22)
     try:
         # When it is uploaded
         record = site.import_bytes(b"<?xml version='1.0'?><html><body>not an export</body></html>")
@@ -124,7 +128,7 @@ def test_pipeline_broken_file_fails_with_its_code_and_sends_nothing(stack: Local
 
 def test_pipeline_two_uploads_of_one_establishment_run_one_after_the_other(stack: LocalStack, tmp_path: Path) -> None:
     # Given an establishment whose first import is held in itslearning while a second export arrives
-    site = open_site(stack, tmp_path, seed=23)
+    site = generated_site(stack, tmp_path, seed=23)
     try:
         site.standin.hold_calls_after(0)
         first = site.upload(site.export)
@@ -156,7 +160,7 @@ def test_pipeline_two_uploads_of_one_establishment_run_one_after_the_other(stack
 
 def test_pipeline_transient_itslearning_faults_converge_through_retry(stack: LocalStack, tmp_path: Path) -> None:
     # Given an itslearning answering 10 % of its calls with 503 (and a client that does not retry on its own)
-    site = open_site(stack, tmp_path, seed=24, fault_rate=0.1)
+    site = generated_site(stack, tmp_path, seed=24, fault_rate=0.1)
     try:
         # When an export is imported
         record = site.import_bytes(site.export)
@@ -177,7 +181,7 @@ def test_pipeline_transient_itslearning_faults_converge_through_retry(stack: Loc
 
 def test_pipeline_failed_execution_rerun_converges_without_duplicates(stack: LocalStack, tmp_path: Path) -> None:
     # Given an import whose itslearning goes down for good in the middle of the sync
-    site = open_site(stack, tmp_path, seed=25)
+    site = generated_site(stack, tmp_path, seed=25)
     try:
         site.standin.hold_calls_after(4000)
         import_id = site.upload(site.export)

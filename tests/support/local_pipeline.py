@@ -1,4 +1,4 @@
-"""A generated establishment imported through the local stack (moto + the itslearning stand-in), as the demo does."""
+"""A generated establishment on the local stack (moto + the itslearning stand-in), as the demo runs one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from local_stack import LocalStack
+from local_stack.site import Site, open_site
 
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.directory_csv import read_directory_csv
@@ -14,44 +15,42 @@ from edt_import.domain.imports import ImportRecord
 from edt_import.domain.private_key import load_private_key
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_establishment
-from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer
+from itslearning_standin import StandinServer
 
 
-@dataclass
-class Site:
-    """One establishment's files, its ENT stand-in (started), and the stack it imports into."""
+@dataclass(frozen=True)
+class GeneratedSite:
+    """A generated establishment's export and people, and its site on the stack (its stand-in started)."""
 
-    stack: LocalStack
-    uai: str
+    site: Site
     export: bytes
-    key_pem: bytes
     persons: tuple[DirectoryPerson, ...]
-    standin: StandinServer
 
-    def import_bytes(self, data: bytes) -> ImportRecord:
-        """Upload through a presigned URL and wait for the import's outcome."""
-        import_id = self.upload(data)
-        return self.stack.wait_for(self.uai, import_id, timeout_s=300)
+    @property
+    def uai(self) -> str:
+        return self.site.uai
+
+    @property
+    def standin(self) -> StandinServer:
+        return self.site.standin
 
     def upload(self, data: bytes) -> str:
-        import_id, url = self.stack.presigned_upload(self.uai)
-        self.stack.upload(url, data)
-        return import_id
+        return self.site.upload(data)
+
+    def import_bytes(self, data: bytes) -> ImportRecord:
+        return self.site.import_bytes(data, timeout_s=300)
 
     def stop(self) -> None:
-        self.standin.stop()
+        self.site.stop()
 
 
-def open_site(
+def generated_site(
     stack: LocalStack, out_dir: Path, *, seed: int, size: Size = Size.COLLEGE, fault_rate: float = 0.0
-) -> Site:
+) -> GeneratedSite:
     """Generate an establishment, start its stand-in, and point the stack's secrets and settings at them."""
     paths = write_establishment(out_dir, size, seed=seed)
     export, key_pem = paths["export"].read_bytes(), paths["key"].read_bytes()
     uai = read_export(export, private_key=load_private_key(key_pem)).timetable.uai
     persons = read_directory_csv(paths["directory"].read_bytes())
-    server = StandinServer(persons=persons, schools=(uai,), seed=seed, fault_rate=fault_rate)
-    url = server.start()
-    stack.configure_itslearning(url=url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD)
-    stack.register_establishment(uai, partner_key_pem=key_pem)
-    return Site(stack=stack, uai=uai, export=export, key_pem=key_pem, persons=persons, standin=server)
+    site = open_site(stack, uai=uai, persons=persons, partner_key_pem=key_pem, fault_rate=fault_rate, seed=seed)
+    return GeneratedSite(site=site, export=export, persons=persons)
