@@ -61,7 +61,7 @@ test: lint typecheck
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 demo: install
-	$(BIN)/python -m edt_import.cli.demo --out $(DEMO_DIR)
+	$(BIN)/edt-import demo --out $(DEMO_DIR)
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

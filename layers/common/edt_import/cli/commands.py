@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from edt_import.cli import exit_status
@@ -225,4 +227,44 @@ def add_sandbox(commands: Any) -> None:
     serve.set_defaults(command_module="sandbox_cmd")
 
 
-COMMANDS = (add_generate, add_inspect, add_plan, add_sync, add_sandbox)
+def add_demo(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "demo",
+        help="run the serverless pipeline locally on a generated establishment (or on your files)",
+        **formatted(
+            "The serverless pipeline on this machine: the same template.yaml and state machine as in AWS, on moto,\n"
+            "with a local itslearning stand-in as the ENT. Without --export: generates an establishment, imports its\n"
+            "export through a presigned URL, prints each stage and a summary, then imports a slightly changed export\n"
+            "and shows the difference applied. With --export: imports that file for --uai, its people from\n"
+            "--directory. --json: the last stdout line is one JSON object (status, actions, ent, import_id)."
+        ),
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("demo-out"), help="where generated files go (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--size", default="college", choices=["college", "lycee", "cite"], help="(default: %(default)s)"
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="the generator's seed (default: %(default)s)")
+    parser.add_argument("--export", help="an export file to import instead of a generated one")
+    parser.add_argument("--key", help="with --export: our partner private key (PEM or DER)")
+    parser.add_argument("--directory", help="with --export: the ENT accounts (directory CSV) the stand-in holds")
+    parser.add_argument("--uai", help="with --export: the establishment the export is imported for")
+    parser.add_argument(
+        "--partner", default="ITSLEARNING", help="our partner name at Index Education (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--now",
+        type=_aware_datetime,
+        help="ISO date and time the pipeline's clock shows (default: now, or the generated year's first day)",
+    )
+    parser.add_argument("--json", action="store_true", help="end stdout with one JSON object of the last import")
+    parser.set_defaults(command_module="demo")
+
+
+def _aware_datetime(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+COMMANDS = (add_generate, add_inspect, add_plan, add_sync, add_sandbox, add_demo)
