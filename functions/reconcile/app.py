@@ -27,7 +27,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     settings = load_settings(ReconcileSettings)
     request = StepRequest.model_validate(event)
     logger.append_keys(uai=request.uai, step="reconcile")
-    with wiring.lms(settings.ITSLEARNING_SECRET, retry_budget_s=settings.LMS_RETRY_BUDGET_S) as lms:
+    with wiring.lms(settings.ITSLEARNING_SECRET, **settings.lms_budgets()) as lms:
         result = reconcile_people(
             request.ref(),
             now=wiring.now(),

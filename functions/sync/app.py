@@ -28,7 +28,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     request = SyncRequest.model_validate(event)
     logger.append_keys(uai=request.uai, step="sync", chunk=request.chunk)
     work = wiring.blobs(settings.WORK_BUCKET)
-    with wiring.lms(settings.ITSLEARNING_SECRET, retry_budget_s=settings.LMS_RETRY_BUDGET_S) as lms:
+    with wiring.lms(settings.ITSLEARNING_SECRET, **settings.lms_budgets()) as lms:
         if request.chunk is None:
             history = wiring.import_history(settings.IMPORTS_TABLE)
             return sync_year_node(request.ref(), now=wiring.now(), work=work, history=history, lms=lms)

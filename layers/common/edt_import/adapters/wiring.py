@@ -103,11 +103,14 @@ def secrets(*, partner_key_secret: str = "", itslearning_secret: str = "") -> Se
     return SecretsManagerSecrets(partner_key_secret=partner_key_secret, itslearning_secret=itslearning_secret)
 
 
-def lms(itslearning_secret: str, *, retry_budget_s: float | None = None) -> SoapLmsGateway:
-    """A gateway for one invocation (its connections close with it); use it as a context manager."""
+def lms(itslearning_secret: str, *, retry_budget_s: float, message_budget_s: float) -> SoapLmsGateway:
+    """A gateway for one invocation (its connections close with it); use it as a context manager.
+
+    The budgets keep one invocation within the function's timeout: past them the call raises
+    ``LmsUnavailableError`` and the state machine's Retry sends the step again later.
+    """
     settings = secrets(itslearning_secret=itslearning_secret).itslearning()
-    if retry_budget_s is not None:
-        settings = dataclasses.replace(settings, retry_budget_s=retry_budget_s)
+    settings = dataclasses.replace(settings, retry_budget_s=retry_budget_s, message_budget_s=message_budget_s)
     return SoapLmsGateway(settings)
 
 
