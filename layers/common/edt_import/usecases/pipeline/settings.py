@@ -39,10 +39,14 @@ class ParseSettings(WorkSettings):
 
 
 class LmsSettings(WorkSettings):
+    """Functions that call itslearning: their budgets keep one invocation within the function's timeout."""
+
     ITSLEARNING_SECRET: str
-    LMS_RETRY_BUDGET_S: float = Field(
-        ge=0
-    )  # transient trouble retried in the function before the state machine's Retry
+    LMS_RETRY_BUDGET_S: float = Field(ge=0)  # transient trouble retried here before the state machine's Retry
+    LMS_MESSAGE_BUDGET_S: float = Field(gt=0)  # a DataService message not finished by then: retried later
+
+    def lms_budgets(self) -> dict[str, float]:
+        return {"retry_budget_s": self.LMS_RETRY_BUDGET_S, "message_budget_s": self.LMS_MESSAGE_BUDGET_S}
 
 
 class ReconcileSettings(LmsSettings):
