@@ -65,6 +65,7 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per HTTP request otherwise
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         self._server.start()
+        _reset_moto(port)  # moto keeps its accounts per process: a stack started before must leave nothing
         self._set_env(
             {
                 "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
@@ -445,6 +446,12 @@ def _placeholder_zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("app.py", "# the local stack calls the handler in-process\n")
     return buffer.getvalue()
+
+
+def _reset_moto(port: int) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/moto-api/reset", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - the local moto server
+        response.read()
 
 
 def _free_port() -> int:
