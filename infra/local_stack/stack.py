@@ -30,6 +30,7 @@ from edt_import.adapters import wiring
 from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportRecord, ImportStatus
+from edt_import.usecases.pipeline.settings import load_settings
 from edt_import.usecases.pipeline.turns import execution_name, rerun_import
 from edt_import.usecases.pipeline.work_keys import unmatched_report_key, upload_key
 from local_stack import lambdas, retries
@@ -82,6 +83,7 @@ class LocalStack:
             }
         )
         wiring.reset()
+        load_settings.cache_clear()  # each function's settings name this stack's resources
         if self.options.now is not None:
             fixed = self.options.now
             wiring.use_clock(lambda: fixed)
@@ -404,9 +406,10 @@ class LocalStack:
         sink = self.options.log_sink if self.options.log_sink is not None else io.StringIO()
         self._log_sink = sink
         for logger in _loggers():
-            for handler in logger.handlers:
-                if isinstance(handler, logging.StreamHandler) and handler.stream in {_stdout(), None}:
-                    handler.setStream(sink)
+            if logger.name == self.function_env.get("POWERTOOLS_SERVICE_NAME") or logger.name.startswith("edt_import"):
+                for handler in logger.handlers:
+                    if isinstance(handler, logging.StreamHandler):
+                        handler.setStream(sink)
 
 
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -422,12 +425,6 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
         days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
         api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
     return api
-
-
-def _stdout() -> Any:
-    import sys  # noqa: PLC0415
-
-    return sys.stdout
 
 
 def _loggers() -> Iterator[logging.Logger]:
