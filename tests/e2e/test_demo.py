@@ -12,6 +12,7 @@ from edt_import.domain.export_reader import read_export
 from edt_import.domain.private_key import load_private_key
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_establishment
+from tests.support.output_schemas import assert_matches_schema
 
 # The generated year's first school day, before school: the demo's default when today is outside the year.
 NOW = "2027-05-03T06:00:00+00:00"
@@ -71,7 +72,7 @@ def test_demo_given_files_json_mode_ends_with_one_json_object(
     assert result["status"] == "done"
     assert result["actions"]["failed"] == 0
     assert result["actions"]["succeeded"] == sum(result["ent"].values())
-    assert set(result) >= {"status", "actions", "ent", "import_id"}
+    assert_matches_schema("demo", result)
     assert len(read_directory_csv(paths["directory"].read_bytes())) > 0
 
 
