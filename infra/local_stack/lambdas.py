@@ -65,6 +65,10 @@ def register(function_name: str, handler: Handler) -> None:
     _handlers[function_name] = handler
 
 
+def handler(function_name: str) -> Handler:
+    return _handlers[function_name]
+
+
 def _invoke_in_process(self: LambdaFunction, event: str | dict[str, Any] | None = None) -> tuple[str, bool, str]:
     handler = _handlers.get(self.function_name)
     if handler is None:

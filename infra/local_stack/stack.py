@@ -184,6 +184,29 @@ class LocalStack:
         rows: list[dict[str, str]] = json.loads(data)["unmatched"] if data is not None else []
         return rows
 
+    def handler(self, logical_id: str) -> lambdas.Handler:
+        """The in-process handler of one of the template's functions (the local API front calls ``ApiFunction``)."""
+        return lambdas.handler(self.ref(logical_id))
+
+    @staticmethod
+    def post_form(url: str, fields: Mapping[str, str], data: bytes, *, filename: str = "export.xml") -> int:
+        """POST the bytes with a presigned form's fields (multipart/form-data), as a browser does; the status."""
+        boundary = uuid.uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in fields.items()
+        ]
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        body = b"".join([*parts, head, data, f"\r\n--{boundary}--\r\n".encode()])
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310 - local
+        with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310
+            response.read()
+            return int(response.status)
+
     def history(self) -> DynamoImportHistory:
         return wiring.import_history(self.ref("ImportsTable"))
 
@@ -320,6 +343,9 @@ class LocalStack:
             s3.put_public_access_block(
                 Bucket=name, PublicAccessBlockConfiguration=t.resolve(props["PublicAccessBlockConfiguration"])
             )
+        if "CorsConfiguration" in props:
+            rules = t.resolve(props["CorsConfiguration"])["CorsRules"]
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [_cors_rule(r) for r in rules]})
         if "VersioningConfiguration" in props:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=t.resolve(props["VersioningConfiguration"]))
         t.refs[logical] = name
@@ -424,6 +450,16 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     if "AbortIncompleteMultipartUpload" in rule:
         days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
         api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    return api
+
+
+def _cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation CORS rule in the S3 API's shape."""
+    api: dict[str, Any] = {"AllowedOrigins": rule["AllowedOrigins"], "AllowedMethods": rule["AllowedMethods"]}
+    if "AllowedHeaders" in rule:
+        api["AllowedHeaders"] = rule["AllowedHeaders"]
+    if "MaxAge" in rule:
+        api["MaxAgeSeconds"] = int(rule["MaxAge"])
     return api
 
 

@@ -27,6 +27,7 @@ SETTINGS: dict[str, type[function_settings.FunctionSettings]] = {
     "FinalizeFunction": function_settings.FinalizeSettings,
     "RecordFailureFunction": function_settings.FinalizeSettings,
     "AutoImportFunction": function_settings.AutoImportSettings,
+    "ApiFunction": function_settings.ApiSettings,
 }
 
 

@@ -23,6 +23,7 @@ from edt_import.adapters.dynamo.models import EstablishmentItem, ImportItem, Pro
 from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.adapters.s3 import S3BlobStore
 from edt_import.adapters.s3_applied_state import S3AppliedStateStore
+from edt_import.adapters.s3_uploads import S3UploadSigner
 from edt_import.adapters.secrets import SecretsManagerSecrets
 from edt_import.adapters.sfn import StepFunctionsStarter
 from edt_import.domain.import_ports import ImportStores
@@ -58,6 +59,11 @@ def sfn_client() -> SFNClient:
 @functools.cache
 def blobs(bucket: str) -> S3BlobStore:
     return S3BlobStore(s3_client(), bucket)
+
+
+@functools.cache
+def upload_signer(bucket: str) -> S3UploadSigner:
+    return S3UploadSigner(s3_client(), bucket)
 
 
 @functools.cache
@@ -141,7 +147,7 @@ def reset() -> None:
     """Forget every client, store and cached secret (a new endpoint, a new test): the next call builds afresh."""
     for factory in (s3_client, sfn_client, blobs, import_history, establishments, pronote_ids, applied_states):
         factory.cache_clear()
-    for factory_ in (starter, secrets, _once_per_upload):
+    for factory_ in (starter, secrets, _once_per_upload, upload_signer):
         factory_.cache_clear()
     for model in (ImportItem, EstablishmentItem, PronoteIdItem):
         model._connection = None  # pynamodb keeps one per model class, bound to the old endpoint

@@ -267,4 +267,109 @@ def _aware_datetime(text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-COMMANDS = (add_generate, add_inspect, add_plan, add_sync, add_sandbox, add_demo)
+DEFAULT_DATA_DIR = ".edt-local"
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(DEFAULT_DATA_DIR),
+        help="the local stack's folder: its token secret and stack.json (default: %(default)s, in the current folder)",
+    )
+
+
+def add_serve(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "serve",
+        help="run the admin API and console locally, over the serverless stack",
+        **formatted(
+            "Run the whole local stack until Ctrl-C: template.yaml and the state machine on moto, the Lambda handlers "
+            "in\nthis process, an itslearning stand-in, and one HTTP origin serving the admin API (bearer tokens from "
+            "edt-import\ntoken) and the console at /. Prints the API's URL, and a sign-in URL for --admin-of. "
+            "Register establishments\nwith edt-import establishment add.",
+            epilog=f"exit status:\n  {exit_status.OK}    stopped\n  {exit_status.REFUSED}    a setting is refused\n",
+        ),
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="the port to listen on, 0 for any (default: %(default)s)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--now", type=_aware_datetime, help="ISO date and time the stack's clock shows, fixed (default: the real clock)"
+    )
+    parser.add_argument(
+        "--admin-of",
+        action="append",
+        default=[],
+        metavar="UAI",
+        help="print a console sign-in URL for an administrator of this establishment (repeat for several)",
+    )
+    _add_data_dir(parser)
+    parser.set_defaults(command_module="serve_cmd")
+
+
+def add_token(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "token",
+        help="mint a sign-in token for the local admin API",
+        **formatted(
+            "Print (alone on stdout) a bearer token the local admin API accepts, signed with --data-dir's secret, "
+            "for\nthe establishments given: admin (the console's rights) or machine (automatic imports only)."
+        ),
+    )
+    parser.add_argument("--uai", action="append", required=True, help="an establishment administered (repeatable)")
+    parser.add_argument("--role", choices=["admin", "machine"], default="admin", help="(default: %(default)s)")
+    _add_data_dir(parser)
+    parser.set_defaults(command_module="token_cmd")
+
+
+def add_establishment(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "establishment",
+        help="register establishments on the running local stack",
+        **formatted("Establishments of the local stack started by edt-import serve."),
+    )
+    actions = parser.add_subparsers(dest="establishment_command", required=True, title="commands", metavar="COMMAND")
+    add = actions.add_parser(
+        "add",
+        help="register an establishment: its partner key, its settings, its ENT accounts",
+        **formatted(
+            "Register an establishment on the running local stack: the partner key into its secrets store, the "
+            "settings\ninto its table, the directory's accounts into the itslearning stand-in (its school node)."
+        ),
+    )
+    add.add_argument("uai", help="the establishment's code (UAI), seven digits and the check letter")
+    add.add_argument(
+        "--partner", default="ITSLEARNING", help="our partner name at Index Education (default: %(default)s)"
+    )
+    add.add_argument("--key", required=True, help="our partner private key (PKCS#8, PEM or DER)")
+    add.add_argument("--directory", required=True, help="the ENT's accounts of the establishment (directory CSV)")
+    add.add_argument(
+        "--allow-invalid-uai", action="store_true", help="accept a UAI whose check letter is wrong (a test school)"
+    )
+    _add_data_dir(add)
+    add.set_defaults(command_module="establishment_cmd")
+
+
+def add_openapi(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "openapi",
+        help="print the admin API's OpenAPI document",
+        **formatted("Print the admin API's OpenAPI document (JSON), as docs/openapi.json holds it."),
+    )
+    parser.set_defaults(command_module="openapi_cmd")
+
+
+COMMANDS = (
+    add_generate,
+    add_inspect,
+    add_plan,
+    add_sync,
+    add_sandbox,
+    add_demo,
+    add_serve,
+    add_token,
+    add_establishment,
+    add_openapi,
+)

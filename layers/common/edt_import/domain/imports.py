@@ -89,6 +89,19 @@ class ImportRecord:
         return self.status in FINISHED
 
 
+def new_import(*, uai: str, import_id: str, kind: ImportKind, now: datetime, upload_key: str) -> ImportRecord:
+    """The record of an import whose export is (or is about to be) uploaded at ``upload_key``."""
+    return ImportRecord(
+        uai=uai,
+        import_id=import_id,
+        kind=kind,
+        status=ImportStatus.UPLOADED,
+        created_at=now,
+        updated_at=now,
+        upload_key=upload_key,
+    )
+
+
 def queue_positions(records: list[ImportRecord]) -> dict[str, int]:
     """1-based positions of the queued imports of one establishment, in the order they were queued."""
     waiting = sorted(

@@ -15,10 +15,12 @@ from edt_import.domain.container import is_container, open_container
 from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
 from edt_import.domain.export_reader import read_export
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ExecutionStarter, ImportHistory
-from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus
+from edt_import.domain.imports import ImportFailure, ImportKind, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
 from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_key
+
+MAX_WARNINGS_KEPT = 50  # the history item stays small; the count says how many there were
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,16 +50,10 @@ def ingest_upload(
     partner_key: Callable[[], bytes],
     kind: ImportKind = ImportKind.MANUAL,
 ) -> IngestResult:
+    """Validate one upload. The admin API creates the record (with its kind) before the upload: that record is
+    kept as it is; ``kind`` only applies to an upload that arrived without one."""
     uai, import_id = parse_upload_key(upload.key)
-    record = ImportRecord(
-        uai=uai,
-        import_id=import_id,
-        kind=kind,
-        status=ImportStatus.UPLOADED,
-        created_at=now,
-        updated_at=now,
-        upload_key=upload.key,
-    )
+    record = new_import(uai=uai, import_id=import_id, kind=kind, now=now, upload_key=upload.key)
     if not history.create(record):
         existing = history.get(uai, import_id)
         if existing is not None and existing.status is not ImportStatus.UPLOADED:
@@ -91,6 +87,11 @@ def _open(data: bytes, uai: str, partner_key: Callable[[], bytes], partner: str)
         "version": export.timetable.version,
         "warnings": len(export.warnings),
         "size_bytes": len(data),
+        # What the console's UAI summary shows: whose export it is, its year, and the warnings in words
+        # (their messages name codes and elements, never a person).
+        "uai": export.timetable.uai,
+        "school_year": export.timetable.school_year.label,
+        "warning_list": [{"code": w.code, "message": w.message} for w in export.warnings[:MAX_WARNINGS_KEPT]],
     }
     return bytes(plaintext), figures
 

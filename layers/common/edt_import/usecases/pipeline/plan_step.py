@@ -75,6 +75,7 @@ def plan_step(
         "import_date": today.isoformat(),
         "courses": len(report.courses),
         "actions": report.actions,
+        "skipped_counts": {reason.value: count for reason, count in report.skipped_counts.items()},
     }
     if plan.hold is not None:
         figures["hold"] = {"reasons": list(plan.hold.reasons), "figures": report.guard_figures}

@@ -87,3 +87,12 @@ def load_settings(model: type[S]) -> S:
     except ValidationError as exc:
         names = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
         raise ConfigError(f"The function is missing or has bad settings: {', '.join(names)}.") from None
+
+
+class ApiSettings(TurnSettings):
+    """The admin API (``functions/api``): the stores it reads, the uploads it hands out, the console's origin."""
+
+    UPLOADS_BUCKET: str
+    CONSOLE_ORIGIN: str
+    UPLOAD_MAX_BYTES: int = Field(ge=1)
+    UPLOAD_EXPIRY_S: int = Field(ge=1, le=3600)

@@ -1,0 +1,1 @@
+"""One Powertools ``Router`` per resource; ``edt_import.api.resolver`` includes each of them."""

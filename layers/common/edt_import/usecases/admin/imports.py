@@ -1,0 +1,145 @@
+"""The admin API's imports: create one (and hand out its upload), the history page by page, one import, the
+unrecognised accounts as a text file.
+
+An import's record is created here, before its upload, with its kind: the upload step keeps that record.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from edt_import.domain.import_ports import BlobStore, ImportHistory
+from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, new_import, queue_positions
+from edt_import.domain.upload_ports import PresignedUpload, UploadSigner
+from edt_import.usecases.admin.errors import AdminErrorCode, ConflictError, InvalidRequestError, NotFoundError
+from edt_import.usecases.admin.import_views import ImportDetail, ImportItem, detail_view, item_view
+from edt_import.usecases.pipeline.codecs import decode_document
+from edt_import.usecases.pipeline.work_keys import unmatched_report_key, upload_key
+
+_BEFORE_RECONCILIATION = frozenset(
+    {ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.QUEUED, ImportStatus.PARSING}
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadLimits:
+    max_bytes: int  # the presigned POST refuses a larger file
+    expires_s: int  # how long the upload permission lasts
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewImport:
+    record: ImportRecord
+    upload: PresignedUpload
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportPage:
+    items: list[ImportItem]
+    next: str | None  # the cursor of the following page; None on the last
+
+
+def create_import(
+    uai: str,
+    kind: ImportKind,
+    *,
+    import_id: str,
+    now: datetime,
+    history: ImportHistory,
+    signer: UploadSigner,
+    limits: UploadLimits,
+) -> NewImport:
+    key = upload_key(uai, import_id)
+    record = new_import(uai=uai, import_id=import_id, kind=kind, now=now, upload_key=key)
+    if not history.create(record):
+        raise ConflictError("An import with this id exists already; ask for a new one.")
+    return NewImport(record=record, upload=signer.presign(key, max_bytes=limits.max_bytes, expires_s=limits.expires_s))
+
+
+def list_imports(uai: str, *, history: ImportHistory, cursor: str | None, limit: int) -> ImportPage:
+    """The establishment's imports, newest first, ``limit`` at a time from ``cursor``."""
+    records = history.list(uai)  # newest first: (created_at, import_id) descending
+    positions = queue_positions(records)
+    if cursor is not None:
+        after = _decode_cursor(cursor)
+        records = [r for r in records if (r.created_at, r.import_id) < after]
+    page = records[:limit]
+    more = len(records) > limit
+    return ImportPage(
+        items=[item_view(r, positions.get(r.import_id)) for r in page],
+        next=_encode_cursor(page[-1]) if more and page else None,
+    )
+
+
+def import_detail(uai: str, import_id: str, *, history: ImportHistory) -> ImportDetail:
+    records = history.list(uai)
+    record = next((r for r in records if r.import_id == import_id), None)
+    if record is None:
+        raise _unknown(import_id)
+    return detail_view(record, queue_positions(records).get(import_id))
+
+
+_ROLES_FR = {"Instructor": "enseignant", "Learner": "élève"}
+_REASONS_FR = {
+    "not_found": "aucun compte de l'ENT ne correspond (nom, prénom, date de naissance)",
+    "ambiguous": "plusieurs comptes de l'ENT correspondent",
+}
+UNMATCHED_HEADER = "rôle\tnom\tprénom\tdate de naissance\tmotif"
+
+
+def unmatched_text(uai: str, import_id: str, *, history: ImportHistory, work: BlobStore) -> str:
+    """The unrecognised accounts, a header line then one account a line (tab-separated): personal data, for the
+    administrator's download only."""
+    record = history.get(uai, import_id)
+    if record is None:
+        raise _unknown(import_id)
+    data = work.get(unmatched_report_key(uai, import_id))
+    if data is None:
+        if record.status in _BEFORE_RECONCILIATION or record.error is not None:
+            raise ConflictError(
+                "The unrecognised accounts are known once the import has reconciled the accounts.",
+                code="not_reconciled",
+            )
+        raise NotFoundError("The unrecognised accounts of this import are not kept any more.")
+    rows = decode_document(data, "unmatched accounts")["unmatched"]
+    lines = [UNMATCHED_HEADER]
+    for row in rows:
+        role = str(row["role"])
+        cells = (
+            _ROLES_FR.get(role, role),
+            row["last_name"],
+            row["first_name"],
+            row["birth_date"] if role == "Learner" else "",
+            _REASONS_FR.get(str(row["reason"]), str(row["reason"])),
+        )
+        lines.append("\t".join(_cell(str(c)) for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split())  # a tab or a line break inside a name must not shift the columns
+
+
+def _unknown(import_id: str) -> NotFoundError:
+    return NotFoundError(f"This establishment has no import {import_id}.")
+
+
+def _encode_cursor(record: ImportRecord) -> str:
+    raw = json.dumps([record.created_at.isoformat(), record.import_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        created = datetime.fromisoformat(raw[0])
+        import_id = str(raw[1])
+    except (ValueError, TypeError, IndexError, KeyError, binascii.Error) as exc:
+        raise InvalidRequestError(AdminErrorCode.INVALID_CURSOR, "The page cursor is not one this API gave.") from exc
+    if created.tzinfo is None:
+        raise InvalidRequestError(AdminErrorCode.INVALID_CURSOR, "The page cursor is not one this API gave.")
+    return created, import_id
