@@ -1,4 +1,9 @@
-"""AutoImportFunction: an automatic import's slot has come (SQS); start the establishment's queued imports."""
+"""AutoImportFunction: an establishment's automatic-import slot has come (SQS); start its next import.
+
+The slot is checked again here (``turns.start_next_import``): an early, late or repeated message starts nothing
+it should not. A message that fails is reported alone (partial batch response) and retried; after three
+receives it goes to the dead-letter queue, whose alarm tells the operators.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -27,6 +33,7 @@ def _record_handler(record: SQSRecord) -> None:
     message = AutoImportMessage.model_validate_json(record.body)
     running = start_next_import(
         message.uai,
+        now=wiring.now(),
         history=wiring.import_history(settings.IMPORTS_TABLE),
         establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
         starter=wiring.starter(settings.STATE_MACHINE_ARN),
@@ -41,4 +48,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     response = process_partial_response(
         event=event, record_handler=_record_handler, processor=processor, context=context
     )
+    failed = len(response.get("batchItemFailures", []))
+    metrics.add_metric(name="AutoImportMessagesFailed", unit=MetricUnit.Count, value=failed)
     return dict(response)

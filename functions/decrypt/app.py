@@ -31,6 +31,7 @@ def _ingest(settings: IngestSettings, upload: dict[str, Any]) -> dict[str, Any]:
         history=wiring.import_history(settings.IMPORTS_TABLE),
         establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
         starter=wiring.starter(settings.STATE_MACHINE_ARN),
+        auto_imports=wiring.auto_import_queue(settings.AUTO_IMPORT_QUEUE_URL),
         partner_key=wiring.secrets(partner_key_secret=settings.PARTNER_KEY_SECRET).partner_key,
     )
     logger.info(

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 import urllib.request
 import uuid
@@ -38,6 +39,10 @@ from local_stack.template import ROOT, Template, load_template
 
 REGION = "eu-west-3"
 ACCOUNT = "123456789012"
+# Function settings that differ here. moto delays SQS messages on the real clock and delivers a delayed one
+# only when a later message is sent, while the stack's clock may be fixed: the scheduler sends a slot once
+# it has come, never ahead of it.
+LOCAL_ENVIRONMENT = {"AUTO_IMPORT_LOOKAHEAD_S": "0"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,7 +51,7 @@ class StackOptions:
     parameters: Mapping[str, str] = field(default_factory=dict)  # the template's parameters
     environment: Mapping[str, str] = field(default_factory=dict)  # function settings overridden locally
     instant_retries: bool = True  # the state machine's Retry waits nothing (the count is kept)
-    now: datetime | None = None  # the pipeline's clock; None: the real one
+    now: datetime | None = None  # the pipeline's clock, standing still until ``set_now``; None: the real one
     log_sink: IO[str] | None = None  # where the functions' JSON logs go (default: dropped)
 
 
@@ -58,6 +63,9 @@ class LocalStack:
         self.template: Template | None = None
         self.function_env: dict[str, str] = {}
         self._clients: dict[str, Any] = {}
+        self._now: datetime | None = self.options.now
+        self._scheduled: list[str] = []  # the functions an EventBridge schedule invokes
+        self._ticking: tuple[threading.Thread, threading.Event] | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     def start(self) -> LocalStack:
@@ -84,9 +92,8 @@ class LocalStack:
         )
         wiring.reset()
         load_settings.cache_clear()  # each function's settings name this stack's resources
-        if self.options.now is not None:
-            fixed = self.options.now
-            wiring.use_clock(lambda: fixed)
+        if self._now is not None:
+            self.set_now(self._now)
         lambdas.patch()
         if self.options.instant_retries:
             retries.make_instant()
@@ -94,6 +101,7 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        self.stop_ticking()
         self._clients.clear()
         lambdas.unpatch()
         retries.restore()
@@ -119,6 +127,54 @@ class LocalStack:
         for name, value in values.items():
             self._saved_env.setdefault(name, os.environ.get(name))
             os.environ[name] = value
+
+    # --- the clock and the schedules -------------------------------------------------------------------------
+    def set_now(self, when: datetime) -> None:
+        """Fix the stack's clock at ``when`` (aware); it stands still until set again."""
+        if when.tzinfo is None:
+            raise ValueError("the stack's clock needs an aware datetime")
+        self._now = when
+        wiring.use_clock(self._read_clock)
+
+    def _read_clock(self) -> datetime:
+        assert self._now is not None  # noqa: S101 - set_now set it before installing this clock
+        return self._now
+
+    def tick(self) -> list[dict[str, Any]]:
+        """One run of every scheduled function (EventBridge's job in AWS), at the stack's clock; their results."""
+        results = []
+        for function in self._scheduled:
+            event = {"source": "aws.events", "detail-type": "Scheduled Event", "time": wiring.now().isoformat()}
+            response = self.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event).encode())
+            payload = json.loads(response["Payload"].read() or b"null")
+            if response.get("FunctionError"):
+                raise RuntimeError(f"the scheduled function {function} failed: {payload.get('errorType')}")
+            results.append(payload)
+        return results
+
+    def start_ticking(self, period_s: float) -> None:
+        """Run ``tick`` every ``period_s`` real seconds in a background thread (``edt-import serve``)."""
+        if self._ticking is not None:
+            return
+        stopping = threading.Event()
+
+        def run() -> None:
+            while not stopping.wait(period_s):
+                try:
+                    self.tick()
+                except Exception:
+                    logging.getLogger("local_stack").exception("scheduled run failed")
+
+        thread = threading.Thread(target=run, name="local-stack-schedule", daemon=True)
+        thread.start()
+        self._ticking = (thread, stopping)
+
+    def stop_ticking(self) -> None:
+        if self._ticking is not None:
+            thread, stopping = self._ticking
+            stopping.set()
+            thread.join(timeout=60)
+            self._ticking = None
 
     # --- clients and names -----------------------------------------------------------------------------------
     def client(self, service: str) -> Any:
@@ -273,7 +329,7 @@ class LocalStack:
         functions = template.of_type("AWS::Serverless::Function")
         for logical, resource in functions.items():
             self._function(template, logical, resource["Properties"], role)
-        self._set_env({**self.function_env, **self.options.environment})
+        self._set_env({**self.function_env, **LOCAL_ENVIRONMENT, **self.options.environment})
         for logical, resource in functions.items():  # after the environment: Powertools reads it at import
             module = lambdas.load_handler(ROOT / str(resource["Properties"]["CodeUri"]) / "app.py")
             lambdas.register(template.refs[logical], module.lambda_handler)
@@ -402,6 +458,8 @@ class LocalStack:
                     ]
                 },
             )
+        elif event["Type"] == "Schedule":  # moto keeps EventBridge rules but never fires them: ``tick`` does
+            self._scheduled.append(t.refs[function])
         elif event["Type"] == "SQS":
             self.client("lambda").create_event_source_mapping(
                 EventSourceArn=t.resolve(props["Queue"]),

@@ -28,6 +28,7 @@ SETTINGS: dict[str, type[function_settings.FunctionSettings]] = {
     "RecordFailureFunction": function_settings.FinalizeSettings,
     "AutoImportFunction": function_settings.AutoImportSettings,
     "ApiFunction": function_settings.ApiSettings,
+    "AutoImportSchedulerFunction": function_settings.AutoImportSchedulerSettings,
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced
@@ -74,6 +75,8 @@ class InMemoryEstablishmentStore:
         self._settings: dict[str, EstablishmentSettings] = {}
         self._running: dict[str, str] = {}
         self._states: dict[str, dict[str, Any]] = {}
+        self._auto_import: dict[str, AutoImportSchedule] = {}
+        self._auto_waiting: dict[str, str] = {}
 
     def settings(self, uai: str) -> EstablishmentSettings:
         return self._settings.get(uai, EstablishmentSettings(uai=uai))
@@ -101,6 +104,22 @@ class InMemoryEstablishmentStore:
         index = self._states.get(uai)
         return copy.deepcopy(index) if index is not None else None
 
+    def auto_import(self, uai: str) -> AutoImportSchedule:
+        return self._auto_import.get(uai, AutoImportSchedule())
+
+    def save_auto_import(self, uai: str, schedule: AutoImportSchedule) -> None:
+        self._auto_import[uai] = schedule
+
+    def mark_auto_waiting(self, uai: str, import_id: str) -> None:
+        self._auto_waiting[uai] = import_id
+
+    def clear_auto_waiting(self, uai: str, import_id: str) -> None:
+        if self._auto_waiting.get(uai) == import_id:
+            del self._auto_waiting[uai]
+
+    def auto_waiting(self) -> dict[str, str]:
+        return dict(self._auto_waiting)
+
 
 class InMemoryPronoteIdStore:
     def __init__(self) -> None:
@@ -111,6 +130,22 @@ class InMemoryPronoteIdStore:
 
     def save(self, uai: str, mappings: Mapping[str, PersonKey]) -> None:
         self._mappings.setdefault(uai, {}).update(mappings)
+
+
+class InMemoryAutoImportQueue:
+    """Records what was sent; ``take`` hands the messages to a consumer, as the queue's event source would."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int]] = []
+
+    def send(self, uai: str, *, delay_s: int = 0) -> None:
+        if not 0 <= delay_s <= 900:
+            raise ValueError("SQS delays are 0 to 900 seconds")
+        self.sent.append((uai, delay_s))
+
+    def take(self) -> list[tuple[str, int]]:
+        taken, self.sent = self.sent, []
+        return taken
 
 
 class InMemoryExecutionStarter:

@@ -20,6 +20,7 @@ from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
 from edt_import.generator.partner_keys import generate_partner_key, private_key_pem
 from edt_import.generator.xml_writer import timetable_to_xml
+from edt_import.usecases.pipeline.auto_imports import TickOutcome, enqueue_due
 from edt_import.usecases.pipeline.finalize import finalize_import, record_failure
 from edt_import.usecases.pipeline.ingest import IngestResult, UploadedObject, ingest_upload
 from edt_import.usecases.pipeline.parse import parse_timetable
@@ -27,10 +28,12 @@ from edt_import.usecases.pipeline.plan_step import plan_step
 from edt_import.usecases.pipeline.reconcile import reconcile_people
 from edt_import.usecases.pipeline.steps import ImportRef
 from edt_import.usecases.pipeline.sync_chunk import sync_chunk, sync_year_node
+from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import upload_key
 from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
 from tests.support.pipeline_fakes import (
+    InMemoryAutoImportQueue,
     InMemoryBlobStore,
     InMemoryEstablishmentStore,
     InMemoryExecutionStarter,
@@ -72,6 +75,8 @@ class PipelineWorld:
     states: InMemoryAppliedStateStore = field(default_factory=InMemoryAppliedStateStore)
     pronote_ids: InMemoryPronoteIdStore = field(default_factory=InMemoryPronoteIdStore)
     starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
+    auto_queue: InMemoryAutoImportQueue = field(default_factory=InMemoryAutoImportQueue)
+    executions_run: int = 0  # how many of the started executions ``run_new`` has run
     lms: InMemoryLmsGateway = field(default_factory=lambda: InMemoryLmsGateway(persons=college().directory))
 
     @property
@@ -85,7 +90,9 @@ class PipelineWorld:
             starter=self.starter,
         )
 
-    def upload(self, data: bytes, *, uai: str, import_id: str, now: datetime = NOW) -> IngestResult:
+    def upload(
+        self, data: bytes, *, uai: str, import_id: str, now: datetime = NOW, kind: ImportKind = ImportKind.MANUAL
+    ) -> IngestResult:
         key = upload_key(uai, import_id)
         self.uploads.put(key, data)
         return ingest_upload(
@@ -96,8 +103,9 @@ class PipelineWorld:
             history=self.history,
             establishments=self.establishments,
             starter=self.starter,
+            auto_imports=self.auto_queue,
             partner_key=partner_pem,
-            kind=ImportKind.MANUAL,
+            kind=kind,
         )
 
     def run_execution(self, payload: dict[str, Any], *, now: datetime = NOW) -> ImportRecord:
@@ -142,3 +150,32 @@ class PipelineWorld:
             _, payload = self.starter.started[len(done)]
             done.append(self.run_execution(payload, now=now))
         return done
+
+    def run_new(self, *, now: datetime = NOW) -> list[ImportRecord]:
+        """Run the executions started since the last call (and those they start), in order."""
+        done: list[ImportRecord] = []
+        while self.executions_run < len(self.starter.started):
+            _, payload = self.starter.started[self.executions_run]
+            self.executions_run += 1
+            done.append(self.run_execution(payload, now=now))
+        return done
+
+    def tick(self, *, now: datetime, lookahead_s: int = 0) -> TickOutcome:
+        """One run of the automatic-import scheduler."""
+        return enqueue_due(
+            now=now,
+            lookahead_s=lookahead_s,
+            work=self.work,
+            history=self.history,
+            establishments=self.establishments,
+            queue=self.auto_queue,
+        )
+
+    def deliver(self, *, now: datetime) -> list[str | None]:
+        """Hand the automatic-import queue's messages to its consumer at ``now`` (delays already elapsed)."""
+        return [
+            start_next_import(
+                uai, now=now, history=self.history, establishments=self.establishments, starter=self.starter
+            )
+            for uai, _ in self.auto_queue.take()
+        ]

@@ -26,11 +26,13 @@ from edt_import.adapters.s3_applied_state import S3AppliedStateStore
 from edt_import.adapters.s3_uploads import S3UploadSigner
 from edt_import.adapters.secrets import SecretsManagerSecrets
 from edt_import.adapters.sfn import StepFunctionsStarter
+from edt_import.adapters.sqs import SqsAutoImportQueue
 from edt_import.domain.import_ports import ImportStores
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
 
 UPLOAD_REDELIVERY_WINDOW_S = 24 * 3600
@@ -54,6 +56,16 @@ def s3_client() -> S3Client:
 @functools.cache
 def sfn_client() -> SFNClient:
     return boto3.client("stepfunctions")
+
+
+@functools.cache
+def sqs_client() -> SQSClient:
+    return boto3.client("sqs")
+
+
+@functools.cache
+def auto_import_queue(queue_url: str) -> SqsAutoImportQueue:
+    return SqsAutoImportQueue(sqs_client(), queue_url)
 
 
 @functools.cache
@@ -147,7 +159,7 @@ def reset() -> None:
     """Forget every client, store and cached secret (a new endpoint, a new test): the next call builds afresh."""
     for factory in (s3_client, sfn_client, blobs, import_history, establishments, pronote_ids, applied_states):
         factory.cache_clear()
-    for factory_ in (starter, secrets, _once_per_upload, upload_signer):
+    for factory_ in (starter, secrets, _once_per_upload, upload_signer, sqs_client, auto_import_queue):
         factory_.cache_clear()
     for model in (ImportItem, EstablishmentItem, PronoteIdItem):
         model._connection = None  # pynamodb keeps one per model class, bound to the old endpoint

@@ -34,6 +34,10 @@ class ErrorCode(StrEnum):
     LMS_UNAVAILABLE = "lms_unavailable"
     LMS_PROTOCOL_ERROR = "lms_protocol_error"
     IMPORT_IN_PROGRESS = "import_in_progress"
+    # Automatic imports (domain.md, "The automatic import").
+    NO_MANUAL_IMPORT_YET = "no_manual_import_yet"
+    AUTO_IMPORT_DISABLED = "auto_import_disabled"
+    INVALID_AUTO_IMPORT_SETTINGS = "invalid_auto_import_settings"
     # A step of the pipeline stopped on something unforeseen (a bug, a timeout): the import can be run again.
     INTERNAL_ERROR = "internal_error"
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
 from edt_import.domain.ports import AppliedStateStore
@@ -87,6 +88,24 @@ class EstablishmentStore(Protocol):
 
     def state_index(self, uai: str) -> dict[str, Any] | None: ...
 
+    def auto_import(self, uai: str) -> AutoImportSchedule:
+        """The establishment's automatic-import settings; the guide's defaults for one never configured."""
+        ...
+
+    def save_auto_import(self, uai: str, schedule: AutoImportSchedule) -> None: ...
+
+    def mark_auto_waiting(self, uai: str, import_id: str) -> None:
+        """``import_id`` is the establishment's automatic import waiting for its slot (the scheduler looks)."""
+        ...
+
+    def clear_auto_waiting(self, uai: str, import_id: str) -> None:
+        """``import_id`` waits no more; nothing happens when a newer one is marked meanwhile."""
+        ...
+
+    def auto_waiting(self) -> dict[str, str]:
+        """UAI -> the automatic import marked waiting for its slot, for every establishment with one."""
+        ...
+
 
 class PronoteIdStore(Protocol):
     """The IDPN → account mappings of each establishment, as the syncs confirmed them."""
@@ -95,6 +114,14 @@ class PronoteIdStore(Protocol):
 
     def save(self, uai: str, mappings: Mapping[str, PersonKey]) -> None:
         """Add or replace these mappings (others are kept)."""
+        ...
+
+
+class AutoImportQueue(Protocol):
+    """The queue whose consumer starts an establishment's waiting automatic import when its slot has come."""
+
+    def send(self, uai: str, *, delay_s: int = 0) -> None:
+        """Ask for the establishment's slot to be checked, ``delay_s`` (at most 900) from now."""
         ...
 
 

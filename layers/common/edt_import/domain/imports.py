@@ -54,6 +54,8 @@ _LABELS_FR = {
 # establishment's turn either: the next queued one may start.
 OUTCOMES = frozenset({ImportStatus.DONE, ImportStatus.DONE_WITH_ERRORS, ImportStatus.FAILED, ImportStatus.SUPERSEDED})
 FINISHED = OUTCOMES | {ImportStatus.HELD}
+# Before these an import has not started: uploaded, being validated, or waiting in its establishment's queue.
+NOT_STARTED = frozenset({ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.QUEUED})
 
 
 class ImportKind(StrEnum):
@@ -79,6 +81,7 @@ class ImportRecord:
     updated_at: datetime
     upload_key: str = ""  # the uploaded object, in the uploads bucket
     queued_at: datetime | None = None
+    started_at: datetime | None = None  # when its execution took the establishment's turn (the limits count it)
     finished_at: datetime | None = None
     attempt: int = 1  # a re-run of a failed import is the next attempt of the same record
     error: ImportFailure | None = None
@@ -125,6 +128,7 @@ def advanced(
     if section is not None:
         summary[section[0]] = dict(section[1])
     entering_queue = status is ImportStatus.QUEUED and record.status is not ImportStatus.QUEUED
+    starting = record.status is ImportStatus.QUEUED and status not in NOT_STARTED | OUTCOMES
     return ImportRecord(
         uai=record.uai,
         import_id=record.import_id,
@@ -134,6 +138,7 @@ def advanced(
         updated_at=now,
         upload_key=record.upload_key,
         queued_at=now if entering_queue else record.queued_at,
+        started_at=now if starting else record.started_at,
         finished_at=now if status in OUTCOMES else None,
         attempt=attempt if attempt is not None else record.attempt,
         error=error if status is ImportStatus.FAILED else None,

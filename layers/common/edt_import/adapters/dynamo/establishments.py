@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 
 from edt_import.adapters.dynamo.models import EstablishmentItem, bind, conditional_failure
+from edt_import.domain.auto_import import AutoImportSchedule, parse_first_run
 from edt_import.domain.import_ports import EstablishmentSettings
 
 
@@ -58,12 +60,7 @@ class DynamoEstablishmentStore:
         return True
 
     def release_turn(self, uai: str, import_id: str) -> None:
-        running = EstablishmentItem.running_import
-        try:
-            EstablishmentItem(uai).update(actions=[running.remove()], condition=running == import_id)
-        except UpdateError as exc:
-            if not conditional_failure(exc):
-                raise
+        _remove_if_held(uai, EstablishmentItem.running_import, import_id)
 
     def running_import(self, uai: str) -> str | None:
         item = self._item(uai)
@@ -83,3 +80,46 @@ class DynamoEstablishmentStore:
         if item is None or item.state_key is None or item.state_saved_at is None:
             return None
         return {"key": item.state_key, "saved_at": item.state_saved_at, "figures": dict(item.state_figures or {})}
+
+    def auto_import(self, uai: str) -> AutoImportSchedule:
+        item = self._item(uai)
+        raw = item.auto_import if item is not None else None
+        if not raw:
+            return AutoImportSchedule()
+        return AutoImportSchedule(
+            enabled=bool(raw["enabled"]),
+            first_run=parse_first_run(str(raw["first_run"])),
+            interval_hours=int(raw["interval_hours"]),
+            max_per_day=int(raw["max_per_day"]),
+        )
+
+    def save_auto_import(self, uai: str, schedule: AutoImportSchedule) -> None:
+        document = {
+            "enabled": schedule.enabled,
+            "first_run": schedule.first_run_text,
+            "interval_hours": schedule.interval_hours,
+            "max_per_day": schedule.max_per_day,
+        }
+        EstablishmentItem(uai).update(actions=[EstablishmentItem.auto_import.set(document)])
+
+    def mark_auto_waiting(self, uai: str, import_id: str) -> None:
+        EstablishmentItem(uai).update(actions=[EstablishmentItem.auto_waiting.set(import_id)])
+
+    def clear_auto_waiting(self, uai: str, import_id: str) -> None:
+        _remove_if_held(uai, EstablishmentItem.auto_waiting, import_id)
+
+    def auto_waiting(self) -> dict[str, str]:
+        # A filtered scan: the marker is sparse, the table holds one item per establishment, and the scheduler
+        # reads it once a quarter of an hour.
+        waiting = EstablishmentItem.auto_waiting
+        items = EstablishmentItem.scan(waiting.exists(), attributes_to_get=["uai", "auto_waiting"])
+        return {item.uai: item.auto_waiting for item in items if item.auto_waiting is not None}
+
+
+def _remove_if_held(uai: str, attribute: UnicodeAttribute, import_id: str) -> None:
+    """Remove ``attribute`` if it still names ``import_id`` (another import's value is left as it is)."""
+    try:
+        EstablishmentItem(uai).update(actions=[attribute.remove()], condition=attribute == import_id)
+    except UpdateError as exc:
+        if not conditional_failure(exc):
+            raise

@@ -65,6 +65,7 @@ def _fill(item: ImportItem, record: ImportRecord) -> None:
     item.updated_at = record.updated_at
     item.upload_key = record.upload_key
     item.queued_at = record.queued_at
+    item.started_at = record.started_at
     item.finished_at = record.finished_at
     item.attempt = record.attempt
     item.error_code = record.error.code if record.error is not None else None
@@ -86,6 +87,7 @@ def _record(item: ImportItem) -> ImportRecord:
         updated_at=item.updated_at,
         upload_key=item.upload_key,
         queued_at=item.queued_at,
+        started_at=item.started_at,
         finished_at=item.finished_at,
         attempt=int(item.attempt),
         error=error,

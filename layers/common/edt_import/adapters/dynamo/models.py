@@ -29,6 +29,7 @@ class ImportItem(Model):
     updated_at = UTCDateTimeAttribute()
     upload_key = UnicodeAttribute(default="")
     queued_at = UTCDateTimeAttribute(null=True)
+    started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
     attempt = NumberAttribute(default=1)
     error_code = UnicodeAttribute(null=True)
@@ -50,6 +51,8 @@ class EstablishmentItem(Model):
     state_key = UnicodeAttribute(null=True)
     state_saved_at = UTCDateTimeAttribute(null=True)
     state_figures = JSONAttribute(null=True)
+    auto_import = JSONAttribute(null=True)  # the automatic-import settings; defaults until saved once
+    auto_waiting = UnicodeAttribute(null=True)  # the automatic import waiting for its slot: the scheduler's marker
 
 
 class PronoteIdItem(Model):

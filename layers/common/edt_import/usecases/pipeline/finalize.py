@@ -119,7 +119,7 @@ def finalize_import(ref: ImportRef, *, now: datetime, stores: ImportStores) -> I
         record = stores.history.update(
             ref.uai, ref.import_id, status=status, now=now, section=("sync", tally.figures())
         )
-    end_turn(record, history=stores.history, establishments=stores.establishments, starter=stores.starter)
+    end_turn(record, now=now, history=stores.history, establishments=stores.establishments, starter=stores.starter)
     return record
 
 
@@ -131,7 +131,7 @@ def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, s
     record = stores.history.update(
         ref.uai, ref.import_id, status=ImportStatus.FAILED, now=now, section=section, error=failure
     )
-    end_turn(record, history=stores.history, establishments=stores.establishments, starter=stores.starter)
+    end_turn(record, now=now, history=stores.history, establishments=stores.establishments, starter=stores.starter)
     return record
 
 

@@ -1,8 +1,10 @@
 """The upload trigger: open and validate the export, keep its plaintext in the working bucket, queue the import.
 
 A refused export ends the import as ``failed`` with its code at once: nothing is queued, nothing reaches
-itslearning, and the upload is deleted. Redelivery of the same S3 event is absorbed by the handler's
-idempotency layer; a second event for an import already past ``uploaded`` changes nothing here either.
+itslearning, and the upload is deleted. So does an automatic export the establishment does not accept
+(``no_manual_import_yet``, ``auto_import_disabled``); an accepted one waits for its slot (``auto_imports.py``).
+Redelivery of the same S3 event is absorbed by the handler's idempotency layer; a second event for an import
+already past ``uploaded`` changes nothing here either.
 """
 
 from __future__ import annotations
@@ -14,9 +16,16 @@ from datetime import datetime
 from edt_import.domain.container import is_container, open_container
 from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
 from edt_import.domain.export_reader import read_export
-from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ExecutionStarter, ImportHistory
+from edt_import.domain.import_ports import (
+    AutoImportQueue,
+    BlobStore,
+    EstablishmentStore,
+    ExecutionStarter,
+    ImportHistory,
+)
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
+from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, wait_for_slot
 from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_key
 
@@ -47,6 +56,7 @@ def ingest_upload(
     history: ImportHistory,
     establishments: EstablishmentStore,
     starter: ExecutionStarter,
+    auto_imports: AutoImportQueue,
     partner_key: Callable[[], bytes],
     kind: ImportKind = ImportKind.MANUAL,
 ) -> IngestResult:
@@ -58,9 +68,12 @@ def ingest_upload(
         existing = history.get(uai, import_id)
         if existing is not None and existing.status is not ImportStatus.UPLOADED:
             return IngestResult(uai=uai, import_id=import_id, status=existing.status)
+        record = existing or record  # created with its kind by the admin API
     history.update(uai, import_id, status=ImportStatus.VALIDATING, now=now)
     data = uploads.get(upload.key)
     try:
+        if record.kind is ImportKind.AUTOMATIC:
+            _admit_automatic(uai, history=history, establishments=establishments)
         if data is None:
             raise _vanished()
         plaintext, figures = _open(data, uai, partner_key, establishments.settings(uai).partner)
@@ -72,8 +85,17 @@ def ingest_upload(
     work.put(timetable_key(uai, import_id), plaintext)
     uploads.delete(upload.key)  # the encrypted upload is not needed any more
     history.update(uai, import_id, status=ImportStatus.QUEUED, now=now, section=("validation", figures))
-    start_next_import(uai, history=history, establishments=establishments, starter=starter)
+    if record.kind is ImportKind.AUTOMATIC:
+        wait_for_slot(uai, now=now, work=work, history=history, establishments=establishments, queue=auto_imports)
+    else:
+        start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
     return IngestResult(uai=uai, import_id=import_id, status=ImportStatus.QUEUED)
+
+
+def _admit_automatic(uai: str, *, history: ImportHistory, establishments: EstablishmentStore) -> None:
+    refusal = refusal_of_automatic(uai, history=history, establishments=establishments)
+    if refusal is not None:
+        raise rejected(refusal.code, refusal.message)
 
 
 def _open(data: bytes, uai: str, partner_key: Callable[[], bytes], partner: str) -> tuple[bytes, dict[str, object]]:

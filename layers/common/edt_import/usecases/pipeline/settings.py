@@ -32,6 +32,7 @@ class TurnSettings(WorkSettings):
 class IngestSettings(TurnSettings):
     PARTNER_KEY_SECRET: str
     IDEMPOTENCY_TABLE: str
+    AUTO_IMPORT_QUEUE_URL: str  # a validated automatic export whose slot has come is started through it
 
 
 class ParseSettings(WorkSettings):
@@ -77,6 +78,12 @@ class FinalizeSettings(TurnSettings):
 
 class AutoImportSettings(TurnSettings):
     pass
+
+
+class AutoImportSchedulerSettings(WorkSettings):
+    AUTO_IMPORT_QUEUE_URL: str
+    # How far ahead a slot is sent (delayed to it): the time to the scheduler's next run, within SQS's 900 s.
+    AUTO_IMPORT_LOOKAHEAD_S: int = Field(ge=0, le=900)
 
 
 @functools.cache

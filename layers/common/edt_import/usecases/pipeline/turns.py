@@ -2,14 +2,16 @@
 
 The establishment's turn is a conditional write (``claim_turn``), so two uploads arriving together cannot
 both start. Whoever ends an import (finalize, the failure step) releases the turn and starts the next.
+An automatic export waiting for its slot (``domain/auto_import.py``) is in line only once its slot has come.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from edt_import.domain.auto_import import automatic_starts, is_waiting_automatic, newest_waiting, next_slot
 from edt_import.domain.import_ports import EstablishmentStore, ExecutionStarter, ImportHistory
-from edt_import.domain.imports import ImportRecord, ImportStatus, queue_positions
+from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, queue_positions
 
 
 def execution_name(record: ImportRecord) -> str:
@@ -22,30 +24,56 @@ def execution_input(record: ImportRecord) -> dict[str, object]:
 
 
 def start_next_import(
-    uai: str, *, history: ImportHistory, establishments: EstablishmentStore, starter: ExecutionStarter
+    uai: str, *, now: datetime, history: ImportHistory, establishments: EstablishmentStore, starter: ExecutionStarter
 ) -> str | None:
-    """Start the establishment's oldest queued import if its turn is free; the id of the import now running."""
+    """Start the establishment's next import if its turn is free; the id of the import now running.
+
+    Next: the first queued, where a waiting automatic export counts only once its slot has come.
+    """
     running = establishments.running_import(uai)
     if running is not None:
         return running
-    records = history.list(uai)
-    positions = queue_positions(records)
-    if not positions:
+    first = next_in_line(uai, history.list(uai), now=now, establishments=establishments)
+    if first is None:
         return None
-    first_id = min(positions, key=positions.__getitem__)
-    first = next(r for r in records if r.import_id == first_id)
     if not establishments.claim_turn(uai, first.import_id):
         return establishments.running_import(uai)
     starter.start(execution_name=execution_name(first), payload=execution_input(first))
+    if first.kind is ImportKind.AUTOMATIC:
+        establishments.clear_auto_waiting(uai, first.import_id)
     return first.import_id
 
 
+def next_in_line(
+    uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore
+) -> ImportRecord | None:
+    positions = queue_positions(records)
+    in_line = [r for r in records if r.import_id in positions and not is_waiting_automatic(r)]
+    waiting = newest_waiting(records)
+    if waiting is not None and slot_has_come(uai, records, now=now, establishments=establishments):
+        in_line.append(waiting)
+    return min(in_line, key=lambda r: positions[r.import_id], default=None)
+
+
+def slot_has_come(uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore) -> bool:
+    schedule = establishments.auto_import(uai)
+    if not schedule.enabled:
+        return False
+    timezone = establishments.settings(uai).timezone
+    return next_slot(schedule, timezone=timezone, started=automatic_starts(records), now=now) <= now
+
+
 def end_turn(
-    record: ImportRecord, *, history: ImportHistory, establishments: EstablishmentStore, starter: ExecutionStarter
+    record: ImportRecord,
+    *,
+    now: datetime,
+    history: ImportHistory,
+    establishments: EstablishmentStore,
+    starter: ExecutionStarter,
 ) -> str | None:
     """The import is over (or held): free the establishment and start the next queued import."""
     establishments.release_turn(record.uai, record.import_id)
-    return start_next_import(record.uai, history=history, establishments=establishments, starter=starter)
+    return start_next_import(record.uai, now=now, history=history, establishments=establishments, starter=starter)
 
 
 def rerun_import(
@@ -62,5 +90,5 @@ def rerun_import(
     if record is None or record.status is not ImportStatus.FAILED:
         raise ValueError("only a failed import can be run again")
     queued = history.update(uai, import_id, status=ImportStatus.QUEUED, now=now, attempt=record.attempt + 1)
-    start_next_import(uai, history=history, establishments=establishments, starter=starter)
+    start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
     return queued

@@ -1,0 +1,112 @@
+"""The automatic imports' ports (settings, the waiting marker, the queue), fake and AWS adapter held alike."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory
+from edt_import.adapters.sqs import SqsAutoImportQueue
+from edt_import.domain.auto_import import AutoImportSchedule
+from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus
+from tests.support.moto_resources import REGION, create_table
+from tests.support.pipeline_fakes import InMemoryAutoImportQueue, InMemoryEstablishmentStore, InMemoryImportHistory
+
+T0 = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
+UAI = "0214773Z"
+OTHER = "0750001A"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [InMemoryEstablishmentStore, lambda: DynamoEstablishmentStore(create_table("EstablishmentsTable", "est"))],
+    ids=["in-memory", "dynamodb"],
+)
+def test_establishment_store_keeps_auto_import_settings_and_the_waiting_marker(
+    aws: None, make: Callable[[], Any]
+) -> None:
+    # Given an establishment never configured / Then it has the guide's defaults
+    store = make()
+    assert store.auto_import(UAI) == AutoImportSchedule()
+    # When its settings are saved, and two establishments are marked waiting (one twice)
+    custom = AutoImportSchedule(enabled=False, first_run=time(7, 30), interval_hours=6, max_per_day=2)
+    store.save_auto_import(UAI, custom)
+    store.mark_auto_waiting(UAI, "auto000001")
+    store.mark_auto_waiting(UAI, "auto000002")
+    store.mark_auto_waiting(OTHER, "auto000003")
+    # Then the settings read back, the marker holds the newest, and clearing an older one leaves it
+    assert store.auto_import(UAI) == custom
+    assert store.auto_import(OTHER) == AutoImportSchedule()
+    assert store.auto_waiting() == {UAI: "auto000002", OTHER: "auto000003"}
+    store.clear_auto_waiting(UAI, "auto000001")
+    assert store.auto_waiting() == {UAI: "auto000002", OTHER: "auto000003"}
+    store.clear_auto_waiting(UAI, "auto000002")
+    store.clear_auto_waiting("0999999Z", "never00001")
+    assert store.auto_waiting() == {OTHER: "auto000003"}
+
+
+@pytest.mark.parametrize(
+    "make",
+    [InMemoryImportHistory, lambda: DynamoImportHistory(create_table("ImportsTable", "imports"))],
+    ids=["in-memory", "dynamodb"],
+)
+def test_import_history_records_when_an_import_started(aws: None, make: Callable[[], Any]) -> None:
+    # Given an automatic import queued
+    history = make()
+    record = ImportRecord(
+        uai=UAI, import_id="auto000001", kind=ImportKind.AUTOMATIC, status=ImportStatus.UPLOADED,
+        created_at=T0, updated_at=T0,
+    )  # fmt: skip
+    history.create(record)
+    history.update(UAI, "auto000001", status=ImportStatus.QUEUED, now=T0 + timedelta(minutes=1))
+    assert history.get(UAI, "auto000001").started_at is None
+    # When its execution's first step enters, and later steps follow
+    history.update(UAI, "auto000001", status=ImportStatus.PARSING, now=T0 + timedelta(hours=2))
+    history.update(UAI, "auto000001", status=ImportStatus.DONE, now=T0 + timedelta(hours=3))
+    # Then it started when the first step entered
+    stored = history.get(UAI, "auto000001")
+    assert stored.started_at == T0 + timedelta(hours=2)
+    assert stored.kind is ImportKind.AUTOMATIC
+
+
+class _Sqs:
+    """The SQS adapter and a way to read back what it sent."""
+
+    def __init__(self) -> None:
+        self.client = boto3.client("sqs", region_name=REGION)
+        self.url = self.client.create_queue(QueueName="auto-imports")["QueueUrl"]
+        self.queue = SqsAutoImportQueue(self.client, self.url)
+
+    def send(self, uai: str, *, delay_s: int = 0) -> None:
+        self.queue.send(uai, delay_s=delay_s)
+
+    def sent(self) -> list[str]:
+        attributes = self.client.get_queue_attributes(QueueUrl=self.url, AttributeNames=["All"])["Attributes"]
+        visible = self.client.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", [])
+        bodies = [json.loads(m["Body"])["uai"] for m in visible]
+        return [*bodies, *["(delayed)"] * int(attributes["ApproximateNumberOfMessagesDelayed"])]
+
+
+class _Memory(InMemoryAutoImportQueue):
+    def sent_uais(self) -> list[str]:
+        return [uai if delay == 0 else "(delayed)" for uai, delay in self.sent]
+
+
+@pytest.mark.parametrize("make", [_Memory, _Sqs], ids=["in-memory", "sqs"])
+def test_auto_import_queue_sends_one_message_per_establishment_delayed_up_to_15_minutes(
+    aws: None, make: Callable[[], Any]
+) -> None:
+    # Given the queue / When one message is sent now and one delayed
+    queue = make()
+    queue.send(UAI)
+    queue.send(OTHER, delay_s=600)
+    # Then the first is there at once, the other delayed; a delay beyond SQS's ceiling is refused
+    sent = queue.sent_uais() if isinstance(queue, _Memory) else queue.sent()
+    assert sent == [UAI, "(delayed)"]
+    with pytest.raises(ValueError, match="900"):
+        queue.send(UAI, delay_s=901)
