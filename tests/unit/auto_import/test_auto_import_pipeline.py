@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.imports import ImportKind, ImportStatus, queue_positions
 from edt_import.usecases.pipeline.work_keys import timetable_key
-from tests.support.pipeline_world import PipelineWorld, college, sealed_export
+from tests.support.auto_import_exports import NEW_SUBJECT, sealed_timetable, with_new_subject_course
+from tests.support.pipeline_world import PipelineWorld, college, partner_pem, sealed_export
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY = date(2027, 5, 3)
@@ -201,3 +202,31 @@ def test_finished_manual_import_does_not_start_an_automatic_one_before_its_slot(
     # Then the automatic one still waits
     assert _status(world, "auto0700aa") is ImportStatus.QUEUED
     assert world.starter.names() == ["manual0001", "manual0002"]
+
+
+def test_automatic_import_reports_a_new_course_and_does_not_create_it() -> None:
+    # Given a college with a completed manual import
+    world = _after_manual_import()
+    uai = college().uai
+    courses_before = set(world.lms.content().courses)
+    # When an automatic export arrives at 08:00 with a subject taught to a class that the manual import never showed
+    changed = with_new_subject_course(college().timetable)
+    world.upload(
+        sealed_timetable(changed, partner_pem(), paris(MONDAY, 8)), uai=uai, import_id="auto0800aa",
+        now=paris(MONDAY, 8), kind=AUTO,
+    )  # fmt: skip
+    world.deliver(now=paris(MONDAY, 8))
+    (record,) = world.run_new(now=paris(MONDAY, 8))
+    # Then the import is done, reports the new subject and its course, and created nothing in itslearning
+    assert record.status is ImportStatus.DONE
+    new = record.summary["plan"]["new_since"]
+    assert new["subjects"] == [NEW_SUBJECT.code]
+    assert new["counts"]["courses"] == 1
+    assert new["courses"][0]["title"].startswith(f"{NEW_SUBJECT.label} - ")
+    assert record.summary["plan"]["actions"]["create_course"] == 0
+    assert set(world.lms.content().courses) == courses_before
+    # And the establishment keeps the manual import's selection for the next automatic imports
+    state = world.states.load(uai)
+    assert state is not None
+    assert state.selection is not None
+    assert NEW_SUBJECT.code not in state.selection.subjects.known

@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.auto_import import (
     AutoImportRefusal,
     automatic_refusal,
@@ -23,9 +25,10 @@ from edt_import.domain.auto_import import (
     next_slot,
     superseded,
 )
-from edt_import.domain.errors import ErrorCode
+from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.import_ports import AutoImportQueue, BlobStore, EstablishmentStore, ImportHistory
-from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
+from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus
+from edt_import.domain.selection import NewSince, StoredSelection
 from edt_import.usecases.pipeline.work_keys import timetable_key
 
 MAX_DELAY_S = 900
@@ -136,3 +139,34 @@ def _refuse_switched_off(record: ImportRecord, *, now: datetime, work: BlobStore
     history.update(record.uai, record.import_id, status=ImportStatus.FAILED, now=now, error=failure)
     work.delete(timetable_key(record.uai, record.import_id))
     return record.import_id
+
+
+# --- what an automatic import imports ----------------------------------------------------------------------------
+MAX_NEW_LISTED = 200  # the history item stays small; the counts say how many there are
+
+
+def automatic_selection(record: ImportRecord, previous: AppliedState | None) -> StoredSelection | None:
+    """The allow-list an automatic import re-applies: the selection of the last manual import, which the applied
+    state keeps (automatic imports keep it unchanged). None for a manual import."""
+    if record.kind is not ImportKind.AUTOMATIC:
+        return None
+    if previous is None or previous.selection is None:
+        raise rejected(
+            ErrorCode.NO_MANUAL_IMPORT_YET,
+            "This establishment has no selection from a completed manual import for the automatic import to apply.",
+        )
+    return previous.selection
+
+
+def new_since_section(new: NewSince) -> dict[str, Any]:
+    """What the export has that the last manual import did not show: reported in the import, not imported."""
+    lists: dict[str, list[Any]] = {
+        "subjects": list(new.subjects),
+        "classes": list(new.classes),
+        "groups": list(new.groups),
+        "courses": [{"key": key, "title": title} for key, title in new.courses],
+    }
+    return {
+        "counts": {name: len(values) for name, values in lists.items()},
+        **{name: values[:MAX_NEW_LISTED] for name, values in lists.items()},
+    }

@@ -19,6 +19,7 @@ from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.import_ports import BlobStore, ImportHistory, ImportStores
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
 from edt_import.domain.plan import Action, ActionType, Plan
+from edt_import.domain.selection import StoredSelection
 from edt_import.usecases.pipeline.codecs import decode_actions, decode_document, decode_year_node
 from edt_import.usecases.pipeline.steps import ImportRef, required
 from edt_import.usecases.pipeline.turns import end_turn
@@ -79,7 +80,8 @@ def fold_results(ref: ImportRef, stores: ImportStores) -> SyncTally | None:
         confirmed.append(_tally_chunk(chunk_actions, result, tally))
     pronote_ids = {idpn: PersonKey(key) for idpn, key in meta["pronote_ids"].items()}
     node = decode_year_node(meta["year_node"])
-    plan = Plan(uai=ref.uai, year_node=node, actions=tuple(actions), pronote_ids=pronote_ids)
+    selection = StoredSelection.from_dict(meta["selection"]) if meta.get("selection") else None
+    plan = Plan(uai=ref.uai, year_node=node, actions=tuple(actions), pronote_ids=pronote_ids, selection=selection)
     known = stores.pronote_ids.load(ref.uai)
     state = finalize_sync(plan, confirmed, store=stores.states)
     new_ids = {idpn: key for idpn, key in state.pronote_ids.items() if known.get(idpn) != key}

@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ImportHistory
-from edt_import.domain.imports import ImportStatus
+from edt_import.domain.imports import ImportKind, ImportStatus
 from edt_import.domain.planning import PlanSettings, plan_import
 from edt_import.domain.ports import AppliedStateStore
+from edt_import.usecases.pipeline.auto_imports import automatic_selection, new_since_section
 from edt_import.usecases.pipeline.codecs import (
     decode_directory,
     encode_actions,
@@ -67,7 +68,7 @@ def plan_step(
         timetable,
         directory,
         previous=previous,
-        selection=None,
+        selection=automatic_selection(record, previous),
         settings=PlanSettings(today=today, timezone=settings.timezone, school_node_key=settings.school_node_key),
     )
     plan, report = result.plan, result.report
@@ -77,6 +78,8 @@ def plan_step(
         "actions": report.actions,
         "skipped_counts": {reason.value: count for reason, count in report.skipped_counts.items()},
     }
+    if record.kind is ImportKind.AUTOMATIC:  # the allow-list left these out until the next manual import
+        figures["new_since"] = new_since_section(report.new)
     if plan.hold is not None:
         figures["hold"] = {"reasons": list(plan.hold.reasons), "figures": report.guard_figures}
         history.update(ref.uai, ref.import_id, status=ImportStatus.HELD, now=now, section=("plan", figures))
@@ -92,6 +95,8 @@ def plan_step(
         "chunks": len(chunks),
         "pronote_ids": dict(plan.pronote_ids),
         "planned": report.actions,
+        # What the automatic imports after this one re-apply; finalize keeps it in the applied state.
+        "selection": plan.selection.to_dict() if plan.selection is not None else None,
     }
     work.put(plan_key(ref.uai, ref.import_id), encode_document(meta))
     figures["chunks"] = len(chunks)
