@@ -18,6 +18,11 @@ def test_ingest_keeps_the_kind_and_creation_time_of_the_record_the_api_created()
     uai = college().uai
     created = NOW - timedelta(minutes=10)
     key = upload_key(uai, IMPORT_ID)
+    # (after a completed manual import: automatic ones are refused before)
+    world.history.create(
+        new_import(uai=uai, import_id="manual0001", kind=ImportKind.MANUAL, now=created, upload_key="")
+    )
+    world.history.update(uai, "manual0001", status=ImportStatus.DONE, now=created)
     world.history.create(
         new_import(uai=uai, import_id=IMPORT_ID, kind=ImportKind.AUTOMATIC, now=created, upload_key=key)
     )
