@@ -1,0 +1,193 @@
+// One import's summary (« récapitulatif »): status, queue position, actions that succeeded and failed per
+// kind, accounts, lessons not imported with their reason, warnings; a held import's approval and an
+// IDPN re-keying's confirmation. Refreshes by itself while the import runs.
+
+import { establishmentPath, getJson, sendJson } from "../api.js";
+import { h, scrollingTable } from "../dom.js";
+import { codeSentence, formatDateTime, statusLabel, t } from "../i18n.js";
+import * as facts from "../import_facts.js";
+import { downloadUnmatched } from "../unmatched.js";
+import { statusBadge } from "./history.js";
+import { errorPanel, heading, notice } from "./messages.js";
+import { uaiText, warningList } from "./wizard.js";
+
+const REFRESH_MS = 2000;
+
+export async function importDetailScreen(ctx, importId) {
+  const path = establishmentPath(ctx.uai, "imports", importId);
+  let timer = null;
+  let message = null; // what the last action (approve, confirm) did, kept across refreshes
+  ctx.onLeave(() => clearTimeout(timer));
+
+  const act = async (button, suffix, done) => {
+    button.disabled = true;
+    try {
+      await sendJson("POST", `${path}/${suffix}`, {});
+      message = notice(t(done), "success");
+      await show();
+    } catch (error) {
+      if (error.status === 401) ctx.fail(error);
+      else {
+        message = errorPanel(error);
+        await show();
+      }
+    }
+  };
+
+  const show = async () => {
+    clearTimeout(timer);
+    const doc = await getJson(path);
+    ctx.show(...detailView(ctx, importId, doc, { message, act }));
+    if (ctx.active && facts.RUNNING.has(doc.status)) {
+      timer = setTimeout(() => show().catch(ctx.fail), REFRESH_MS);
+    }
+  };
+  await show();
+}
+
+function detailView(ctx, importId, doc, { message, act }) {
+  const when = formatDateTime(doc.created_at);
+  const label = statusLabel(doc.status, doc.status_label);
+  const rows = [[t("detail.status"), statusBadge(doc.status, label)], [t("history.kind"), t(`kind.${doc.kind}`)]];
+  if (doc.queue_position) rows.push([t("detail.queue"), t("queue.position", { position: doc.queue_position })]);
+  if (doc.finished_at) rows.push([t("detail.finished"), formatDateTime(doc.finished_at)]);
+  const software = facts.software(doc);
+  if (software) rows.push([t("summary.software"), software]);
+  rows.push([t("summary.uai"), uaiText(facts.uaiCheck(doc, ctx.uai))]);
+  const error = facts.errorOf(doc);
+  const counts = facts.actionCounts(doc);
+  const totals = facts.totals(doc);
+  return [
+    h("p", {}, h("a", { href: `#/${ctx.uai}/history` }, t("back.history"))),
+    heading(t("detail.title", { date: when })),
+    message,
+    error ? errorPanel(error) : null,
+    h("dl", { class: "facts", id: "import-facts" }, rows.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
+    doc.status === "awaiting_selection"
+      ? h("p", {}, h("a", { class: "button primary", href: `#/${ctx.uai}/imports/${importId}/summary` }, t("detail.resume")))
+      : null,
+    heldPanel(doc, act),
+    rekeyPanel(doc, act),
+    h("h2", {}, t("detail.actions")),
+    counts.length ? actionTable(counts) : h("p", {}, t("detail.noactions")),
+    totals.failed ? h("p", { class: "hint" }, t("detail.contact")) : null,
+    accountsSection(ctx, importId, doc),
+    h("h2", {}, t("detail.lessons")),
+    lessonsList(facts.lessonsNotImported(doc)),
+    h("h2", {}, t("detail.warnings")),
+    warningList(facts.warnings(doc), facts.warningsLeftOut(doc)),
+  ];
+}
+
+function actionTable(counts) {
+  const showSkipped = counts.some((row) => row.skipped);
+  const headers = [t("detail.kind"), t("detail.succeeded"), t("detail.failed"), showSkipped ? t("detail.skipped") : null].filter(Boolean);
+  return scrollingTable(
+    t("detail.actions"),
+    h(
+      "table",
+      { class: "counts", id: "action-counts" },
+      h("caption", { class: "visually-hidden" }, t("detail.actions")),
+      h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col" }, text)))),
+      h(
+        "tbody",
+        {},
+        counts.map((row) =>
+          h(
+            "tr",
+            { "data-type": row.type },
+            h("th", { scope: "row" }, codeSentence("action", row.type, row.type)),
+            h("td", { class: "number" }, String(row.succeeded)),
+            h("td", { class: `number${row.failed ? " has-errors" : ""}` }, String(row.failed)),
+            showSkipped ? h("td", { class: "number" }, String(row.skipped)) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function accountsSection(ctx, importId, doc) {
+  const accounts = facts.accounts(doc);
+  if (!accounts) return null;
+  const problems = h("div");
+  return [
+    h("h2", {}, t("detail.accounts")),
+    h(
+      "dl",
+      { class: "facts", id: "account-counts" },
+      h("dt", {}, t("users.teachers")),
+      h("dd", {}, String(accounts.teachers)),
+      h("dt", {}, t("users.students")),
+      h("dd", {}, String(accounts.students)),
+      h("dt", {}, t("users.unmatched")),
+      h("dd", {}, String(accounts.unmatched)),
+    ),
+    accounts.unmatched
+      ? h(
+          "p",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              id: "download-unmatched",
+              onclick: () => downloadUnmatched(ctx.uai, importId).catch((error) => problems.replaceChildren(errorPanel(error))),
+            },
+            t("users.download"),
+          ),
+        )
+      : null,
+    problems,
+  ];
+}
+
+function lessonsList(lessons) {
+  if (!lessons.length) return h("p", {}, t("detail.lessons.none"));
+  return h(
+    "ul",
+    { class: "lessons", id: "lessons-not-imported" },
+    lessons.map((lesson) =>
+      h("li", { "data-reason": lesson.reason }, t("detail.lessons.count", { count: lesson.count, reason: codeSentence("reason", lesson.reason, lesson.reason) })),
+    ),
+  );
+}
+
+function heldPanel(doc, act) {
+  const held = facts.hold(doc);
+  if (doc.status !== "held" || !held) return null;
+
+  const button = h("button", { type: "button", class: "primary", id: "approve-import" }, t("held.approve"));
+  button.addEventListener("click", () => act(button, "approve", "held.approved"));
+  return h(
+    "section",
+    { class: "panel panel-warn", "aria-labelledby": "held-title" },
+    h("h2", { id: "held-title" }, t("held.title")),
+    h("p", {}, t("held.intro")),
+    h("p", {}, t("held.reasons")),
+    h("ul", {}, held.reasons.map((reason) => h("li", {}, codeSentence("hold", reason, reason), " (", h("code", {}, reason), ")"))),
+    held.deletions.length
+      ? [
+          h("p", {}, t("held.deletions")),
+          h("ul", { id: "held-deletions" }, held.deletions.map((d) => h("li", {}, `${codeSentence("action", d.type, d.type)} : ${d.count}`))),
+        ]
+      : null,
+    button,
+  );
+}
+
+function rekeyPanel(doc, act) {
+  const pending = facts.rekey(doc);
+  if (!pending) return null;
+  const button = h("button", { type: "button", class: "primary", id: "confirm-rekey" }, t("rekey.confirm"));
+  button.addEventListener("click", () => act(button, "confirm-rekey", "rekey.confirmed"));
+  return h(
+    "section",
+    { class: "panel panel-warn", "aria-labelledby": "rekey-title" },
+    h("h2", { id: "rekey-title" }, t("rekey.title")),
+    h("p", {}, t("rekey.intro")),
+    pending.count ? h("p", {}, t("rekey.count", { count: pending.count })) : null,
+    button,
+  );
+}
