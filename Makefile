@@ -11,9 +11,11 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 SAM_CLI_VERSION := 1.170.0
+# The console's browser tests use Debian's Chromium through Playwright (never a downloaded browser).
+export CHROMIUM ?= /usr/bin/chromium
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: install sam fmt lint typecheck infra unit integration e2e test demo bench build deploy clean openapi
+.PHONY: install sam chromium fmt lint typecheck infra unit integration e2e browser test demo bench build deploy publish-console clean openapi
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,17 @@ $(SAM_STAMP):
 	touch $(SAM_STAMP)
 
 sam: $(SAM_STAMP)
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium package for the console's browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The console's browser tests need Chromium at $(CHROMIUM): install Debian's 'chromium' package" \
+			"(sudo apt-get install chromium), or set CHROMIUM=/path/to/chromium." >&2; \
+		exit 1; \
+	fi
 
 fmt: install
 	$(BIN)/ruff format .
@@ -57,8 +70,11 @@ integration: install
 e2e: install
 	$(BIN)/pytest tests/e2e
 
-test: lint typecheck
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+browser: install chromium
+	$(BIN)/pytest tests/browser
+
+test: lint typecheck chromium
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 demo: install
 	$(BIN)/edt-import demo --out $(DEMO_DIR)
@@ -76,6 +92,11 @@ build: sam
 
 deploy: build
 	$(SAM) deploy --guided
+
+# The console's files and its config.json (the API's URL, the hosted sign-in) into the deployed stack's bucket.
+publish-console: install
+	@test -n "$(STACK)" || { echo "usage: make publish-console STACK=<the deployed stack's name>" >&2; exit 2; }
+	$(BIN)/python -m console_publish --stack $(STACK)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

@@ -81,9 +81,10 @@ def test_template_buckets_are_encrypted_private_and_tls_only(template: Any) -> N
         assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"], name
         assert all(properties["PublicAccessBlockConfiguration"].values()), name
         assert properties["LifecycleConfiguration"]["Rules"], name
-        (statement,) = policies[name]["Properties"]["PolicyDocument"]["Statement"]
-        assert statement["Effect"] == "Deny"
+        statements = policies[name]["Properties"]["PolicyDocument"]["Statement"]
+        (statement,) = [s for s in statements if s["Effect"] == "Deny"]
         assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        assert all(s["Principal"] != "*" for s in statements if s["Effect"] == "Allow"), name
 
 
 def test_template_working_data_expires_and_uploads_expire_within_a_day(template: Any) -> None:

@@ -1,0 +1,3 @@
+from console_publish.publish import main
+
+raise SystemExit(main())
