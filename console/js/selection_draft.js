@@ -37,17 +37,18 @@ export class SelectionDraft {
   /** The courses as the API derives them; a course the administrator switched off stays off. */
   setCourses(courses) {
     this.courses = list(courses).map((c) => ({
-      key: String(c.key || c.title),
+      key: String(c.key),
       title: String(c.title || c.key),
-      subject: c.subject_code || c.subject || null,
-      kind: c.kind || (c.group ? "group" : c.class || c.school_class ? "class" : null),
-      audience: c.audience || c.group || c.class || c.school_class || null,
-      teachers: c.teachers ?? (c.members && c.members.teachers) ?? c.teacher_count ?? null,
-      students: c.students ?? (c.members && c.members.students) ?? c.student_count ?? null,
-      enabled: enabledFlag(c),
+      subject: c.subject_code || null,
+      kind: c.audience_kind || null, // "class" | "group"
+      audience: c.audience || null,
+      teachers: c.teachers ?? null,
+      students: c.students ?? null,
     }));
-    for (const course of this.courses) {
-      if (!course.enabled && !this.impliedOff(course)) this.disabled.courses.add(course.key);
+    // A course the API shows off by its own choice (not by its subject, class or group) stays off here.
+    for (const [i, raw] of list(courses).entries()) {
+      const own = raw.switched_off_by ? raw.switched_off_by === "courses" : raw.enabled === false && !this.impliedOff(this.courses[i]);
+      if (own) this.disabled.courses.add(this.courses[i].key);
     }
   }
 
@@ -62,7 +63,7 @@ export class SelectionDraft {
     if (course.subject && this.disabled.subjects.has(course.subject)) return true;
     if (!course.audience) return false;
     if (course.kind === "group") return this.disabled.groups.has(course.audience);
-    if (course.kind === "class" || course.kind === "school_class") return this.disabled.classes.has(course.audience);
+    if (course.kind === "class") return this.disabled.classes.has(course.audience);
     return false;
   }
 
