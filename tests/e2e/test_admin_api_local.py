@@ -5,6 +5,7 @@ presigned form, the history followed until the import is done, its summary and u
 from __future__ import annotations
 
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -123,3 +124,26 @@ def test_serve_gives_the_console_page_at_the_root(served: Served) -> None:
     answer = http("GET", f"{served.session.url}/")
     assert answer.status == 200
     assert answer.headers["Content-Type"].startswith("text/html")
+
+
+def test_serve_uploads_bucket_lets_the_console_origin_post_the_file(served: Served) -> None:
+    # Given the upload form of a new import
+    upload = http("POST", served.imports, token=served.token, body={"kind": "manual"}).json()["upload"]
+    # When the console's browser asks the bucket whether it may post from the console's origin
+    request = urllib.request.Request(  # noqa: S310 - the local moto server
+        upload["url"],
+        method="OPTIONS",
+        headers={"Origin": served.session.url, "Access-Control-Request-Method": "POST"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        allowed = response.headers["Access-Control-Allow-Origin"]
+    # Then the bucket's CORS rule (from the template) allows it
+    assert allowed == served.session.url
+
+
+def test_serve_api_answers_the_console_origin_with_cors_headers(served: Served) -> None:
+    request = urllib.request.Request(  # noqa: S310 - the local front
+        served.imports, headers={"Origin": served.session.url, "Authorization": f"Bearer {served.token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.headers["Access-Control-Allow-Origin"] == served.session.url

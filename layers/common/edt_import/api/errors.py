@@ -66,7 +66,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
             return error_response(
                 HTTPStatus.BAD_REQUEST,
                 AdminErrorCode.INVALID_UAI,
-                "The establishment code (UAI) must be seven digits and a letter, e.g. 0750001A.",
+                "The establishment code (UAI) must be seven digits and a letter, e.g. 0750001U.",
             )
         where = ", ".join(sorted({_location(error) for error in errors}))
         return error_response(

@@ -14,7 +14,7 @@ Uai = Annotated[
     Path(
         pattern=UAI_PATTERN,
         description="the establishment's code (UAI): seven digits and a letter",
-        examples=["0750001A"],
+        examples=["0750001U"],
     ),
 ]
 ImportId = Annotated[str, Path(pattern=IMPORT_ID_PATTERN, description="the import's id, as POST .../imports gave it")]

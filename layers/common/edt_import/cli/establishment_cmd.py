@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     uai = normalise_uai(args.uai)
     if not re.fullmatch(_UAI_FORMAT, uai):
-        raise ConfigError("An establishment code (UAI) is seven digits and a letter, e.g. 0750001A.", {"uai": uai})
+        raise ConfigError("An establishment code (UAI) is seven digits and a letter, e.g. 0750001U.", {"uai": uai})
     if not is_valid_uai(uai) and not args.allow_invalid_uai:
         raise ConfigError(
             f"The UAI {uai} does not end with its check letter; pass --allow-invalid-uai for a test school.",

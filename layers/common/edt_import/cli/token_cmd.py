@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     uais = [normalise_uai(uai) for uai in args.uai]
     bad = [uai for uai in uais if not re.fullmatch(_UAI_FORMAT, uai)]
     if bad:
-        raise ConfigError("An establishment code (UAI) is seven digits and a letter, e.g. 0750001A.", {"uai": bad})
+        raise ConfigError("An establishment code (UAI) is seven digits and a letter, e.g. 0750001U.", {"uai": bad})
     stack = read_stack_file(args.data_dir) or {}
     # A stack started with --now keeps that clock: the token must be valid at the stack's time.
     now = datetime.fromisoformat(stack["now"]) if stack.get("now") else datetime.now(UTC)
