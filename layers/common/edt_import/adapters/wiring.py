@@ -74,8 +74,15 @@ def blobs(bucket: str) -> S3BlobStore:
 
 
 @functools.cache
+def s3_upload_client() -> S3Client:
+    # Virtual-hosted addressing names the bucket's region in the form's URL: the default would give the global
+    # endpoint, which answers a new bucket's browser POST with a redirect. (A local endpoint keeps path style.)
+    return boto3.client("s3", config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+
+
+@functools.cache
 def upload_signer(bucket: str) -> S3UploadSigner:
-    return S3UploadSigner(s3_client(), bucket)
+    return S3UploadSigner(s3_upload_client(), bucket)
 
 
 @functools.cache
@@ -159,7 +166,15 @@ def reset() -> None:
     """Forget every client, store and cached secret (a new endpoint, a new test): the next call builds afresh."""
     for factory in (s3_client, sfn_client, blobs, import_history, establishments, pronote_ids, applied_states):
         factory.cache_clear()
-    for factory_ in (starter, secrets, _once_per_upload, upload_signer, sqs_client, auto_import_queue):
+    for factory_ in (
+        starter,
+        secrets,
+        _once_per_upload,
+        upload_signer,
+        s3_upload_client,
+        sqs_client,
+        auto_import_queue,
+    ):
         factory_.cache_clear()
     for model in (ImportItem, EstablishmentItem, PronoteIdItem):
         model._connection = None  # pynamodb keeps one per model class, bound to the old endpoint
