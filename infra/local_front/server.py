@@ -28,6 +28,17 @@ ApiHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 OperatorAction = Callable[[dict[str, Any]], dict[str, Any]]
 OPERATOR_ROLE = "operator"
 MAX_BODY_BYTES = 16 * 1024 * 1024
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+}
 PLACEHOLDER = (
     b"<!doctype html><html lang='fr'><head><meta charset='utf-8'><title>edt-import</title></head>"
     b"<body><h1>edt-import</h1><p>The console is not installed in this copy (console/ is missing); "
@@ -215,10 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
             return
-        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if content_type.startswith("text/") or content_type in {"application/javascript", "application/json"}:
-            content_type += "; charset=utf-8"
-        self._send(HTTPStatus.OK, target.read_bytes(), content_type)
+        self._send(HTTPStatus.OK, target.read_bytes(), content_type_of(target))
 
     def _send_json(self, status: HTTPStatus, value: object) -> None:
         self._send(status, json.dumps(value, ensure_ascii=False).encode(), "application/json")
@@ -228,9 +236,20 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Request-Id", uuid.uuid4().hex)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-store")  # a console being edited is always served fresh
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+
+def content_type_of(path: Path) -> str:
+    """What a browser needs to hear: modules refuse to run unless served as JavaScript."""
+    known = _CONTENT_TYPES.get(path.suffix.lower())
+    if known is not None:
+        return known
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
 def _error(code: str, message: str) -> dict[str, str]:
