@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from edt_import.domain.applied_state import (
     AppliedState,
     CourseEvents,
+    EventBlocks,
     EventValues,
     MemberGroup,
     event_values,
@@ -63,24 +64,24 @@ def test_applied_state_is_versioned_and_compact() -> None:
     # When
     raw = json.loads(encode_state(state))
     # Then it is versioned, members are grouped by course and every repeated text is written once
-    assert raw["schema"] == STATE_SCHEMA == 4
-    members, events = raw["members"], raw["events"]
+    assert raw["schema"] == STATE_SCHEMA == 5
+    assert raw["planned_on"] == "2025-09-01"
+    [(key, title, code, parent, fingerprint)] = raw["courses"]
+    assert (key, title, code, parent) == (COURSE, "MATHEMATIQUES - 3A", "MATHS", "edt:0750001A:2025-2026")
+    assert fingerprint == state.fingerprints[COURSE]
+    members = raw["members"]
     assert (members["courses"], members["people"]) == ([COURSE], ["T-t1", "S-s1", "S-s2"])
     assert (numbers(members["sizes"]), numbers(members["people_refs"])) == ([1, 2], [0, 1, 2])
-    assert (events["courses"], numbers(events["sizes"])) == ([COURSE], [44])
-    assert (events["texts"], events["lists"]) == (["MATHEMATIQUES - 3A", "Salle : A101"], [["A101"], ["T-t1"]])
-    assert events["suffixes"][:2] == ["2025-09-01:0", "2025-09-08:0"]
-    assert numbers(events["suffix_refs"]) == list(range(44))
-    assert numbers(events["starts"])[:2] == [1756706400, 1757311200]  # 08:00 in Paris, summer time
-    assert numbers(events["days"])[0] == date(2025, 9, 1).toordinal()
-    assert {column: set(numbers(events[column])) for column in ("titles", "rooms", "teachers", "descriptions")} == {
-        "titles": {0},
-        "rooms": {0},
-        "teachers": {1},
-        "descriptions": {1},
-    }
-    # ... and a column of numbers takes the smallest type that holds them
-    assert [events[column][0] for column in ("sizes", "days", "starts", "titles")] == ["B", "I", "I", "B"]
+    # ... and each course's events stand alone: suffixes past their date, texts and lists written once
+    [(course, (count, texts, lists, refs, values))] = raw["events"].items()
+    assert (course, count) == (COURSE, 44)
+    assert (texts, lists) == ([":0", "MATHEMATIQUES - 3A", "Salle : A101"], [["A101"], ["T-t1"]])
+    refs, values = numbers(refs), numbers(values)
+    assert [refs[44 * i : 44 * (i + 1)] for i in range(5)] == [[0] * 44, [1] * 44, [0] * 44, [1] * 44, [2] * 44]
+    assert values[0] == date(2025, 9, 1).toordinal()
+    assert values[44:46] == [1756706400, 1757311200]  # 08:00 in Paris, summer time
+    # ... in the smallest type of column that holds them
+    assert (members["sizes"][0], raw["events"][COURSE][3][0], raw["events"][COURSE][4][0]) == ("B", "B", "I")
 
 
 def numbers(column: list[str]) -> list[int]:
@@ -88,13 +89,19 @@ def numbers(column: list[str]) -> list[int]:
     return array(typecode, base64.b64decode(text)).tolist()
 
 
-def a_document(**changes: object) -> bytes:
-    """A valid encoded state of one course with one event, with ``changes`` made to its events section."""
+def a_document(*changes: tuple[int, object]) -> bytes:
+    """A valid encoded state of one course with one event, with ``changes`` (position, value) made to its block."""
     state = AppliedState(uai="0750001A")
     state.record([Action(type=ActionType.CREATE_EVENT, target=an_event("2025-09-01:0"))])
     document = json.loads(encode_state(state))
-    document["events"].update(changes)
+    for position, value in changes:
+        document["events"][COURSE][position] = value
     return json.dumps(document).encode()
+
+
+def a_state_document(**changes: object) -> bytes:
+    state = plan_of(a_timetable()).state
+    return json.dumps({**json.loads(encode_state(state)), **changes}).encode()
 
 
 @pytest.mark.parametrize(
@@ -103,24 +110,44 @@ def a_document(**changes: object) -> bytes:
         b'{"schema":9}',
         b'{"schema":3,"uai":"U","year_node":null,"courses":[],"members":{},"pronote_ids":{},'
         b'"events":{"values":[],"courses":{},"other":[]}}',  # the row format before columns: never deployed
-        b'{"schema":4,"uai":"U"}',
+        b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{"courses":[],"people":[],'
+        b'"sizes":["B",""],"people_refs":["B",""]},"events":{"courses":[]},"pronote_ids":{}}',  # never deployed
+        b'{"schema":5,"uai":"U"}',
         b"[]",
         b"nope",
         b"\xff\xfe{}",
         b"[" * 100_000 + b"]" * 100_000,
-        a_document(titles=["B", "Ag=="]),  # an index beyond the two texts
-        a_document(titles=["q", "AAAAAAAAAAA="]),  # indexes are unsigned
-        a_document(days=["I", "AQAAAAIAAAA="]),  # two days for one event
-        a_document(starts=["x", "AQAAAA=="]),  # an unknown typecode
-        a_document(starts=["I", "AQAA"]),  # bytes that are not a whole number of items
-        a_document(ends=["I", "not base64!"]),
-        a_document(sizes=["B", "AA=="]),  # a course without events
-        a_document(lists=[[1]]),
+        a_document((0, 0)),  # a course without events
+        a_document((0, 2)),  # two events' columns for one
+        a_document((3, ["x", "AQAAAA=="])),  # an unknown typecode
+        a_document((4, ["I", "AQAA"])),  # bytes that are not a whole number of items
+        a_document((4, "I")),
+        a_state_document(courses=[["k", "t", "c", "p"]]),  # a course row without its fingerprint
+        a_state_document(planned_on="2025-13-01"),
+        a_state_document(events=[]),
     ],
 )
 def test_applied_state_damaged_or_unknown_is_refused(data: bytes) -> None:
     with pytest.raises(EdtImportError) as caught:
         decode_state(data)
+    assert caught.value.code is ErrorCode.INVALID_STATE
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        a_document((1, ["2"])),  # a suffix beyond the texts (the refs point at index 0..2)
+        a_document((3, ["q", "A" * 56])),  # refs are unsigned
+        a_document((4, ["I", "not base64 here!"])),
+        a_document((2, [[1]])),
+    ],
+)
+def test_applied_state_damaged_event_block_is_refused_when_read(data: bytes) -> None:
+    # Given a state whose event block has the right shape but damaged contents
+    state = decode_state(data)
+    # When its events are read, then it is refused as a damaged state
+    with pytest.raises(EdtImportError) as caught:
+        _ = state.events
     assert caught.value.code is ErrorCode.INVALID_STATE
 
 
@@ -161,10 +188,11 @@ def test_applied_state_refuses_an_event_key_outside_its_course() -> None:
 TEXT = st.text(max_size=12)
 KEYS = st.tuples(TEXT, TEXT, TEXT).map(":".join)
 PEOPLE = st.lists(TEXT, max_size=4, unique=True).map(lambda keys: tuple(PersonKey(k) for k in sorted(keys)))
+DAYS = st.integers(min_value=1, max_value=date.max.toordinal())
 EVENTS = st.builds(
-    EventValues,
-    suffix=TEXT,
-    day=st.integers(min_value=1, max_value=date.max.toordinal()),
+    lambda day, tail, **values: EventValues(suffix=f"{date.fromordinal(day).isoformat()}:{tail}", day=day, **values),
+    day=DAYS,
+    tail=TEXT,
     start=st.integers(min_value=-(2**40), max_value=2**40),
     end=st.integers(min_value=-(2**40), max_value=2**40),
     title=TEXT,
@@ -185,11 +213,13 @@ def applied_states(draw: st.DrawFn) -> AppliedState:
             for key in courses
         },
         member_groups={key: group for key in courses if any(group := MemberGroup(draw(PEOPLE), draw(PEOPLE)))},
-        course_events={
-            key: CourseEvents.of(events)
-            for key in courses
-            if (events := draw(st.lists(EVENTS, max_size=5, unique_by=lambda e: e.suffix)))
-        },
+        course_events=EventBlocks(
+            {
+                key: CourseEvents.of(events)
+                for key in courses
+                if (events := draw(st.lists(EVENTS, max_size=5, unique_by=lambda e: e.suffix)))
+            }
+        ),
         pronote_ids=draw(st.dictionaries(TEXT, TEXT.map(PersonKey), max_size=3)),
     )
 

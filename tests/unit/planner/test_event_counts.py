@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edt_import.domain.applied_state import AppliedState, CourseEvents, EventValues
+from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, EventValues
 from edt_import.domain.course_rules import year_node_key
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.planning import PlanResult, PlanSettings, plan_import
@@ -49,7 +49,7 @@ def a_past_event_state(timetable: Timetable, today: date) -> AppliedState:
     day = today - timedelta(days=400)
     start = int(datetime(day.year, day.month, day.day, 8, tzinfo=UTC).timestamp())
     old = EventValues(f"{day.isoformat()}:0", day.toordinal(), start, start, "OLD", (), (), "")
-    return AppliedState(uai=timetable.uai, course_events={course: CourseEvents.of([old])})
+    return AppliedState(uai=timetable.uai, course_events=EventBlocks({course: CourseEvents.of([old])}))
 
 
 def both_plans(timetable: Timetable, directory: list[DirectoryPerson], today: date) -> tuple[PlanResult, PlanResult]:

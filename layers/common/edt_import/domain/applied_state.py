@@ -7,7 +7,7 @@ course whose members or events did not change then costs the planner one compari
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache, reduce
@@ -16,7 +16,7 @@ from operator import add
 from typing import Any, NamedTuple
 
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Role, YearNode
+from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan, Role, YearNode
 from edt_import.domain.selection import StoredSelection
 
 _REMOVALS = frozenset({ActionType.DELETE_COURSE, ActionType.REMOVE_MEMBER, ActionType.DELETE_EVENT})
@@ -138,12 +138,15 @@ NO_EVENTS = CourseEvents()
 
 
 def event_values(event: EventSpec) -> EventValues:
-    """``event`` as its course's columns hold it; its key must extend its course key."""
+    """``event`` as its course's columns hold it; its key must extend its course key with its local date."""
     prefix = f"{event.course_key}:"
     if not event.key.startswith(prefix):
         raise ValueError("an event key extends its course key")
+    suffix = event.key[len(prefix) :]
+    if not suffix.startswith(f"{event.local_date.isoformat()}:"):
+        raise ValueError("an event key names its local date")
     return EventValues(
-        suffix=event.key[len(prefix) :],
+        suffix=suffix,
         day=event.local_date.toordinal(),
         start=_seconds(event.start),
         end=_seconds(event.end),
@@ -171,21 +174,83 @@ def _day(ordinal: int) -> date:
     return date.fromordinal(ordinal)
 
 
+class StoredBlock:
+    """A course's events as a saved state holds them, decoded on first read: a block nobody reads is written back
+    as it was read, so an automatic import decodes and encodes only the courses that changed."""
+
+    __slots__ = ("_decode", "_events", "size", "stored")
+
+    def __init__(self, stored: object, size: int, decode: Callable[[object], CourseEvents]) -> None:
+        self.stored = stored
+        self.size = size
+        self._decode = decode
+        self._events: CourseEvents | None = None
+
+    @property
+    def events(self) -> CourseEvents:
+        if self._events is None:
+            self._events = self._decode(self.stored)
+        return self._events
+
+
+class EventBlocks(MutableMapping[str, CourseEvents]):
+    """Events by course key, some maybe still as stored (``StoredBlock``): reading one decodes it."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self, blocks: Mapping[str, CourseEvents | StoredBlock] | None = None) -> None:
+        self._held: dict[str, CourseEvents | StoredBlock] = dict(blocks) if blocks else {}
+
+    def __getitem__(self, key: str) -> CourseEvents:
+        held = self._held[key]
+        return held.events if isinstance(held, StoredBlock) else held
+
+    def __setitem__(self, key: str, block: CourseEvents) -> None:
+        self._held[key] = block
+
+    def __delitem__(self, key: str) -> None:
+        del self._held[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._held
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def held(self, key: str) -> CourseEvents | StoredBlock:
+        """The block as held: carried into another state, a stored block is not decoded."""
+        return self._held[key]
+
+    def size(self, key: str) -> int:
+        held = self._held[key]
+        return held.size if isinstance(held, StoredBlock) else len(held)
+
+    def __repr__(self) -> str:
+        return f"EventBlocks({len(self)} courses)"
+
+
 @dataclass(slots=True, kw_only=True, eq=False)
 class AppliedState:
     """The previous state: year node, courses, members and events by course key, and the IDPN mappings.
 
     Every value is frozen; the sync folds what itslearning confirmed in with ``record``. Courses, groups and
-    event blocks are never empty.
+    event blocks are never empty. A course's fingerprint (``occurrences.course_fingerprint``) says that its events
+    from ``planned_on`` on are exactly those its lessons give: a plan from that date on whose lessons give the
+    same fingerprint neither builds nor compares them.
     """
 
     uai: str
     year_node: YearNode | None = None
     courses: dict[str, CourseSpec] = field(default_factory=dict)
     member_groups: dict[str, MemberGroup] = field(default_factory=dict)
-    course_events: dict[str, CourseEvents] = field(default_factory=dict)
+    course_events: EventBlocks = field(default_factory=EventBlocks)
     pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> the account it was matched to
     selection: StoredSelection | None = None  # the last manual import's selection, for the automatic ones
+    fingerprints: dict[str, str] = field(default_factory=dict)  # course key -> its lessons' fingerprint
+    planned_on: date | None = None  # the import date the fingerprints hold from
 
     @property
     def members(self) -> dict[str, MemberSpec]:
@@ -211,6 +276,7 @@ class AppliedState:
             if isinstance(target, CourseSpec):
                 if action.type in _REMOVALS:
                     self.courses.pop(target.key, None)
+                    self.fingerprints.pop(target.key, None)
                 else:
                     self.courses[target.key] = target
             else:
@@ -220,6 +286,20 @@ class AppliedState:
             self._record_members(course_key, actions)
         for course_key, actions in events.items():
             self._record_events(course_key, actions)
+            self.fingerprints.pop(course_key, None)  # until ``settle`` knows all its events were confirmed
+
+    def settle(self, plan: Plan, unconfirmed: Iterable[Action]) -> None:
+        """After a sync of ``plan``: the courses whose every event action was confirmed hold its events from its
+        import date on, and take its fingerprints; the others have none until a sync completes them."""
+        if plan.planned_on is None:
+            return
+        open_courses = {action.target.course_key for action in unconfirmed if isinstance(action.target, EventSpec)}
+        self.fingerprints = {
+            key: fingerprint
+            for key, fingerprint in plan.fingerprints.items()
+            if key in self.courses and key not in open_courses
+        }
+        self.planned_on = plan.planned_on
 
     def _record_members(self, course_key: str, actions: list[Action]) -> None:
         group = self.member_groups.get(course_key, NO_MEMBERS)
@@ -257,10 +337,21 @@ class AppliedState:
         """Same content; a course's events in any order (the sync records them in the order confirmed)."""
         if not isinstance(other, AppliedState):
             return NotImplemented
+        return self._plain_fields() == other._plain_fields() and _event_sets(self.course_events) == _event_sets(
+            other.course_events
+        )
+
+    def _plain_fields(self) -> tuple[object, ...]:
         return (
-            (self.uai, self.year_node, self.courses, self.member_groups, self.pronote_ids, self.selection)
-            == (other.uai, other.year_node, other.courses, other.member_groups, other.pronote_ids, other.selection)
-        ) and _event_sets(self.course_events) == _event_sets(other.course_events)
+            self.uai,
+            self.year_node,
+            self.courses,
+            self.member_groups,
+            self.pronote_ids,
+            self.selection,
+            self.fingerprints,
+            self.planned_on,
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
@@ -272,5 +363,5 @@ class AppliedState:
         )
 
 
-def _event_sets(blocks: dict[str, CourseEvents]) -> dict[str, frozenset[EventValues]]:
+def _event_sets(blocks: Mapping[str, CourseEvents]) -> dict[str, frozenset[EventValues]]:
     return {course_key: frozenset(block.values()) for course_key, block in blocks.items()}

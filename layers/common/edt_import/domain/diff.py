@@ -8,7 +8,7 @@ someone asks for the actions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -164,14 +164,15 @@ def _event_changes(course_key: str, now: CourseEvents, then: CourseEvents, chang
 
 
 def upcoming_events(
-    previous: Mapping[str, CourseEvents], *, in_year: str, today: date
+    previous: Mapping[str, CourseEvents], *, in_year: str, today: date, skipped: Collection[str] = ()
 ) -> tuple[dict[str, CourseEvents], dict[str, CourseEvents]]:
-    """This year's courses' events before ``today`` and from ``today`` on, by course (empty blocks left out)."""
+    """This year's courses' events before ``today`` and from ``today`` on, by course (empty blocks left out), but
+    for the ``skipped`` courses (not read)."""
     past: dict[str, CourseEvents] = {}
     upcoming: dict[str, CourseEvents] = {}
-    for course_key, block in previous.items():
-        if course_key.startswith(in_year):
-            before, after = block.split(today)
+    for course_key in previous:
+        if course_key.startswith(in_year) and course_key not in skipped:
+            before, after = previous[course_key].split(today)
             if before:
                 past[course_key] = before
             if after:

@@ -8,7 +8,8 @@ per slot of the grid and copied into event columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -22,6 +23,9 @@ from edt_import.domain.timetable import Ident, Lesson, Room, Timetable
 from edt_import.domain.week_mask import ALL_WEEKS, MAX_WEEK, weeks_of
 
 EVENT_TITLE_MAX = 80
+# Part of every fingerprint: change it with anything in how ``course_events`` turns lessons into events, so that
+# states fingerprinted before are planned in full once.
+_EXPANSION_RULES = 1
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -98,6 +102,7 @@ class LessonCalendar:
     clock: UtcClock
     teacher_keys: Mapping[Ident, PersonKey]
     _casts: dict[int, _LessonCast] = field(default_factory=dict)
+    _facts: dict[int, str] = field(default_factory=dict)
     _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
     _slots: dict[tuple[int, int, int], tuple[list[Any], ...]] = field(default_factory=dict)
     _week_lists: dict[int, tuple[int, ...]] = field(default_factory=dict)
@@ -190,6 +195,49 @@ class LessonCalendar:
         places = self.timetable.grid.places
         return places[lesson.start_place].start, places[lesson.start_place + lesson.place_count - 1].end
 
+    def facts(self) -> str:
+        """What every course's events read besides its lessons: the zone, the year's dates, the grid's times."""
+        year = self.timetable.school_year
+        places = sorted(self.timetable.grid.places.items())
+        facts = (_EXPANSION_RULES, self.clock.zone.key, year.week1_monday, year.start, year.end, places)
+        return hashlib.blake2b(repr(facts).encode(), digest_size=16).hexdigest()
+
+    def lesson_facts(self, lesson: Lesson) -> str:
+        """What a lesson's events read of it: its slot, cancellations, audiences' weeks, rooms and teachers."""
+        found = self._facts.get(id(lesson))
+        if found is None:
+            rooms, keys = self.timetable.rooms, self.teacher_keys
+            found = self._facts[id(lesson)] = repr(
+                (
+                    lesson.day,
+                    lesson.start_place,
+                    lesson.place_count,
+                    lesson.cancelled_weeks,
+                    [link.weeks for link in (*lesson.classes, *lesson.groups)],
+                    [(link.weeks, rooms[link.ident].name) for link in lesson.rooms if link.ident in rooms],
+                    [(link.weeks, keys[link.ident]) for link in lesson.teachers if link.ident in keys],
+                )
+            )
+        return found
+
+
+def course_fingerprint(course: DerivedCourse, calendar: LessonCalendar, title: str, facts: str) -> str:
+    """A digest of all that ``course_events`` reads but the import date (``facts`` is ``calendar.facts()``): two
+    plans of a course with the same fingerprint give the same events on every date both cover."""
+    lessons = course.lessons
+    shared = _shares_slots(lessons)
+    rooms = calendar.timetable.rooms
+    parts = [facts, title]
+    for item in lessons:
+        parts.append(f"{item.weeks}{calendar.lesson_facts(item.lesson)}")
+        if shared:  # the order of lessons sharing a slot, which ranks their keys
+            parts.append(repr(slot_rank(item, rooms)))
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _shares_slots(lessons: Sequence[CourseLesson]) -> bool:
+    return len({(item.lesson.day, item.lesson.start_place) for item in lessons}) < len(lessons)
+
 
 def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -> CourseEvents:
     """The course's events from the import date on, lesson by lesson, keyed ``course_key:local_date:start_place``.
@@ -199,7 +247,7 @@ def course_events(course: DerivedCourse, calendar: LessonCalendar, title: str) -
     export listing the lessons in another order, keeps every key on the same occurrence.
     """
     lessons = course.lessons
-    shared_slots = len({(item.lesson.day, item.lesson.start_place) for item in lessons}) < len(lessons)
+    shared_slots = _shares_slots(lessons)
     if shared_slots:
         room_table = calendar.timetable.rooms
         lessons = tuple(sorted(lessons, key=lambda item: slot_rank(item, room_table)))

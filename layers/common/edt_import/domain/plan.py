@@ -109,3 +109,5 @@ class Plan:
     pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> account, to store once synced
     hold: Hold | None = None
     selection: StoredSelection | None = None  # the selection planned with, kept in the state by the sync
+    planned_on: date | None = None  # the import date, and each planned course's fingerprint (``AppliedState.settle``)
+    fingerprints: dict[str, str] = field(default_factory=dict)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from edt_import.domain.applied_state import AppliedState, CourseEvents, MemberGroup
+from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup
 from edt_import.domain.course_rules import (
     DerivedCourse,
     SkippedLesson,
@@ -35,6 +35,7 @@ from edt_import.domain.occurrences import (
     LessonCalendar,
     UtcClock,
     course_events,
+    course_fingerprint,
     event_title,
     zone_named,
 )
@@ -83,20 +84,36 @@ class PlanReport:
     selection_unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list -> names the export lacks
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Desired:
+    """The planned courses, members and events; some courses' events counted but not built (``pending``)."""
+
+    calendar: LessonCalendar
+    first: bool  # no event of this year in the previous state: every event is a creation
     courses: dict[str, CourseSpec] = field(default_factory=dict)
     members: dict[str, MemberGroup] = field(default_factory=dict)
-    events: dict[str, CourseEvents] = field(default_factory=dict)  # courses with events only
-    uncounted: list[DerivedCourse] | None = None  # counted, not built yet: every event a creation
+    events: dict[str, CourseEvents] = field(default_factory=dict)  # built, courses with events only
+    pending: list[DerivedCourse] = field(default_factory=list)  # counted, not built yet
+    unchanged: set[str] = field(default_factory=set)  # same fingerprint as in the previous state: not compared
+    derived: list[DerivedCourse] = field(default_factory=list)  # every planned course, in order
+    fingerprints: dict[str, str] = field(default_factory=dict)  # filled at once unless ``first``
 
-    def built_events(self, calendar: LessonCalendar, changes: Changes) -> dict[str, CourseEvents]:
-        if self.uncounted is not None:
-            courses, self.uncounted = self.uncounted, None
+    def built_events(self, changes: Changes) -> dict[str, CourseEvents]:
+        if self.pending:
+            courses, self.pending = self.pending, []
             for course in courses:
-                _build_events(course, calendar, self)
-            changes.events[ActionType.CREATE_EVENT].extend(self.events.items())
+                _build_events(course, self.calendar, self)
+            if self.first:
+                changes.events[ActionType.CREATE_EVENT].extend(self.events.items())
+            else:  # unchanged courses built on request: back into course order
+                self.events = {c.key: self.events[c.key] for c in self.derived if c.key in self.events}
         return self.events
+
+    def all_fingerprints(self) -> dict[str, str]:
+        if self.first and len(self.fingerprints) < len(self.derived):
+            facts = self.calendar.facts()
+            self.fingerprints = {c.key: _fingerprint(c, self.calendar, facts) for c in self.derived}
+        return self.fingerprints
 
 
 class PlanResult:
@@ -113,7 +130,7 @@ class PlanResult:
         previous: AppliedState,
         in_year: str,
         past_events: dict[str, CourseEvents],
-        calendar: LessonCalendar,
+        today: date,
     ) -> None:
         self.report = report
         self.year_node = year_node
@@ -123,14 +140,14 @@ class PlanResult:
         self._previous = previous
         self._in_year = in_year
         self._past_events = past_events
-        self._calendar = calendar
+        self._today = today
         self._plan: Plan | None = None
         self._state: AppliedState | None = None
 
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            self._desired.built_events(self._calendar, self._changes)  # creations join the changes
+            self._desired.built_events(self._changes)  # a first plan's creations join the changes
             self._plan = Plan(
                 uai=self._previous.uai,
                 year_node=self.year_node,
@@ -138,13 +155,15 @@ class PlanResult:
                 pronote_ids=self._pronote_ids,
                 hold=self.report.hold,
                 selection=self.report.selection,
+                planned_on=self._today,
+                fingerprints=self._desired.all_fingerprints(),
             )
         return self._plan
 
     @property
     def course_events(self) -> dict[str, CourseEvents]:
         """Every planned event from the import date on, changed or not, by course (in course and lesson order)."""
-        return self._desired.built_events(self._calendar, self._changes)
+        return self._desired.built_events(self._changes)
 
     @property
     def events(self) -> dict[str, EventSpec]:
@@ -152,17 +171,21 @@ class PlanResult:
 
     @property
     def state(self) -> AppliedState:
-        """What ``previous.record(all actions)`` gives: other years kept, past events kept, the rest as planned."""
+        """What ``previous.record(all actions)`` gives: other years kept, past events kept, the rest as planned; a
+        course whose fingerprint did not change keeps its events as they were stored."""
         if self._state is None:
-            previous, in_year = self._previous, self._in_year
+            previous, in_year, desired = self._previous, self._in_year, self._desired
             courses = {k: c for k, c in previous.courses.items() if not k.startswith(in_year)}
-            courses.update(self._desired.courses)
+            courses.update(desired.courses)
             members = {k: g for k, g in previous.member_groups.items() if not k.startswith(in_year)}
-            members.update((k, g) for k, g in self._desired.members.items() if any(g))
-            events = {k: e for k, e in previous.course_events.items() if not k.startswith(in_year)}
+            members.update((k, g) for k, g in desired.members.items() if any(g))
+            kept = previous.course_events
+            events = EventBlocks({k: kept.held(k) for k in kept if not k.startswith(in_year) or k in desired.unchanged})
             events.update(self._past_events)
-            for key, block in self.course_events.items():
-                events[key] = events[key] + block if key in events else block
+            planned = self.course_events if desired.first else desired.events
+            for key, block in planned.items():
+                if key not in desired.unchanged:
+                    events[key] = events[key] + block if key in events else block
             self._state = AppliedState(
                 uai=previous.uai,
                 year_node=self.year_node,
@@ -171,6 +194,8 @@ class PlanResult:
                 course_events=events,
                 pronote_ids=dict(self._pronote_ids),
                 selection=self.report.selection,
+                fingerprints=desired.all_fingerprints(),
+                planned_on=self._today,
             )
         return self._state
 
@@ -201,10 +226,12 @@ def plan_import(
         clock=UtcClock(zone=zone_named(settings.timezone)),
         teacher_keys=people.teachers,
     )
-    past_events, upcoming = upcoming_events(previous.course_events, in_year=in_year, today=settings.today)
     # Without an event of this year before, every event is a creation: counted now, built when asked for.
-    first = not past_events and not upcoming
-    desired = _Desired(uncounted=[] if first else None)
+    first = not any(key.startswith(in_year) for key in previous.course_events)
+    desired = _Desired(calendar=calendar, first=first)
+    # A course whose fingerprint has not changed since the previous plan keeps its events: counted, not compared.
+    fingerprinted = not first and previous.planned_on is not None and previous.planned_on <= settings.today
+    facts = calendar.facts()
     # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
     rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start), people.students)
     reports = [
@@ -216,15 +243,21 @@ def plan_import(
             people=people,
             calendar=calendar,
             desired=desired,
+            known=previous.fingerprints if fingerprinted else None,
+            facts=facts,
         )
         for course in courses
     ]
+    past_events, upcoming = upcoming_events(
+        previous.course_events, in_year=in_year, today=settings.today, skipped=desired.unchanged
+    )
     changes = Changes.empty()
     previous_courses = {k: c for k, c in previous.courses.items() if k.startswith(in_year)}
     diff_courses(desired.courses, previous_courses, changes)
     members_before = diff_members(desired.members, previous.member_groups, in_year=in_year, changes=changes)
     diff_events(desired.events, upcoming, changes=changes)
-    events_before = sum(map(len, upcoming.values()))
+    unchanged_events = sum(report.events for report in reports if report.key in desired.unchanged)
+    events_before = sum(map(len, upcoming.values())) + unchanged_events
     counts = changes.counts()
     if first:
         counts[ActionType.CREATE_EVENT.value] = sum(report.events for report in reports)
@@ -265,7 +298,7 @@ def plan_import(
         previous=previous,
         in_year=in_year,
         past_events=past_events,
-        calendar=calendar,
+        today=settings.today,
     )
 
 
@@ -305,19 +338,31 @@ def _plan_course(
     people: Reconciliation,
     calendar: LessonCalendar,
     desired: _Desired,
+    known: dict[str, str] | None,
+    facts: str,
 ) -> CourseReport:
+    """Plan one course; ``known`` are the previous state's fingerprints when they hold on the import date."""
     key = course.key
     desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
     members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
     desired.members[key] = MemberGroup(tuple(sorted(members.teachers)), tuple(sorted(members.students)))  # type: ignore[arg-type]
-    if desired.uncounted is not None:
-        desired.uncounted.append(course)
+    desired.derived.append(course)
+    if not desired.first:
+        fingerprint = desired.fingerprints[key] = _fingerprint(course, calendar, facts)
+        if known is not None and known.get(key) == fingerprint:
+            desired.unchanged.add(key)
+    if desired.first or key in desired.unchanged:
+        desired.pending.append(course)
         count = sum(calendar.weeks_to_plan(item.lesson, item.weeks).bit_count() for item in course.lessons)
     else:
         count = _build_events(course, calendar, desired)
     return CourseReport(
         key=key, title=course.title, teachers=len(members.teachers), students=len(members.students), events=count
     )
+
+
+def _fingerprint(course: DerivedCourse, calendar: LessonCalendar, facts: str) -> str:
+    return course_fingerprint(course, calendar, event_title(course.title), facts)
 
 
 def _build_events(course: DerivedCourse, calendar: LessonCalendar, desired: _Desired) -> int:
