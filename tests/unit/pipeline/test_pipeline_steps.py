@@ -42,6 +42,8 @@ def test_pipeline_college_import_lands_every_planned_action_and_ends_done() -> N
     state = world.states.load(uai)
     assert state is not None
     assert len(state.courses) == planned["create_course"]
+    assert set(state.fingerprints) == set(state.courses)  # every course complete: the next plan need not compare
+    assert state.planned_on is not None
     assert world.pronote_ids.load(uai) == state.pronote_ids
     assert world.establishments.running_import(uai) is None
     assert world.uploads.objects == {}  # the encrypted upload is deleted once opened

@@ -33,7 +33,7 @@ def applied(result: PlanResult, previous: AppliedState | None = None) -> Applied
     """What a sync leaves when every action succeeds, the way the sync engine records it."""
     state = previous if previous is not None else AppliedState(uai=result.plan.uai)
     state.record(result.plan.actions)
-    state.settle(result.plan, unconfirmed=())
+    state.settle(result.plan, open_courses=())
     state.year_node = result.plan.year_node
     state.pronote_ids.update(result.plan.pronote_ids)
     return decode_state(encode_state(state))

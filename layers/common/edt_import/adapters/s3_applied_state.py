@@ -35,6 +35,6 @@ class S3AppliedStateStore:
         key = state_key(state.uai)
         self._blobs.put(key, encode_state(state))
         members = sum(len(group.instructors) + len(group.learners) for group in state.member_groups.values())
-        events = sum(len(block.suffixes) for block in state.course_events.values())
+        events = sum(map(state.course_events.size, state.course_events))  # without decoding stored blocks
         figures = {"courses": len(state.courses), "members": members, "events": events}
         self._index.record_state(state.uai, key=key, saved_at=self._clock(), figures=figures)

@@ -7,7 +7,7 @@ course whose members or events did not change then costs the planner one compari
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache, reduce
@@ -288,12 +288,12 @@ class AppliedState:
             self._record_events(course_key, actions)
             self.fingerprints.pop(course_key, None)  # until ``settle`` knows all its events were confirmed
 
-    def settle(self, plan: Plan, unconfirmed: Iterable[Action]) -> None:
-        """After a sync of ``plan``: the courses whose every event action was confirmed hold its events from its
-        import date on, and take its fingerprints; the others have none until a sync completes them."""
-        if plan.planned_on is None:
+    def settle(self, plan: Plan, *, open_courses: Collection[str]) -> None:
+        """After a sync of ``plan``: the courses whose every event action was confirmed (all but ``open_courses``)
+        hold its events from its import date on, and take its fingerprints; the others have none until a sync
+        completes them."""
+        if plan.planned_on is None:  # a part of a plan (a chunk): its whole is settled once every part is done
             return
-        open_courses = {action.target.course_key for action in unconfirmed if isinstance(action.target, EventSpec)}
         self.fingerprints = {
             key: fingerprint
             for key, fingerprint in plan.fingerprints.items()

@@ -132,14 +132,21 @@ class _Tally:
     failure_samples: dict[str, list[str]] = field(default_factory=dict)
     skip_counts: Counter[str] = field(default_factory=Counter)
     skip_samples: dict[str, list[str]] = field(default_factory=dict)
+    open_courses: set[str] = field(default_factory=set)  # with an event action not confirmed
 
     def fail(self, action: Action, reason: str) -> None:
         self.failed[action.type] += 1
         _note(self.failure_counts, self.failure_samples, reason, action.key)
+        self._left_open(action)
 
     def skip(self, action: Action, reason: str) -> None:
         self.skipped[action.type] += 1
         _note(self.skip_counts, self.skip_samples, reason, action.key)
+        self._left_open(action)
+
+    def _left_open(self, action: Action) -> None:
+        if isinstance(action.target, EventSpec):
+            self.open_courses.add(action.target.course_key)
 
     def groups(self, counts: Counter[str], samples: dict[str, list[str]]) -> tuple[ReasonGroup, ...]:
         return tuple(
@@ -373,6 +380,7 @@ def apply_plan(
         plan=plan, state=state, gateway=gateway, batch_size=batch_size, checkpoint=checkpoint, on_confirmed=on_confirmed
     )
     stopped = run.apply()
+    state.settle(plan, open_courses=run.tally.open_courses)
     if store_pronote_ids(plan, state):
         run.save()
     return run.report(stopped)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, Plan
+from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, Plan
 from edt_import.domain.ports import BATCH_SIZE, AppliedStateStore, LmsGateway
 from edt_import.usecases.apply_plan import SyncReport, apply_plan, store_pronote_ids
 
@@ -131,6 +131,14 @@ def apply_chunk(
     return ChunkOutcome(report=report, confirmed=current())
 
 
+def unconfirmed_event_courses(plan: Plan, confirmed: Confirmed) -> set[str]:
+    return {
+        action.target.course_key
+        for action in plan.actions
+        if isinstance(action.target, EventSpec) and action not in confirmed
+    }
+
+
 def finalize_sync(plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedStateStore) -> AppliedState:
     """Fold what itslearning confirmed of ``plan`` (every chunk's) into the stored state, and save it once."""
     if plan.hold is not None:
@@ -144,6 +152,7 @@ def finalize_sync(plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedS
     if everything.year_node:
         state.year_node = plan.year_node
     state.record(action for action in plan.actions if action in everything)
+    state.settle(plan, open_courses=unconfirmed_event_courses(plan, everything))
     store_pronote_ids(plan, state)
     if plan.selection is not None:
         state.selection = plan.selection

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from edt_import.domain.directory import PersonKey
@@ -81,7 +81,15 @@ def fold_results(ref: ImportRef, stores: ImportStores) -> SyncTally | None:
     pronote_ids = {idpn: PersonKey(key) for idpn, key in meta["pronote_ids"].items()}
     node = decode_year_node(meta["year_node"])
     selection = StoredSelection.from_dict(meta["selection"]) if meta.get("selection") else None
-    plan = Plan(uai=ref.uai, year_node=node, actions=tuple(actions), pronote_ids=pronote_ids, selection=selection)
+    plan = Plan(
+        uai=ref.uai,
+        year_node=node,
+        actions=tuple(actions),
+        pronote_ids=pronote_ids,
+        selection=selection,
+        planned_on=date.fromisoformat(meta["planned_on"]) if "planned_on" in meta else None,
+        fingerprints={str(key): str(value) for key, value in meta.get("fingerprints", {}).items()},
+    )
     known = stores.pronote_ids.load(ref.uai)
     state = finalize_sync(plan, confirmed, store=stores.states)
     new_ids = {idpn: key for idpn, key in state.pronote_ids.items() if known.get(idpn) != key}

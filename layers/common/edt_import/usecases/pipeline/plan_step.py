@@ -97,6 +97,8 @@ def plan_step(
         "planned": report.actions,
         # What the automatic imports after this one re-apply; finalize keeps it in the applied state.
         "selection": plan.selection.to_dict() if plan.selection is not None else None,
+        "planned_on": today.isoformat(),  # with the fingerprints, for finalize to settle the state
+        "fingerprints": plan.fingerprints,
     }
     work.put(plan_key(ref.uai, ref.import_id), encode_document(meta))
     figures["chunks"] = len(chunks)

@@ -1,0 +1,188 @@
+"""Course fingerprints: a course whose lessons did not change since the previous plan keeps its stored events
+unread, and a plan through fingerprints is exactly the plan that builds and compares every event."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from edt_import.domain.applied_state import AppliedState, StoredBlock
+from edt_import.domain.plan import ActionType
+from edt_import.domain.planning import PlanResult
+from edt_import.domain.state_encoding import decode_state, encode_state
+from edt_import.domain.timetable import Lesson, Timetable
+from edt_import.domain.week_mask import mask_of
+from tests.support.timetable_builders import (
+    a_class,
+    a_lesson,
+    a_room,
+    a_subject,
+    a_teacher,
+    a_timetable,
+    counts,
+    course_key,
+    link,
+    plan_of,
+)
+
+SEPTEMBER = date(2025, 9, 1)
+NOVEMBER = date(2025, 11, 5)
+
+
+def synced(result: PlanResult, previous: AppliedState | None = None) -> AppliedState:
+    """The state a sync leaves when every action of ``result`` is confirmed, as stored and read back."""
+    state = previous if previous is not None else AppliedState(uai=result.plan.uai)
+    state.record(result.plan.actions)
+    state.settle(result.plan, open_courses=())
+    state.year_node = result.plan.year_node
+    state.selection = result.plan.selection
+    return decode_state(encode_state(state))
+
+
+def without_fingerprints(state: AppliedState) -> AppliedState:
+    return replace(decode_state(encode_state(state)), fingerprints={}, planned_on=None)
+
+
+def two_courses(maths_room: str = "r1", maths_teacher: str = "t1") -> Timetable:
+    """MATHS on Mondays, FRANCAIS on Tuesdays, for 3A."""
+    return a_timetable(
+        subjects=[a_subject(), a_subject("f1", "FRANC", "FRANCAIS")],
+        rooms=[a_room(), a_room("r2", "LABO")],
+        teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")],
+        lessons=[
+            a_lesson(rooms=(link(maths_room),), teachers=(link(maths_teacher),)),
+            a_lesson(index=1, day=2, subject="f1"),
+        ],
+    )
+
+
+def test_fingerprint_unchanged_course_keeps_its_stored_block_and_a_changed_one_is_compared() -> None:
+    # Given both courses synced in September
+    state = synced(plan_of(two_courses(), today=SEPTEMBER))
+    maths, french = course_key(), course_key("FRANC")
+    assert set(state.fingerprints) == {maths, french}
+    # When MATHS moves to LABO and the export is planned in November
+    result = plan_of(two_courses(maths_room="r2"), today=NOVEMBER, previous=state)
+    # Then MATHS's events from November are updated, FRANCAIS is neither compared nor changed
+    assert counts(result.report.actions) == {"update_event": 34}
+    assert {a.target.course_key for a in result.plan.actions} == {maths}  # type: ignore[union-attr]
+    assert [c.events for c in result.report.courses] == [34, 34]
+    # ... FRANCAIS's block goes into the next state as it was read, undecoded, and MATHS's past stays
+    assert isinstance(result.state.course_events.held(french), StoredBlock)
+    assert result.state.course_events.held(french) is state.course_events.held(french)
+    assert len(result.state.course_events[maths]) == 44
+    assert result.state.fingerprints[french] == state.fingerprints[french]
+    assert result.state.fingerprints[maths] != state.fingerprints[maths]
+    # ... and that state is the one the plan without fingerprints leaves
+    full = plan_of(two_courses(maths_room="r2"), today=NOVEMBER, previous=without_fingerprints(state))
+    assert result.plan.actions == full.plan.actions
+    assert result.state.course_events == full.state.course_events
+
+
+def test_fingerprint_unchanged_export_reencodes_nothing() -> None:
+    # Given a synced state, read back from its bytes
+    first = plan_of(two_courses(), today=SEPTEMBER)
+    state = synced(first)
+    # When the same export is planned later and its next state written
+    again = plan_of(two_courses(), today=NOVEMBER, previous=state)
+    # Then nothing is sent, every block is carried as read, and the bytes differ only by the import date
+    assert again.plan.actions == ()
+    assert all(isinstance(again.state.course_events.held(k), StoredBlock) for k in again.state.course_events)
+    assert encode_state(again.state) == encode_state(state).replace(b'"2025-09-01"', b'"2025-11-05"')
+    # ... while the deletion guard still counts the events it holds from the import date on
+    assert (
+        again.report.guard_figures
+        == plan_of(two_courses(), today=NOVEMBER, previous=without_fingerprints(state)).report.guard_figures
+    )
+
+
+def test_fingerprints_hold_only_from_their_import_date_on() -> None:
+    # Given a state planned and synced in November, holding nothing of September and October
+    state = synced(plan_of(two_courses(), today=NOVEMBER))
+    # When the same export is planned with an earlier import date
+    result = plan_of(two_courses(), today=SEPTEMBER, previous=state)
+    # Then the fingerprints are not trusted: the missing events of September and October are created
+    assert counts(result.report.actions) == {"create_event": 20}
+
+
+def test_fingerprint_follows_a_teacher_matched_to_another_account() -> None:
+    # Given a state synced with t1 teaching MATHS
+    state = synced(plan_of(two_courses(), today=SEPTEMBER))
+    # When the lesson is given by t2 instead (same room, same slot)
+    result = plan_of(two_courses(maths_teacher="t2"), today=NOVEMBER, previous=state)
+    # Then MATHS's events are updated for their new teacher
+    assert counts(result.report.actions)["update_event"] == 34
+
+
+def test_sync_leaves_a_course_whose_events_failed_without_fingerprint() -> None:
+    # Given a first plan whose MATHS events are all refused by itslearning
+    result = plan_of(two_courses(), today=SEPTEMBER)
+    state = AppliedState(uai=result.plan.uai)
+    maths = course_key()
+    confirmed = [
+        a for a in result.plan.actions if not (a.type is ActionType.CREATE_EVENT and a.key.startswith(f"{maths}:"))
+    ]
+    state.record(confirmed)
+    state.settle(result.plan, open_courses={maths})
+    # Then only FRANCAIS is fingerprinted, and the next plan sends MATHS's events again
+    assert set(state.fingerprints) == {course_key("FRANC")}
+    again = plan_of(two_courses(), today=SEPTEMBER, previous=decode_state(encode_state(state)))
+    assert counts(again.report.actions) == {"create_event": 44}
+
+
+lessons = st.builds(
+    lambda subject, day, place, weeks, room, teacher, cancelled: a_lesson(
+        subject=subject,
+        day=day,
+        start_place=place,
+        classes=(link("c1", weeks),),
+        rooms=(link(room),),
+        teachers=(link(teacher),),
+        cancelled_weeks=cancelled,
+    ),
+    st.sampled_from(["m1", "f1"]),
+    st.integers(1, 2),
+    st.integers(0, 2),
+    st.integers(0, (1 << 45) - 1).map(lambda m: m << 1),
+    st.sampled_from(["r1", "r2"]),
+    st.sampled_from(["t1", "t2"]),
+    st.sampled_from([0, mask_of(range(10, 12))]),
+)
+
+
+def numbered(lessons: list[Lesson], class_name: str) -> Timetable:
+    return a_timetable(
+        subjects=[a_subject(), a_subject("f1", "FRANC", "FRANCAIS")],
+        rooms=[a_room(), a_room("r2", "LABO")],
+        teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")],
+        classes=[a_class("c1", class_name)],
+        lessons=[replace(lesson, index=i) for i, lesson in enumerate(lessons)],
+    )
+
+
+@given(
+    before=st.lists(lessons, max_size=4),
+    after=st.lists(lessons, max_size=4),
+    class_name=st.sampled_from(["3A", "3B"]),
+    days=st.tuples(st.integers(0, 150), st.integers(0, 150)),
+)
+@settings(max_examples=60, deadline=None)
+def test_plan_through_fingerprints_is_the_plan_that_compares_every_event(
+    before: list[Lesson], after: list[Lesson], class_name: str, days: tuple[int, int]
+) -> None:
+    # Given any export of two subjects synced on one date (shared slots, rooms, teachers, cancellations, a class
+    # renamed)
+    first_day, second_day = sorted(SEPTEMBER + timedelta(days=d) for d in days)
+    state = synced(plan_of(numbered(before, "3A"), today=first_day))
+    # When any other export is planned on a later date, with the fingerprints and without them
+    timetable = numbered(after, class_name)
+    fast = plan_of(timetable, today=second_day, previous=state)
+    full = plan_of(timetable, today=second_day, previous=without_fingerprints(state))
+    # Then the actions, the report and the next state are the same
+    assert fast.plan.actions == full.plan.actions
+    assert fast.report == full.report
+    assert fast.state == full.state  # fingerprints too; events by course in any order (as recorded)
+    assert fast.course_events == full.course_events
