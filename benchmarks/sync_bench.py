@@ -79,7 +79,7 @@ def run(size: Size, latencies: list[int], seed: int) -> None:
                 checkpoint = ThrottledCheckpoint(store.save)
                 with SoapLmsGateway(settings) as gateway:
                     started = time.perf_counter()
-                    report = apply_plan(
+                    report, state = apply_plan(
                         plan,
                         state,
                         gateway,
@@ -119,7 +119,7 @@ def resync(
     ).plan
     assert state is not None  # noqa: S101 - saved by the first sync
     with SoapLmsGateway(settings) as gateway:
-        apply_plan(plan, state, gateway)
+        state = apply_plan(plan, state, gateway).state
     store.save(state)
     return time.perf_counter() - started, len(plan.actions), stats(base_url)["calls"] - calls_before
 

@@ -6,6 +6,7 @@ and has its own tests): it lets the engine's tests re-plan after failures withou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -97,7 +98,7 @@ def plan_towards(target: Target, state: AppliedState, **pronote_ids: PersonKey) 
 
 def _diff(
     wanted: dict[str, CourseSpec] | dict[str, MemberSpec] | dict[str, EventSpec],
-    held: dict[str, CourseSpec] | dict[str, MemberSpec] | dict[str, EventSpec],
+    held: Mapping[str, CourseSpec] | Mapping[str, MemberSpec] | Mapping[str, EventSpec],
     create: ActionType,
     update: ActionType | None,
 ) -> list[Action]:

@@ -126,7 +126,9 @@ def test_engine_with_faults_and_lost_answers_converges_over_runs(college: Colleg
             with a_gateway(
                 server, clock=FakeClock(), connections=1, retry_budget_s=0.1, batch_size=400, poll_interval_s=0.01
             ) as gateway:
-                report = apply_plan(college.plan(state).plan, state, gateway, batch_size=400, checkpoint=store.save)
+                report, state = apply_plan(
+                    college.plan(state).plan, state, gateway, batch_size=400, checkpoint=store.save
+                )
             store.save(state)
             runs.append(report)
             if report.complete:
@@ -173,7 +175,7 @@ def test_engine_locked_events_and_long_titles_are_counted_per_item(college: Coll
 
         # When it is applied
         with a_gateway(server) as gateway:
-            report = apply_plan(plan, state, gateway)
+            report, state = apply_plan(plan, state, gateway)
 
     # Then each refusal is counted on its own item, with itslearning's reason
     locked = [e.key for e in events[:2]]

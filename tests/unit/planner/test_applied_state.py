@@ -46,10 +46,11 @@ def an_event(suffix: str, *, title: str = "MATHS", rooms: tuple[str, ...] = ("A1
 
 def test_applied_state_round_trips_a_planned_state_exactly() -> None:
     # Given the state a plan leaves, with a mapping and an event recorded by hand
-    state = plan_of(a_timetable()).state
-    state.pronote_ids["PN1"] = PersonKey("T-t1")
+    planned = plan_of(a_timetable()).state
     odd = an_event("2025-09-01:0:2", title="Réunion « parents »", rooms=("A", "B"))
-    state.record([Action(type=ActionType.CREATE_EVENT, target=odd)])
+    state = dataclasses.replace(
+        planned.recorded([Action(type=ActionType.CREATE_EVENT, target=odd)]), pronote_ids={"PN1": PersonKey("T-t1")}
+    )
     # When
     again = decode_state(encode_state(state))
     # Then
@@ -91,8 +92,9 @@ def numbers(column: list[str]) -> list[int]:
 
 def a_document(*changes: tuple[int, object]) -> bytes:
     """A valid encoded state of one course with one event, with ``changes`` (position, value) made to its block."""
-    state = AppliedState(uai="0750001A")
-    state.record([Action(type=ActionType.CREATE_EVENT, target=an_event("2025-09-01:0"))])
+    state = AppliedState(uai="0750001A").recorded(
+        [Action(type=ActionType.CREATE_EVENT, target=an_event("2025-09-01:0"))]
+    )
     document = json.loads(encode_state(state))
     for position, value in changes:
         document["events"][COURSE][position] = value
@@ -153,9 +155,8 @@ def test_applied_state_damaged_event_block_is_refused_when_read(data: bytes) -> 
 
 def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
     # Given a state holding one member and two events of a course
-    state = AppliedState(uai="0750001A")
     first, second = an_event("2025-09-01:0"), an_event("2025-09-08:0")
-    state.record(
+    state = AppliedState(uai="0750001A").recorded(
         [
             Action(type=ActionType.ADD_MEMBER, target=member_spec(COURSE, PersonKey("S-2"), Role.LEARNER)),
             Action(type=ActionType.ADD_MEMBER, target=member_spec(COURSE, PersonKey("S-1"), Role.LEARNER)),
@@ -165,7 +166,8 @@ def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
     )
     # When one event moves, the other is deleted and a member leaves
     moved = an_event("2025-09-01:0", rooms=("LABO",))
-    state.record(
+    before = state
+    state = state.recorded(
         [
             Action(type=ActionType.UPDATE_EVENT, target=moved),
             Action(type=ActionType.DELETE_EVENT, target=second),
@@ -176,8 +178,10 @@ def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
     assert state.member_groups == {COURSE: MemberGroup(instructors=(), learners=(PersonKey("S-1"),))}
     assert state.events == {moved.key: moved}
     # ... and a course left with nothing is dropped
-    state.record([Action(type=ActionType.DELETE_EVENT, target=moved)])
-    assert state.course_events == {}
+    assert state.recorded([Action(type=ActionType.DELETE_EVENT, target=moved)]).course_events == {}
+    # ... while the state recorded into is left as it was
+    assert before.events == {first.key: first, second.key: second}
+    assert before.member_groups == {COURSE: MemberGroup(instructors=(), learners=(PersonKey("S-1"), PersonKey("S-2")))}
 
 
 def test_applied_state_refuses_an_event_key_outside_its_course() -> None:

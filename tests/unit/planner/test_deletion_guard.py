@@ -49,8 +49,7 @@ def test_plan_losing_most_courses_is_held_and_keeps_its_actions() -> None:
         students=[a_student("s1"), a_student("s2", "B", "B", classes=["c2"])],
         lessons=[a_lesson(classes=(link("c1"),)), a_lesson(index=1, classes=(link("c2"),))],
     )
-    state = AppliedState(uai="0750001A")
-    state.record(plan_of(two, today=TODAY).plan.actions)
+    state = AppliedState(uai="0750001A").recorded(plan_of(two, today=TODAY).plan.actions)
     one = a_timetable(
         classes=[a_class(), a_class("c2", "3B")],
         students=[a_student("s1"), a_student("s2", "B", "B", classes=["c2"])],
@@ -90,8 +89,7 @@ def test_check_deletions_per_type_limit_overrides_the_default() -> None:
 
 def test_plan_empty_export_over_an_applied_state_is_held_with_figures_and_its_deletions() -> None:
     # Given the default school applied on 5 November, then an export without any lesson
-    state = AppliedState(uai="0750001A")
-    state.record(plan_of(a_timetable(), today=TODAY).plan.actions)
+    state = AppliedState(uai="0750001A").recorded(plan_of(a_timetable(), today=TODAY).plan.actions)
     # When
     result = plan_of(a_timetable(lessons=[]), today=TODAY, previous=state)
     # Then held for both reasons, with the figures, and the deletions still planned and counted

@@ -32,10 +32,10 @@ TODAY = date(2025, 11, 5)
 def applied(result: PlanResult, previous: AppliedState | None = None) -> AppliedState:
     """What a sync leaves when every action succeeds, the way the sync engine records it."""
     state = previous if previous is not None else AppliedState(uai=result.plan.uai)
-    state.record(result.plan.actions)
-    state.settle(result.plan, open_courses=())
-    state.year_node = result.plan.year_node
-    state.pronote_ids.update(result.plan.pronote_ids)
+    state = state.recorded(result.plan.actions).settled(result.plan, open_courses=())
+    state = replace(
+        state, year_node=result.plan.year_node, pronote_ids={**state.pronote_ids, **result.plan.pronote_ids}
+    )
     return decode_state(encode_state(state))
 
 
@@ -107,9 +107,8 @@ def test_plan_removed_lesson_deletes_future_events_and_never_past_ones() -> None
 
 def test_plan_deletes_only_courses_the_state_holds() -> None:
     # Given a previous state holding one course of ours and another year's course
-    state = AppliedState(uai="0750001A")
     other_year = CourseSpec(key="edt:0750001A:2024-2025:MATHS:cc1", title="M", code="MATHS", parent_key="x")
-    state.courses[other_year.key] = other_year
+    state = AppliedState(uai="0750001A", courses={other_year.key: other_year})
     # When the export has no course for it
     result = plan_of(a_timetable(lessons=[a_lesson(classes=())]), previous=state)
     # Then nothing is deleted: another year's course is not this import's to remove
@@ -123,8 +122,8 @@ def test_plan_result_state_is_what_recording_every_action_gives() -> None:
     timetable = a_timetable(lessons=[a_lesson(day=2)])
     result = plan_of(timetable, today=TODAY, previous=applied(first))
     # Then its state equals the previous state with every action recorded
-    recorded = applied(result, applied(first))
-    recorded.selection = result.report.selection  # the plan's own section: no action carries it
+    # (but for the plan's selection, its own section: no action carries it)
+    recorded = replace(applied(result, applied(first)), selection=result.report.selection)
     assert encode_state(result.state) == encode_state(recorded)
 
 

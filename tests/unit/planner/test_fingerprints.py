@@ -35,10 +35,8 @@ NOVEMBER = date(2025, 11, 5)
 def synced(result: PlanResult, previous: AppliedState | None = None) -> AppliedState:
     """The state a sync leaves when every action of ``result`` is confirmed, as stored and read back."""
     state = previous if previous is not None else AppliedState(uai=result.plan.uai)
-    state.record(result.plan.actions)
-    state.settle(result.plan, open_courses=())
-    state.year_node = result.plan.year_node
-    state.selection = result.plan.selection
+    state = state.recorded(result.plan.actions).settled(result.plan, open_courses=())
+    state = replace(state, year_node=result.plan.year_node, selection=result.plan.selection)
     return decode_state(encode_state(state))
 
 
@@ -120,13 +118,11 @@ def test_fingerprint_follows_a_teacher_matched_to_another_account() -> None:
 def test_sync_leaves_a_course_whose_events_failed_without_fingerprint() -> None:
     # Given a first plan whose MATHS events are all refused by itslearning
     result = plan_of(two_courses(), today=SEPTEMBER)
-    state = AppliedState(uai=result.plan.uai)
     maths = course_key()
     confirmed = [
         a for a in result.plan.actions if not (a.type is ActionType.CREATE_EVENT and a.key.startswith(f"{maths}:"))
     ]
-    state.record(confirmed)
-    state.settle(result.plan, open_courses={maths})
+    state = AppliedState(uai=result.plan.uai).recorded(confirmed).settled(result.plan, open_courses={maths})
     # Then only FRANCAIS is fingerprinted, and the next plan sends MATHS's events again
     assert set(state.fingerprints) == {course_key("FRANC")}
     again = plan_of(two_courses(), today=SEPTEMBER, previous=decode_state(encode_state(state)))

@@ -41,7 +41,7 @@ class SimulatedKillError(Exception):
 
 def synced(target: Target, lms: InMemoryLmsGateway) -> AppliedState:
     state = AppliedState(uai=UAI)
-    report = apply_plan(plan_towards(target, state), state, lms)
+    report, state = apply_plan(plan_towards(target, state), state, lms)
     assert report.complete
     return state
 
@@ -63,7 +63,7 @@ def test_apply_plan_first_sync_sends_each_phase_in_dependency_order() -> None:
     lms.calls.clear()
 
     # When the plan is applied
-    report = apply_plan(plan_towards(after, state), state, lms, batch_size=2)
+    report, state = apply_plan(plan_towards(after, state), state, lms, batch_size=2)
 
     # Then each kind of write comes in the order its dependencies need
     assert [op for op, _ in lms.calls] == [
@@ -97,7 +97,7 @@ def test_apply_plan_batches_of_batch_size_checkpoint_after_each() -> None:
     saved: list[bytes] = []
 
     # When it is applied in batches of three
-    report = apply_plan(
+    report, state = apply_plan(
         plan_towards(a_target(courses=1, members=0, events=7), state),
         state,
         lms,
@@ -127,7 +127,7 @@ def test_apply_plan_refused_items_fail_with_reason_and_stay_out_of_state() -> No
     state = AppliedState(uai=UAI)
 
     # When the plan is applied
-    report = apply_plan(plan_towards(target, state), state, lms)
+    report, state = apply_plan(plan_towards(target, state), state, lms)
 
     # Then only that event fails, with itslearning's reason and its key, and the state lacks it only
     assert report.counts[ActionType.CREATE_EVENT] == TypeCounts(succeeded=7, failed=1)
@@ -147,7 +147,7 @@ def test_apply_plan_failed_course_creation_skips_its_members_and_events() -> Non
     state = AppliedState(uai=UAI)
 
     # When the plan is applied
-    report = apply_plan(plan_towards(target, state), state, lms)
+    report, state = apply_plan(plan_towards(target, state), state, lms)
 
     # Then its members and events are skipped, never sent, and course 1 lands whole
     assert report.counts[ActionType.CREATE_COURSE] == TypeCounts(succeeded=1, failed=1)
@@ -174,7 +174,7 @@ def test_apply_plan_failed_year_node_skips_courses_but_still_removes() -> None:
     lms.refuse = lambda op, key: "Locked node." if op == "upsert_year_node" else None
 
     # When the plan is applied
-    report = apply_plan(plan_towards(target, state), state, lms)
+    report, state = apply_plan(plan_towards(target, state), state, lms)
 
     # Then the new course and its event are skipped, the dropped course is still removed
     assert report.year_node == YearNodeOutcome.FAILED
@@ -195,7 +195,7 @@ def test_apply_plan_locked_event_keeps_its_course() -> None:
     lms.locked_before = datetime(2025, 9, 2, tzinfo=UTC)
 
     # When the plan is applied
-    report = apply_plan(plan_towards(a_target(courses=1, members=1, events=2), state), state, lms)
+    report, state = apply_plan(plan_towards(a_target(courses=1, members=1, events=2), state), state, lms)
 
     # Then the locked event is refused, the other removed, and the course is kept (not detached)
     locked = an_event(a_course(1), 0).key
@@ -219,7 +219,7 @@ def test_apply_plan_lms_unavailable_stops_and_keeps_what_succeeded() -> None:
     target = a_target(courses=1, members=2, events=5)
 
     # When a plan is applied in batches of two
-    report = apply_plan(plan_towards(target, state), state, lms, batch_size=2)
+    report, state = apply_plan(plan_towards(target, state), state, lms, batch_size=2)
 
     # Then the batch in flight failed, the rest was not attempted, and the state holds what landed
     assert report.stopped is ErrorCode.LMS_UNAVAILABLE
@@ -243,7 +243,7 @@ def test_apply_plan_unavailable_at_year_node_attempts_nothing() -> None:
     state = AppliedState(uai=UAI)
 
     # When a first sync is applied
-    report = apply_plan(plan_towards(a_target(courses=1, members=1, events=1), state), state, lms)
+    report, state = apply_plan(plan_towards(a_target(courses=1, members=1, events=1), state), state, lms)
 
     # Then every action is reported not attempted and the state stays empty
     assert report.year_node == YearNodeOutcome.NOT_ATTEMPTED
@@ -258,14 +258,14 @@ def test_apply_plan_replan_after_failures_retries_exactly_them() -> None:
     refused = {a_course(2).key, an_event(a_course(0), 1).key, an_event(a_course(1), 2).key}
     lms = InMemoryLmsGateway(refuse=lambda op, key: "Busy." if key in refused else None)
     state = AppliedState(uai=UAI)
-    first = apply_plan(plan_towards(target, state), state, lms)
+    first, state = apply_plan(plan_towards(target, state), state, lms)
     lost = {g.reason: set(g.sample_keys) for g in (*first.failures, *first.skips)}
 
     # When itslearning accepts them again and a new plan is made against the saved state
     lms.refuse = None
     state = decode_state(encode_state(state))
     retry = plan_towards(target, state)
-    second = apply_plan(retry, state, lms)
+    second, state = apply_plan(retry, state, lms)
 
     # Then the new plan holds exactly the failures and their skipped dependents, and nothing is written twice
     assert {a.key for a in retry.actions} == lost["Busy."] | lost[SKIP_COURSE_NOT_CREATED]
@@ -280,13 +280,11 @@ def test_apply_plan_same_plan_twice_is_harmless() -> None:
     lms = InMemoryLmsGateway()
     before = synced(a_target(courses=2, members=2, events=2), lms)
     plan = plan_towards(a_target(courses=1, members=1, events=3), before)
-    first_state = decode_state(encode_state(before))
-    apply_plan(plan, first_state, lms)
+    first_state = apply_plan(plan, decode_state(encode_state(before)), lms).state
     content = lms.content()
 
     # When the very same plan is applied again from the same starting state (a redelivered sync)
-    again = decode_state(encode_state(before))
-    report = apply_plan(plan, again, lms)
+    report, again = apply_plan(plan, decode_state(encode_state(before)), lms)
 
     # Then every item succeeds again and itslearning holds the same objects, none twice
     assert report.failed == 0
@@ -317,7 +315,7 @@ def test_apply_plan_resume_after_kill_converges() -> None:
     # When a later run plans against the last checkpoint and applies
     lms.after_call = None
     state = decode_state(saved[-1])
-    report = apply_plan(plan_towards(target, state), state, lms, batch_size=4)
+    report, state = apply_plan(plan_towards(target, state), state, lms, batch_size=4)
 
     # Then everything is in place once, and only the batch whose answer was lost was sent twice
     assert report.complete
@@ -334,7 +332,7 @@ def test_apply_plan_stores_pronote_ids_of_synchronised_people_only() -> None:
     plan = plan_towards(target, state, A=PersonKey("p0"), B=PersonKey("t1"), C=PersonKey("p9"))
 
     # When it is applied
-    apply_plan(plan, state, lms)
+    state = apply_plan(plan, state, lms).state
 
     # Then only the mappings of people now in itslearning are kept, beside the earlier ones
     assert state.pronote_ids == {"OLD": PersonKey("p5"), "A": PersonKey("p0"), "B": PersonKey("t1")}
@@ -360,7 +358,7 @@ def test_apply_plan_unchanged_target_sends_nothing() -> None:
     lms.calls.clear()
 
     # When the same target is planned and applied again
-    report = apply_plan(plan_towards(target, state), state, lms)
+    report, state = apply_plan(plan_towards(target, state), state, lms)
 
     # Then no call is made
     assert lms.calls == []
@@ -377,7 +375,7 @@ def test_sync_report_as_dict_counts_per_type_and_groups_reasons() -> None:
     state = AppliedState(uai=UAI)
 
     # When its report is rendered
-    shown = apply_plan(plan_towards(target, state), state, lms).as_dict()
+    shown = apply_plan(plan_towards(target, state), state, lms).report.as_dict()
 
     # Then it carries totals, every action type, and the refusal grouped by reason with its key
     zero = {"succeeded": 0, "failed": 0, "skipped": 0}

@@ -87,9 +87,8 @@ def test_apply_plan_any_failure_pattern_converges_without_duplicates(
 ) -> None:
     # Given an LMS holding a previous sync, and faults of every kind for a few rounds
     lms = InMemoryLmsGateway()
-    state = AppliedState(uai=UAI)
-    apply_plan(plan_towards(previous, state), state, lms)
-    saved = [encode_state(state)]
+    empty = AppliedState(uai=UAI)
+    saved = [encode_state(apply_plan(plan_towards(previous, empty), empty, lms).state)]
     faults = Faults(random.Random(seed), lms, unavailable, kill, refusal)
     lms.before_call, lms.after_call, lms.refuse = faults.before_call, faults.after_call, faults.refuse
     lms.redundant_writes = 0
@@ -102,7 +101,9 @@ def test_apply_plan_any_failure_pattern_converges_without_duplicates(
         if not plan.actions and state.year_node == target.year_node:
             break
         try:
-            apply_plan(plan, state, lms, batch_size=batch_size, checkpoint=lambda s: saved.append(encode_state(s)))
+            state = apply_plan(
+                plan, state, lms, batch_size=batch_size, checkpoint=lambda s: saved.append(encode_state(s))
+            ).state
         except SimulatedKillError:
             continue
         saved.append(encode_state(state))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from edt_import.adapters.state_files import FileAppliedStateStore
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
+from edt_import.domain.plan import CourseSpec
 from edt_import.domain.ports import AppliedStateStore
 from edt_import.usecases.apply_plan import store_pronote_ids
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
@@ -32,12 +34,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> AppliedStateStore:
 
 def a_state(uai: str = UAI, *, courses: int = 2) -> AppliedState:
     """A state as a sync leaves it: the year node, courses with members and events, an IDPN mapping."""
-    state = AppliedState(uai=uai)
-    plan = plan_towards(a_target(courses=courses, members=2, events=3), state, IDPN1=PersonKey("p0"))
-    state.year_node = YEAR_NODE
-    state.record(plan.actions)
-    store_pronote_ids(plan, state)
-    return state
+    empty = AppliedState(uai=uai, year_node=YEAR_NODE)
+    plan = plan_towards(a_target(courses=courses, members=2, events=3), empty, IDPN1=PersonKey("p0"))
+    return store_pronote_ids(plan, empty.recorded(plan.actions))
 
 
 def test_store_before_the_first_save_holds_nothing(store: AppliedStateStore) -> None:
@@ -65,8 +64,8 @@ def test_store_keeps_what_was_saved_not_the_object_saved(store: AppliedStateStor
     # Given a saved state
     state = a_state()
     store.save(state)
-    # When the caller changes the object afterwards, and changes a loaded copy
-    state.courses.clear()
+    # When the caller changes the object's mappings afterwards (frozen, but plain dicts), and changes a loaded copy
+    cast("dict[str, CourseSpec]", state.courses).clear()
     loaded = store.load(UAI)
     assert loaded is not None
     loaded.events.clear()

@@ -25,13 +25,14 @@ def course_of(action: Action) -> str:
 
 def synced() -> tuple[InMemoryLmsGateway, AppliedState]:
     """itslearning and the applied state after a sync of five courses."""
-    lms, state = InMemoryLmsGateway(), AppliedState(uai=UAI)
-    assert apply_plan(plan_towards(a_target(courses=5, members=3, events=4), state), state, lms).complete
+    lms, empty = InMemoryLmsGateway(), AppliedState(uai=UAI)
+    report, state = apply_plan(plan_towards(a_target(courses=5, members=3, events=4), empty), empty, lms)
+    assert report.complete
     return lms, state
 
 
 def own_copy(store: InMemoryAppliedStateStore) -> AppliedState:
-    """What a chunk's run loads: the stored state, its own to change."""
+    """What a chunk's run loads: the stored state."""
     state = store.load(UAI)
     assert state is not None
     return state
@@ -58,8 +59,8 @@ def test_split_plan_chunks_are_whole_courses_in_dependency_order_covering_the_pl
     courses: int, events: int, max_actions: int
 ) -> None:
     # Given any plan that creates, changes and deletes
-    state = AppliedState(uai=UAI)
-    state.record(plan_towards(a_target(courses=3, members=2, events=3), state).actions)
+    empty = AppliedState(uai=UAI)
+    state = empty.recorded(plan_towards(a_target(courses=3, members=2, events=3), empty).actions)
     plan = plan_towards(a_target(courses=courses, members=2, events=events), state)
     # When it is split
     chunks = split_plan(plan, max_actions=max_actions)
@@ -87,7 +88,8 @@ def test_chunks_applied_in_any_order_then_finalized_store_what_one_sync_would() 
     (whole_lms, whole_state), (chunk_lms, state) = synced(), synced()
     target = a_change()
     plan = plan_towards(target, state, IDPN9=a_member(a_course(9), 0).person_key)
-    assert apply_plan(plan, whole_state, whole_lms).complete
+    whole, whole_state = apply_plan(plan, whole_state, whole_lms)
+    assert whole.complete
     store = InMemoryAppliedStateStore(state)
 
     # When each chunk runs against its own copy of the stored state, then finalize folds them in

@@ -7,8 +7,8 @@ course whose members or events did not change then costs the planner one compari
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache, reduce
 from itertools import compress
@@ -193,7 +193,7 @@ class StoredBlock:
         return self._events
 
 
-class EventBlocks(MutableMapping[str, CourseEvents]):
+class EventBlocks(Mapping[str, CourseEvents]):
     """Events by course key, some maybe still as stored (``StoredBlock``): reading one decodes it."""
 
     __slots__ = ("_held",)
@@ -204,12 +204,6 @@ class EventBlocks(MutableMapping[str, CourseEvents]):
     def __getitem__(self, key: str) -> CourseEvents:
         held = self._held[key]
         return held.events if isinstance(held, StoredBlock) else held
-
-    def __setitem__(self, key: str, block: CourseEvents) -> None:
-        self._held[key] = block
-
-    def __delitem__(self, key: str) -> None:
-        del self._held[key]
 
     def __contains__(self, key: object) -> bool:
         return key in self._held
@@ -228,28 +222,39 @@ class EventBlocks(MutableMapping[str, CourseEvents]):
         held = self._held[key]
         return held.size if isinstance(held, StoredBlock) else len(held)
 
+    def changed(self, blocks: Mapping[str, CourseEvents]) -> EventBlocks:
+        """These blocks with ``blocks`` put in their courses' place; an empty block removes its course."""
+        held = dict(self._held)
+        for key, block in blocks.items():
+            if block:
+                held[key] = block
+            else:
+                held.pop(key, None)
+        return EventBlocks(held)
+
     def __repr__(self) -> str:
         return f"EventBlocks({len(self)} courses)"
 
 
-@dataclass(slots=True, kw_only=True, eq=False)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class AppliedState:
     """The previous state: year node, courses, members and events by course key, and the IDPN mappings.
 
-    Every value is frozen; the sync folds what itslearning confirmed in with ``record``. Courses, groups and
-    event blocks are never empty. A course's fingerprint (``occurrences.course_fingerprint``) says that its events
-    from ``planned_on`` on are exactly those its lessons give: a plan from that date on whose lessons give the
-    same fingerprint neither builds nor compares them.
+    Frozen: the sync builds the next state from what itslearning confirmed with ``recorded`` (and ``settled``,
+    ``dataclasses.replace``). Courses, groups and event blocks are never empty. A course's fingerprint
+    (``occurrences.course_fingerprint``) says that its events from ``planned_on`` on are exactly those its
+    lessons give: a plan from that date on whose lessons give the same fingerprint neither builds nor compares
+    them.
     """
 
     uai: str
     year_node: YearNode | None = None
-    courses: dict[str, CourseSpec] = field(default_factory=dict)
-    member_groups: dict[str, MemberGroup] = field(default_factory=dict)
+    courses: Mapping[str, CourseSpec] = field(default_factory=dict)
+    member_groups: Mapping[str, MemberGroup] = field(default_factory=dict)
     course_events: EventBlocks = field(default_factory=EventBlocks)
-    pronote_ids: dict[str, PersonKey] = field(default_factory=dict)  # IDPN -> the account it was matched to
+    pronote_ids: Mapping[str, PersonKey] = field(default_factory=dict)  # IDPN -> the account it was matched to
     selection: StoredSelection | None = None  # the last manual import's selection, for the automatic ones
-    fingerprints: dict[str, str] = field(default_factory=dict)  # course key -> its lessons' fingerprint
+    fingerprints: Mapping[str, str] = field(default_factory=dict)  # course key -> its lessons' fingerprint
     planned_on: date | None = None  # the import date the fingerprints hold from
 
     @property
@@ -267,71 +272,55 @@ class AppliedState:
         """Every event by key (built on each call, as ``members``)."""
         return {spec.key: spec for course_key, block in self.course_events.items() for spec in block.specs(course_key)}
 
-    def record(self, succeeded: Iterable[Action]) -> None:
-        """Fold actions itslearning confirmed into the state."""
+    def recorded(self, succeeded: Iterable[Action]) -> AppliedState:
+        """This state with the actions itslearning confirmed folded in."""
+        courses = dict(self.courses)
+        fingerprints = dict(self.fingerprints)
         members: dict[str, list[Action]] = {}
         events: dict[str, list[Action]] = {}
         for action in succeeded:
             target = action.target
             if isinstance(target, CourseSpec):
                 if action.type in _REMOVALS:
-                    self.courses.pop(target.key, None)
-                    self.fingerprints.pop(target.key, None)
+                    courses.pop(target.key, None)
+                    fingerprints.pop(target.key, None)
                 else:
-                    self.courses[target.key] = target
+                    courses[target.key] = target
             else:
                 changed = members if isinstance(target, MemberSpec) else events
                 changed.setdefault(target.course_key, []).append(action)
+        groups = dict(self.member_groups)
         for course_key, actions in members.items():
-            self._record_members(course_key, actions)
-        for course_key, actions in events.items():
-            self._record_events(course_key, actions)
-            self.fingerprints.pop(course_key, None)  # until ``settle`` knows all its events were confirmed
+            group = _recorded_members(self.member_groups.get(course_key, NO_MEMBERS), actions)
+            if any(group):
+                groups[course_key] = group
+            else:
+                groups.pop(course_key, None)
+        blocks = {
+            key: _recorded_events(self.course_events.get(key, NO_EVENTS), actions) for key, actions in events.items()
+        }
+        for course_key in blocks:
+            fingerprints.pop(course_key, None)  # until ``settled`` knows all its events were confirmed
+        return replace(
+            self,
+            courses=courses,
+            member_groups=groups,
+            course_events=self.course_events.changed(blocks),
+            fingerprints=fingerprints,
+        )
 
-    def settle(self, plan: Plan, *, open_courses: Collection[str]) -> None:
-        """After a sync of ``plan``: the courses whose every event action was confirmed (all but ``open_courses``)
-        hold its events from its import date on, and take its fingerprints; the others have none until a sync
-        completes them."""
+    def settled(self, plan: Plan, *, open_courses: Collection[str]) -> AppliedState:
+        """This state after a sync of ``plan``: the courses whose every event action was confirmed (all but
+        ``open_courses``) hold its events from its import date on, and take its fingerprints; the others have none
+        until a sync completes them."""
         if plan.planned_on is None:  # a part of a plan (a chunk): its whole is settled once every part is done
-            return
-        self.fingerprints = {
+            return self
+        fingerprints = {
             key: fingerprint
             for key, fingerprint in plan.fingerprints.items()
             if key in self.courses and key not in open_courses
         }
-        self.planned_on = plan.planned_on
-
-    def _record_members(self, course_key: str, actions: list[Action]) -> None:
-        group = self.member_groups.get(course_key, NO_MEMBERS)
-        by_role = {role: set(keys) for role, keys in zip(MEMBER_GROUP_ROLES, group, strict=True)}
-        for action in actions:
-            member = action.target
-            if not isinstance(member, MemberSpec):
-                raise TypeError("a member action targets a member")
-            if action.type in _REMOVALS:
-                by_role[member.role].discard(member.person_key)
-            else:
-                by_role[member.role].add(member.person_key)
-        group = MemberGroup(*(tuple(sorted(by_role[role])) for role in MEMBER_GROUP_ROLES))
-        if not any(group):
-            self.member_groups.pop(course_key, None)
-        else:
-            self.member_groups[course_key] = group
-
-    def _record_events(self, course_key: str, actions: list[Action]) -> None:
-        held = {event.suffix: event for event in self.course_events.get(course_key, NO_EVENTS).values()}
-        for action in actions:
-            if not isinstance(action.target, EventSpec):
-                raise TypeError("an event action targets an event")
-            event = event_values(action.target)
-            if action.type in _REMOVALS:
-                held.pop(event.suffix, None)
-            else:
-                held[event.suffix] = event
-        if held:
-            self.course_events[course_key] = CourseEvents.of(held.values())
-        else:
-            self.course_events.pop(course_key, None)
+        return replace(self, fingerprints=fingerprints, planned_on=plan.planned_on)
 
     def __eq__(self, other: object) -> bool:
         """Same content; a course's events in any order (the sync records them in the order confirmed)."""
@@ -345,22 +334,48 @@ class AppliedState:
         return (
             self.uai,
             self.year_node,
-            self.courses,
-            self.member_groups,
-            self.pronote_ids,
+            dict(self.courses),
+            dict(self.member_groups),
+            dict(self.pronote_ids),
             self.selection,
-            self.fingerprints,
+            dict(self.fingerprints),
             self.planned_on,
         )
 
-    __hash__ = None  # type: ignore[assignment]  # mutable
+    __hash__ = None  # type: ignore[assignment]  # its mappings are not hashable
 
     def __repr__(self) -> str:
         return (
             f"AppliedState(uai={self.uai!r}, year_node={self.year_node!r}, courses={len(self.courses)}, "
             f"members={sum(len(g.instructors) + len(g.learners) for g in self.member_groups.values())}, "
-            f"events={sum(map(len, self.course_events.values()))}, pronote_ids={len(self.pronote_ids)})"
+            f"events={sum(map(self.course_events.size, self.course_events))}, pronote_ids={len(self.pronote_ids)})"
         )
+
+
+def _recorded_members(group: MemberGroup, actions: list[Action]) -> MemberGroup:
+    by_role = {role: set(keys) for role, keys in zip(MEMBER_GROUP_ROLES, group, strict=True)}
+    for action in actions:
+        member = action.target
+        if not isinstance(member, MemberSpec):
+            raise TypeError("a member action targets a member")
+        if action.type in _REMOVALS:
+            by_role[member.role].discard(member.person_key)
+        else:
+            by_role[member.role].add(member.person_key)
+    return MemberGroup(*(tuple(sorted(by_role[role])) for role in MEMBER_GROUP_ROLES))
+
+
+def _recorded_events(block: CourseEvents, actions: list[Action]) -> CourseEvents:
+    held = {event.suffix: event for event in block.values()}
+    for action in actions:
+        if not isinstance(action.target, EventSpec):
+            raise TypeError("an event action targets an event")
+        event = event_values(action.target)
+        if action.type in _REMOVALS:
+            held.pop(event.suffix, None)
+        else:
+            held[event.suffix] = event
+    return CourseEvents.of(held.values())
 
 
 def _event_sets(blocks: Mapping[str, CourseEvents]) -> dict[str, frozenset[EventValues]]:

@@ -11,11 +11,11 @@ benchmarks/plan_bench.py; the member groups, once built lazily too, saved under 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup
+from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup, StoredBlock
 from edt_import.domain.course_rules import (
     DerivedCourse,
     SkippedLesson,
@@ -180,18 +180,21 @@ class PlanResult:
             members = {k: g for k, g in previous.member_groups.items() if not k.startswith(in_year)}
             members.update((k, g) for k, g in desired.members.items() if any(g))
             kept = previous.course_events
-            events = EventBlocks({k: kept.held(k) for k in kept if not k.startswith(in_year) or k in desired.unchanged})
+            events: dict[str, CourseEvents | StoredBlock] = {
+                k: kept.held(k) for k in kept if not k.startswith(in_year) or k in desired.unchanged
+            }
             events.update(self._past_events)
             planned = self.course_events if desired.first else desired.events
             for key, block in planned.items():
                 if key not in desired.unchanged:
-                    events[key] = events[key] + block if key in events else block
+                    past = self._past_events.get(key)
+                    events[key] = past + block if past is not None else block
             self._state = AppliedState(
                 uai=previous.uai,
                 year_node=self.year_node,
                 courses=courses,
                 member_groups=members,
-                course_events=events,
+                course_events=EventBlocks(events),
                 pronote_ids=dict(self._pronote_ids),
                 selection=self.report.selection,
                 fingerprints=desired.all_fingerprints(),
@@ -338,7 +341,7 @@ def _plan_course(
     people: Reconciliation,
     calendar: LessonCalendar,
     desired: _Desired,
-    known: dict[str, str] | None,
+    known: Mapping[str, str] | None,
     facts: str,
 ) -> CourseReport:
     """Plan one course; ``known`` are the previous state's fingerprints when they hold on the import date."""

@@ -28,7 +28,7 @@ import base64
 import json
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
@@ -87,7 +87,7 @@ def _damaged() -> Exception:
     return rejected(ErrorCode.INVALID_STATE, "The saved import state is damaged and cannot be read.")
 
 
-def _encode_members(groups: dict[str, MemberGroup]) -> dict[str, Any]:
+def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
     people = _index(chain.from_iterable(chain.from_iterable(groups.values())))
     return {
         "courses": list(groups),

@@ -22,9 +22,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
@@ -215,7 +215,7 @@ class _Run:
             raise _SyncStoppedError(exc.code) from exc
         if result.ok:
             self.year_node = YearNodeOutcome.SUCCEEDED
-            self.state.year_node = node
+            self.state = replace(self.state, year_node=node)
             self.save()
         else:
             if not self._school_node_exists(node.parent_key):
@@ -250,7 +250,7 @@ class _Run:
                 else:
                     self._failed(action, result.reason or REASON_UNKNOWN)
             self.tally.succeeded[batch[0].type] += len(succeeded)
-            self.state.record(succeeded)
+            self.state = self.state.recorded(succeeded)
             if self.on_confirmed is not None:
                 self.on_confirmed(succeeded)
             self.save()
@@ -342,15 +342,19 @@ def synchronised_people(state: AppliedState) -> set[PersonKey]:
     return people
 
 
-def store_pronote_ids(plan: Plan, state: AppliedState) -> bool:
-    """Fold the plan's IDPN mappings of accounts the state holds into it; True when one was added."""
+def store_pronote_ids(plan: Plan, state: AppliedState) -> AppliedState:
+    """``state`` with the plan's IDPN mappings of accounts it holds (``state`` itself when none is new)."""
     pending = {idpn: key for idpn, key in plan.pronote_ids.items() if state.pronote_ids.get(idpn) != key}
     if not pending:  # the usual re-sync: every mapping is known, no need to walk the state
-        return False
+        return state
     people = synchronised_people(state)
     new = {idpn: key for idpn, key in pending.items() if key in people}
-    state.pronote_ids.update(new)
-    return bool(new)
+    return replace(state, pronote_ids={**state.pronote_ids, **new}) if new else state
+
+
+class AppliedPlan(NamedTuple):
+    report: SyncReport
+    state: AppliedState  # the state it was applied to, with what itslearning confirmed
 
 
 def apply_plan(
@@ -361,10 +365,11 @@ def apply_plan(
     batch_size: int = BATCH_SIZE,
     checkpoint: Checkpoint | None = None,
     on_confirmed: Confirmation | None = None,
-) -> SyncReport:
-    """Send ``plan`` to itslearning through ``gateway``; fold what succeeded into ``state`` (mutated in place).
+) -> AppliedPlan:
+    """Send ``plan`` to itslearning through ``gateway``; the report, and ``state`` with what succeeded folded in.
 
-    ``checkpoint(state)`` is called after the year node, after every batch and once at the end;
+    ``checkpoint(state)`` is called with the state so far after the year node, after every batch and once at the
+    end if settling the plan's fingerprints or IDPN mappings changed it;
     ``on_confirmed(actions)`` receives each batch's confirmed actions before its checkpoint. Errors
     other than itslearning being unavailable or unreadable (a bug, a kill) propagate; the state then
     holds exactly what was confirmed before, which is what the last checkpoint saved. A year node refused
@@ -380,10 +385,11 @@ def apply_plan(
         plan=plan, state=state, gateway=gateway, batch_size=batch_size, checkpoint=checkpoint, on_confirmed=on_confirmed
     )
     stopped = run.apply()
-    state.settle(plan, open_courses=run.tally.open_courses)
-    if store_pronote_ids(plan, state):
+    final = store_pronote_ids(plan, run.state.settled(plan, open_courses=run.tally.open_courses))
+    if final is not run.state:
+        run.state = final
         run.save()
-    return run.report(stopped)
+    return AppliedPlan(run.report(stopped), final)
 
 
 class ThrottledCheckpoint:
@@ -409,8 +415,10 @@ class ThrottledCheckpoint:
         self._last_end: float | None = None
         self._last_cost = 0.0
         self.saves = 0
+        self.latest: AppliedState | None = None  # the last state given, saved or not
 
     def __call__(self, state: AppliedState) -> None:
+        self.latest = state
         now = self._clock()
         wait = max(self._min_interval_s, self._cost_ratio * self._last_cost)
         if self._last_end is None or now - self._last_end >= wait:
@@ -425,6 +433,7 @@ class ThrottledCheckpoint:
 
 
 __all__ = [
+    "AppliedPlan",
     "ReasonGroup",
     "SyncReport",
     "ThrottledCheckpoint",

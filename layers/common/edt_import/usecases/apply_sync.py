@@ -7,6 +7,8 @@ re-sends only what was not confirmed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from edt_import.domain.ports import BATCH_SIZE, AppliedStateStore, LmsGateway
 from edt_import.usecases.apply_plan import SyncReport, ThrottledCheckpoint, apply_plan
 from edt_import.usecases.plan_sync import PlannedSync
@@ -20,13 +22,14 @@ def apply_sync(
     batch_size: int = BATCH_SIZE,
     min_checkpoint_interval_s: float = 5.0,
 ) -> SyncReport:
-    """Send the plan, fold what succeeded into ``planned.state`` and save it; a held plan is refused (ValueError)."""
+    """Send the plan, save ``planned.state`` with what succeeded folded in; a held plan is refused (ValueError)."""
     if planned.held:
         raise ValueError("a held plan must be approved before it is applied")
     checkpoint = ThrottledCheckpoint(store.save, min_interval_s=min_checkpoint_interval_s)
+    state = planned.state
     if planned.plan.selection is not None:  # the selection this import ran with, for the automatic ones after it
-        planned.state.selection = planned.plan.selection
+        state = replace(state, selection=planned.plan.selection)
     try:
-        return apply_plan(planned.plan, planned.state, lms, batch_size=batch_size, checkpoint=checkpoint)
-    finally:
-        checkpoint.flush(planned.state)  # stopped, failed or done: what itslearning confirmed is kept
+        return apply_plan(planned.plan, state, lms, batch_size=batch_size, checkpoint=checkpoint).report
+    finally:  # stopped, failed or done: what itslearning confirmed is kept
+        checkpoint.flush(checkpoint.latest if checkpoint.latest is not None else state)

@@ -11,7 +11,7 @@ what it had confirmed before and sends only the rest; sending an item again is h
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from edt_import.domain.applied_state import AppliedState
@@ -100,11 +100,12 @@ def apply_chunk(
     confirmed_before: Confirmed = Confirmed(),
     progress: Callable[[Confirmed], None] | None = None,
 ) -> ChunkOutcome:
-    """Send the chunk's actions not in ``confirmed_before``; ``state`` is the caller's own copy of the applied state.
+    """Send the chunk's actions not in ``confirmed_before``, against ``state`` (the applied state the chunk starts
+    from: what ``apply_plan`` folds into it is only for its own dependency checks; ``finalize_sync`` writes the
+    stored state).
 
     ``progress(confirmed)`` is called after the year node and after each batch, with everything confirmed so far
-    (for the caller to save, as often as it sees fit). ``state`` is updated as ``apply_plan`` does, but only
-    ``finalize_sync`` writes the stored state.
+    (for the caller to save, as often as it sees fit).
     """
     pending = Plan(
         uai=chunk.uai,
@@ -117,18 +118,18 @@ def apply_chunk(
     def collect(actions: Sequence[Action]) -> None:
         done.extend((action.type, action.key) for action in actions)
 
-    def current() -> Confirmed:
-        return confirmed | Confirmed(year_node=state.year_node == chunk.year_node, actions=frozenset(done))
+    def current(now: AppliedState) -> Confirmed:
+        return confirmed | Confirmed(year_node=now.year_node == chunk.year_node, actions=frozenset(done))
 
-    report = apply_plan(
+    report, final = apply_plan(
         pending,
         state,
         lms,
         batch_size=batch_size,
         on_confirmed=collect,
-        checkpoint=None if progress is None else lambda _state: progress(current()),
+        checkpoint=None if progress is None else lambda now: progress(current(now)),
     )
-    return ChunkOutcome(report=report, confirmed=current())
+    return ChunkOutcome(report=report, confirmed=current(final))
 
 
 def unconfirmed_event_courses(plan: Plan, confirmed: Confirmed) -> set[str]:
@@ -146,15 +147,12 @@ def finalize_sync(plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedS
     everything = Confirmed()
     for each in confirmed:
         everything |= each
-    state = store.load(plan.uai)
-    if state is None:
-        state = AppliedState(uai=plan.uai)
+    state = store.load(plan.uai) or AppliedState(uai=plan.uai)
     if everything.year_node:
-        state.year_node = plan.year_node
-    state.record(action for action in plan.actions if action in everything)
-    state.settle(plan, open_courses=unconfirmed_event_courses(plan, everything))
-    store_pronote_ids(plan, state)
+        state = replace(state, year_node=plan.year_node)
+    state = state.recorded(action for action in plan.actions if action in everything)
+    state = store_pronote_ids(plan, state.settled(plan, open_courses=unconfirmed_event_courses(plan, everything)))
     if plan.selection is not None:
-        state.selection = plan.selection
+        state = replace(state, selection=plan.selection)
     store.save(state)
     return state
