@@ -171,7 +171,7 @@ class PlanResult:
 
     @property
     def state(self) -> AppliedState:
-        """What ``previous.record(all actions)`` gives: other years kept, past events kept, the rest as planned; a
+        """What ``previous.recorded(all actions)`` gives: other years kept, past events kept, the rest as planned; a
         course whose fingerprint did not change keeps its events as they were stored."""
         if self._state is None:
             previous, in_year, desired = self._previous, self._in_year, self._desired
