@@ -12,6 +12,7 @@ import pytest
 
 from edt_import.api.resolver import openapi_document
 from tests.support.admin_api import IMPORT_ID, OTHER_UAI, UAI, ApiWorld, admin_of, machine_of
+from tests.support.auto_import_api import with_completed_manual_import
 
 _PARAMETERS = {"uai": UAI, "import_id": IMPORT_ID}
 
@@ -68,6 +69,7 @@ def test_every_route_but_import_creation_is_403_for_a_machine_credential(method:
 
 def test_machine_credential_creates_an_automatic_import() -> None:
     world = ApiWorld()
+    with_completed_manual_import(world, UAI)  # automatic imports are refused before one
     status, body, _ = world.call(*CREATE_IMPORT, claims=machine_of(UAI), body={"kind": "automatic"})
     assert status == 201
     assert world.history.get(UAI, body["import_id"]) is not None

@@ -11,11 +11,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from edt_import.api.auth import CallerRole, caller_of
-from edt_import.api.models import CONFLICT, ERROR_RESPONSES, NOT_FOUND
+from edt_import.api.models import CONFLICT, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from edt_import.api.params import ImportId, Uai
 from edt_import.api.services import services
 from edt_import.domain.imports import ImportKind
 from edt_import.domain.uai import normalise_uai
+from edt_import.usecases.admin.auto_import import ensure_automatic_accepted
 from edt_import.usecases.admin.errors import AdminErrorCode, ForbiddenError
 from edt_import.usecases.admin.import_views import ImportDetail, ImportItem
 from edt_import.usecases.admin.imports import create_import, import_detail, list_imports, unmatched_text
@@ -52,12 +53,22 @@ class ImportPage(BaseModel):
     summary="Create an import and get the form its export is uploaded with",
     description="The form (a presigned POST) allows one file of at most the configured size, for a few minutes. "
     "A machine credential may only create automatic imports.",
-    responses={**ERROR_RESPONSES, 201: {"description": "the import, waiting for its file"}},
+    responses={
+        **ERROR_RESPONSES,
+        409: {
+            "description": "an automatic import the establishment does not accept now "
+            "(no_manual_import_yet, auto_import_disabled)",
+            "content": {"application/json": {"model": ErrorBody}},
+        },
+        201: {"description": "the import, waiting for its file"},
+    },
 )
 def post_import(uai: Uai, body: CreateImportRequest) -> CreatedImport:
     if caller_of(router.current_event.raw_event).role is CallerRole.MACHINE and body.kind is not ImportKind.AUTOMATIC:
         raise ForbiddenError(AdminErrorCode.FORBIDDEN_ROLE, "A machine credential may only create automatic imports.")
     svc = services()
+    if body.kind is ImportKind.AUTOMATIC:  # refused (409) before a completed manual import, or switched off
+        ensure_automatic_accepted(normalise_uai(uai), history=svc.history, establishments=svc.establishments)
     created = create_import(
         normalise_uai(uai),
         body.kind,
