@@ -31,6 +31,7 @@ from local_front.tokens import TokenSigner
 STACK_FILE = "stack.json"
 CONSOLE_DIR = ROOT / "console"
 ADD_ESTABLISHMENT = "POST /_local/establishments"
+SET_CLOCK = "POST /_local/clock"  # {"now": ISO}: move the stack's clock and run the schedules at once
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +41,7 @@ class SessionOptions:
     host: str = "127.0.0.1"
     now: datetime | None = None  # the stack's fixed clock; None: the real one
     console_dir: Path = CONSOLE_DIR
+    schedule_period_s: float = 30.0  # real seconds between two runs of the scheduled functions; 0: never
 
 
 def api_resources(template: Template) -> dict[str, list[ApiResource]]:
@@ -60,6 +62,7 @@ class LocalSession:
         self.standin: StandinServer | None = None
         self.front: LocalFront | None = None
         self.signer = TokenSigner.of_data_dir(options.data_dir)
+        self._standin_url = ""
 
     def start(self) -> LocalSession:
         port = self.options.port or _free_port(self.options.host)
@@ -71,9 +74,12 @@ class LocalSession:
             self.stack.configure_itslearning(url=standin_url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD)
             self.front = self._front(self.stack, port)
             self.front.start()
+            if self.options.schedule_period_s > 0:  # EventBridge's part: the automatic imports' scheduler
+                self.stack.start_ticking(self.options.schedule_period_s)
         except BaseException:
             self.stop()
             raise
+        self._standin_url = standin_url
         self._write_stack_file(standin_url)
         return self
 
@@ -99,7 +105,7 @@ class LocalSession:
                 invoked_function_arn="arn:aws:lambda:local:0:function:api",
                 memory_limit_in_mb=512,
             ),
-            operator_actions={ADD_ESTABLISHMENT: self.add_establishment},
+            operator_actions={ADD_ESTABLISHMENT: self.add_establishment, SET_CLOCK: self.set_clock},
             host=self.options.host,
             port=port,
         )
@@ -147,9 +153,26 @@ class LocalSession:
             seed_state(self.standin.state, schools=(uai,), persons=persons)
         return {"status": 201, "uai": uai, "persons": len(persons)}
 
+    def set_clock(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Move the stack's (fixed) clock, then run the scheduled functions, as time passing would."""
+        assert self.stack is not None  # noqa: S101 - started
+        try:
+            when = datetime.fromisoformat(str(payload.get("now")))
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            return {
+                "status": 400,
+                "code": "invalid_request",
+                "message": "now must be an ISO date and time with an offset.",
+            }
+        self.stack.set_now(when)
+        self._write_stack_file(self._standin_url)
+        return {"status": 200, "now": when.isoformat(), "scheduled": self.stack.tick()}
+
     def _write_stack_file(self, standin_url: str) -> None:
         assert self.stack is not None  # noqa: S101 - started
-        now = self.options.now
+        now = wiring.now() if self.stack.clock_fixed else None
         document = {
             "api_url": self.url,
             "console_url": f"{self.url}/",

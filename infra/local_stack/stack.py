@@ -136,6 +136,10 @@ class LocalStack:
         self._now = when
         wiring.use_clock(self._read_clock)
 
+    @property
+    def clock_fixed(self) -> bool:
+        return self._now is not None
+
     def _read_clock(self) -> datetime:
         assert self._now is not None  # noqa: S101 - set_now set it before installing this clock
         return self._now

@@ -38,6 +38,10 @@ class ImportItem(View):
     created_at: datetime
     finished_at: datetime | None
     queue_position: int | None = Field(description="1 for the next import to start; null when not waiting")
+    started_at: datetime | None = Field(None, description="when it took its establishment's turn; null before")
+    not_before: datetime | None = Field(
+        None, description="an automatic export waiting for its slot: when it may start, as things stand"
+    )
     counts: ActionCounts | None = Field(description="actions sent to itslearning; null before the sync")
     unmatched: int | None = Field(description="unrecognised accounts; null before the reconciliation")
     error_code: str | None
@@ -79,6 +83,16 @@ class PlanFacts(View):
     hold_reasons: list[str] = Field(default_factory=list)
 
 
+class NewSinceView(View):
+    """What an automatic export has that the last manual import did not show: reported, not imported."""
+
+    counts: dict[str, int] = Field(description="per list: subjects, classes, groups, courses")
+    subjects: list[str] = Field(description="subject codes")
+    classes: list[str]
+    groups: list[str]
+    courses: list[dict[str, str]] = Field(description="key and title of each course")
+
+
 class FailureView(View):
     code: str
     message: str
@@ -100,6 +114,8 @@ class ImportDetail(ImportItem):
     plan: PlanFacts | None
     sync: SyncCounts | None
     error: FailureView | None
+    superseded_by: str | None = Field(None, description="the newer automatic export that replaced this one")
+    new_since: NewSinceView | None = Field(None, description="automatic imports: what was left out as new")
 
 
 def item_view(record: ImportRecord, queue_position: int | None) -> ImportItem:
@@ -130,6 +146,8 @@ def detail_view(record: ImportRecord, queue_position: int | None) -> ImportDetai
         plan=_plan_facts(summary.get("plan")),
         sync=sync,
         error=FailureView(code=record.error.code, message=record.error.message) if record.error else None,
+        superseded_by=(summary.get("superseded") or {}).get("by"),
+        new_since=NewSinceView(**summary["plan"]["new_since"]) if "new_since" in (summary.get("plan") or {}) else None,
     )
 
 
@@ -144,6 +162,8 @@ def _item_fields(record: ImportRecord, queue_position: int | None) -> dict[str, 
         "created_at": record.created_at,
         "finished_at": record.finished_at,
         "queue_position": queue_position,
+        "started_at": record.started_at,
+        "not_before": (record.summary.get("slot") or {}).get("not_before") if queue_position is not None else None,
         "counts": ActionCounts(succeeded=sync.succeeded, failed=sync.failed, skipped=sync.skipped) if sync else None,
         "unmatched": int(reconciliation["unmatched"]) if reconciliation else None,
         "error_code": record.error.code if record.error else None,
