@@ -315,11 +315,14 @@ def add_token(commands: Any) -> None:
         help="mint a sign-in token for the local admin API",
         **formatted(
             "Print (alone on stdout) a bearer token the local admin API accepts, signed with --data-dir's secret, "
-            "for\nthe establishments given: admin (the console's rights) or machine (automatic imports only)."
+            "for\nthe establishments given: admin (the console's rights), machine (automatic imports only) or "
+            "operator\n(the local stack's own actions under /_local/, such as moving its clock)."
         ),
     )
     parser.add_argument("--uai", action="append", required=True, help="an establishment administered (repeatable)")
-    parser.add_argument("--role", choices=["admin", "machine"], default="admin", help="(default: %(default)s)")
+    parser.add_argument(
+        "--role", choices=["admin", "machine", "operator"], default="admin", help="(default: %(default)s)"
+    )
     _add_data_dir(parser)
     parser.set_defaults(command_module="token_cmd")
 
