@@ -34,6 +34,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         history=wiring.import_history(settings.IMPORTS_TABLE),
         establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
         states=wiring.applied_states(settings.WORK_BUCKET, settings.ESTABLISHMENTS_TABLE),
+        rekeys=wiring.rekeys(settings.WORK_BUCKET),
         chunk_actions=settings.SYNC_CHUNK_ACTIONS,
     )
     metrics.add_metric(name="PlannedActions", unit=MetricUnit.Count, value=outcome.actions)

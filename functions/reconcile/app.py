@@ -35,6 +35,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             history=wiring.import_history(settings.IMPORTS_TABLE),
             establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
             pronote_ids=wiring.pronote_ids(settings.MAPPINGS_TABLE),
+            rekeys=wiring.rekeys(settings.WORK_BUCKET),
             lms=lms,
         )
     metrics.add_metric(name="UnmatchedPeople", unit=MetricUnit.Count, value=result["unmatched"])

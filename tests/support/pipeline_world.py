@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSelectionStore, BlobSubjectReferential
 from edt_import.domain.errors import EdtImportError
 from edt_import.domain.import_ports import ImportStores
 from edt_import.domain.imports import ImportKind, ImportRecord
@@ -20,15 +21,17 @@ from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
 from edt_import.generator.partner_keys import generate_partner_key, private_key_pem
 from edt_import.generator.xml_writer import timetable_to_xml
+from edt_import.usecases.admin.selection import WizardStores, launch_import
 from edt_import.usecases.pipeline.auto_imports import TickOutcome, enqueue_due
 from edt_import.usecases.pipeline.finalize import finalize_import, record_failure
 from edt_import.usecases.pipeline.ingest import IngestResult, UploadedObject, ingest_upload
 from edt_import.usecases.pipeline.parse import parse_timetable
 from edt_import.usecases.pipeline.plan_step import plan_step
 from edt_import.usecases.pipeline.reconcile import reconcile_people
+from edt_import.usecases.pipeline.selection_steps import await_selection, prepare_selection
 from edt_import.usecases.pipeline.steps import ImportRef
 from edt_import.usecases.pipeline.sync_chunk import sync_chunk, sync_year_node
-from edt_import.usecases.pipeline.turns import start_next_import
+from edt_import.usecases.pipeline.turns import execution_name, start_next_import
 from edt_import.usecases.pipeline.work_keys import upload_key
 from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
@@ -40,6 +43,7 @@ from tests.support.pipeline_fakes import (
     InMemoryImportHistory,
     InMemoryPronoteIdStore,
 )
+from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTokenStore
 
 # A Monday nine weeks before the generated year's end: small plans.
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
@@ -78,6 +82,24 @@ class PipelineWorld:
     auto_queue: InMemoryAutoImportQueue = field(default_factory=InMemoryAutoImportQueue)
     executions_run: int = 0  # how many of the started executions ``run_new`` has run
     lms: InMemoryLmsGateway = field(default_factory=lambda: InMemoryLmsGateway(persons=college().directory))
+    tokens: InMemoryTaskTokenStore = field(default_factory=InMemoryTaskTokenStore)
+    resumer: InMemoryExecutionResumer = field(default_factory=InMemoryExecutionResumer)
+    # A manual import pauses for its wizard; by default the world launches it at once with the proposed choices.
+    launch_manual: bool = True
+    paused: dict[str, dict[str, Any]] = field(default_factory=dict)  # task token -> execution input
+
+    @property
+    def rekeys(self) -> BlobRekeyStore:
+        return BlobRekeyStore(self.work)
+
+    @property
+    def wizard(self) -> WizardStores:
+        return WizardStores(
+            history=self.history,
+            work=self.work,
+            selections=BlobSelectionStore(self.work),
+            referentials=BlobSubjectReferential(self.work),
+        )
 
     @property
     def stores(self) -> ImportStores:
@@ -109,7 +131,8 @@ class PipelineWorld:
         )
 
     def run_execution(self, payload: dict[str, Any], *, now: datetime = NOW) -> ImportRecord:
-        """One execution as the state machine runs it (no retry: an error goes to the failure step)."""
+        """One execution as the state machine runs it (no retry: an error goes to the failure step); a manual
+        import not launched yet pauses after reconciliation (its record says ``awaiting_selection``)."""
         ref = ImportRef(uai=payload["uai"], import_id=payload["import_id"], attempt=payload["attempt"])
         try:
             parse_timetable(ref, now=now, work=self.work, history=self.history)
@@ -120,8 +143,44 @@ class PipelineWorld:
                 history=self.history,
                 establishments=self.establishments,
                 pronote_ids=self.pronote_ids,
+                rekeys=self.rekeys,
                 lms=self.lms,
             )
+            prepared = prepare_selection(
+                ref,
+                work=self.work,
+                history=self.history,
+                establishments=self.establishments,
+                pronote_ids=self.pronote_ids,
+                rekeys=self.rekeys,
+            )
+        except EdtImportError as exc:
+            return self._failed(ref, exc, now)
+        if not prepared["wait"]:
+            return self.continue_execution(payload, now=now)
+        token = f"token-{execution_name(self._record(ref))}"
+        self.paused[token] = payload
+        self.resumer.pause(token)
+        await_selection(ref, token, now=now, history=self.history, tokens=self.tokens)
+        return self.launch(ref.uai, ref.import_id, now=now) if self.launch_manual else self._record(ref)
+
+    def launch(self, uai: str, import_id: str, *, now: datetime = NOW) -> ImportRecord:
+        """The administrator launches a paused import (the API's use case); the execution goes on to its end."""
+        launch_import(uai, import_id, now=now, stores=self.wizard, tokens=self.tokens, resumer=self.resumer)
+        return self.run_resumed(now=now)[-1]
+
+    def run_resumed(self, *, now: datetime = NOW) -> list[ImportRecord]:
+        """Go on with every execution resumed since (from its plan step)."""
+        done = []
+        while self.resumer.resumed:
+            token = self.resumer.resumed.pop(0)
+            done.append(self.continue_execution(self.paused.pop(token), now=now))
+        return done
+
+    def continue_execution(self, payload: dict[str, Any], *, now: datetime = NOW) -> ImportRecord:
+        """From the plan step to the end, as after the wizard."""
+        ref = ImportRef(uai=payload["uai"], import_id=payload["import_id"], attempt=payload["attempt"])
+        try:
             outcome = plan_step(
                 ref,
                 now=now,
@@ -129,6 +188,7 @@ class PipelineWorld:
                 history=self.history,
                 establishments=self.establishments,
                 states=self.states,
+                rekeys=self.rekeys,
                 chunk_actions=self.chunk_actions,
             )
             if (
@@ -139,9 +199,17 @@ class PipelineWorld:
                     sync_chunk(ref, chunk, work=self.work, lms=self.lms, batch_size=500)
             return finalize_import(ref, now=now, stores=self.stores)
         except EdtImportError as exc:
-            cause = json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)})
-            error = {"Error": type(exc).__name__, "Cause": cause}
-            return record_failure(ref, error, now=now, stores=self.stores)
+            return self._failed(ref, exc, now)
+
+    def _failed(self, ref: ImportRef, exc: EdtImportError, now: datetime) -> ImportRecord:
+        cause = json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)})
+        error = {"Error": type(exc).__name__, "Cause": cause}
+        return record_failure(ref, error, now=now, stores=self.stores)
+
+    def _record(self, ref: ImportRef) -> ImportRecord:
+        record = self.history.get(ref.uai, ref.import_id)
+        assert record is not None
+        return record
 
     def run_started(self, *, now: datetime = NOW) -> list[ImportRecord]:
         """Run every execution started and not yet run, in order (those they start included)."""

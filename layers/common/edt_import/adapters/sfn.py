@@ -21,3 +21,18 @@ class StepFunctionsStarter:
         # execution, and refuses one of a finished execution: either way no second execution runs.
         with contextlib.suppress(self._client.exceptions.ExecutionAlreadyExists):
             self._client.start_execution(stateMachineArn=self._arn, name=execution_name, input=json.dumps(payload))
+
+
+class StepFunctionsResumer:
+    """Resumes an execution paused on a task token (a manual import waiting for its selection)."""
+
+    def __init__(self, client: SFNClient) -> None:
+        self._client = client
+
+    def resume(self, token: str) -> bool:
+        errors = self._client.exceptions
+        try:
+            self._client.send_task_success(taskToken=token, output="{}")
+        except (errors.TaskTimedOut, errors.InvalidToken, errors.TaskDoesNotExist):
+            return False
+        return True

@@ -20,12 +20,14 @@ from botocore.config import Config
 
 from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory, DynamoPronoteIdStore
 from edt_import.adapters.dynamo.models import EstablishmentItem, ImportItem, PronoteIdItem
+from edt_import.adapters.dynamo.task_tokens import DynamoTaskTokenStore
+from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSelectionStore, BlobSubjectReferential
 from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.adapters.s3 import S3BlobStore
 from edt_import.adapters.s3_applied_state import S3AppliedStateStore
 from edt_import.adapters.s3_uploads import S3UploadSigner
 from edt_import.adapters.secrets import SecretsManagerSecrets
-from edt_import.adapters.sfn import StepFunctionsStarter
+from edt_import.adapters.sfn import StepFunctionsResumer, StepFunctionsStarter
 from edt_import.adapters.sqs import SqsAutoImportQueue
 from edt_import.domain.import_ports import ImportStores
 
@@ -123,6 +125,28 @@ def starter(state_machine_arn: str) -> StepFunctionsStarter:
     return StepFunctionsStarter(sfn_client(), state_machine_arn)
 
 
+def selections(bucket: str) -> BlobSelectionStore:
+    return BlobSelectionStore(blobs(bucket))
+
+
+def subject_referentials(bucket: str) -> BlobSubjectReferential:
+    return BlobSubjectReferential(blobs(bucket))
+
+
+def rekeys(bucket: str) -> BlobRekeyStore:
+    return BlobRekeyStore(blobs(bucket))
+
+
+@functools.cache
+def task_tokens(table: str) -> DynamoTaskTokenStore:
+    return DynamoTaskTokenStore(table)
+
+
+@functools.cache
+def resumer() -> StepFunctionsResumer:
+    return StepFunctionsResumer(sfn_client())
+
+
 @functools.cache
 def secrets(*, partner_key_secret: str = "", itslearning_secret: str = "") -> SecretsManagerSecrets:
     return SecretsManagerSecrets(partner_key_secret=partner_key_secret, itslearning_secret=itslearning_secret)
@@ -176,6 +200,8 @@ def reset() -> None:
         auto_import_queue,
     ):
         factory_.cache_clear()
+    task_tokens.cache_clear()
+    resumer.cache_clear()
     for model in (ImportItem, EstablishmentItem, PronoteIdItem):
         model._connection = None  # pynamodb keeps one per model class, bound to the old endpoint
     forget_secrets()

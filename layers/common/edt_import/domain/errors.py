@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     INVALID_DIRECTORY = "invalid_directory"
     INVALID_SELECTION = "invalid_selection"
     INVALID_SUBJECTS = "invalid_subjects"
+    SELECTION_TIMEOUT = "selection_timeout"  # a manual import's wizard was left without a launch
     INVALID_STATE = "invalid_state"
     INVALID_PRIVATE_KEY = "invalid_private_key"
     CONFIG_ERROR = "config_error"

@@ -45,12 +45,30 @@ class Selection:
     disabled_courses: frozenset[str] = frozenset()  # course keys or titles
 
     def allows(self, course: DerivedCourse) -> bool:
-        if course.subject.code in self.disabled_subjects:
-            return False
-        names = self.disabled_classes if course.kind is AudienceKind.SCHOOL_CLASS else self.disabled_groups
-        if course.audience_name in names:
-            return False
-        return course.key not in self.disabled_courses and course.title not in self.disabled_courses
+        return (
+            self.switched_off_by(
+                subject_code=course.subject.code,
+                kind=course.kind,
+                audience_name=course.audience_name,
+                key=course.key,
+                title=course.title,
+            )
+            is None
+        )
+
+    def switched_off_by(
+        self, *, subject_code: str, kind: AudienceKind, audience_name: str, key: str, title: str
+    ) -> str | None:
+        """The list that leaves a course out (``subjects``, ``classes``, ``groups``, ``courses``), or None."""
+        if subject_code in self.disabled_subjects:
+            return "subjects"
+        if kind is AudienceKind.SCHOOL_CLASS and audience_name in self.disabled_classes:
+            return "classes"
+        if kind is AudienceKind.GROUP and audience_name in self.disabled_groups:
+            return "groups"
+        if key in self.disabled_courses or title in self.disabled_courses:
+            return "courses"
+        return None
 
     def unknown_names(self, timetable: Timetable, courses: Iterable[DerivedCourse]) -> dict[str, tuple[str, ...]]:
         """By list, the disabled entries matching nothing in this export (lists with none left out)."""

@@ -85,3 +85,24 @@ def _disabled_codes(selection: AnySelection | None) -> frozenset[str]:
     if isinstance(selection, StoredSelection):
         return selection.subjects.disabled
     return frozenset()
+
+
+MAX_CODES = 5000
+MAX_CODE_LENGTH = 64
+
+
+def checked_codes(codes: Iterable[str]) -> frozenset[str]:
+    """An administrator's referential (codes trimmed); refuse an empty, overlong or control-character code."""
+    kept: set[str] = set()
+    for raw in codes:
+        code = raw.strip()
+        if not code or len(code) > MAX_CODE_LENGTH or not code.isprintable():
+            raise rejected(
+                ErrorCode.INVALID_SUBJECTS,
+                f"A subject code must be 1 to {MAX_CODE_LENGTH} printable characters.",
+                position=len(kept),
+            )
+        kept.add(code)
+    if len(kept) > MAX_CODES:
+        raise rejected(ErrorCode.INVALID_SUBJECTS, f"A subject referential holds at most {MAX_CODES} codes.")
+    return frozenset(kept)

@@ -36,6 +36,7 @@ class ImportItem(Model):
     error_message = UnicodeAttribute(null=True)
     summary = JSONAttribute(default=dict)
     expires_at = TTLAttribute(null=True)  # the history is kept for a school year and a half
+    task_token = UnicodeAttribute(null=True)  # the execution waiting for the selection (never shown)
     version = VersionAttribute()
 
 

@@ -38,3 +38,9 @@ class AutoImportMessage(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     uai: str = Field(pattern=_UAI)
+
+
+class AwaitRequest(StepRequest):
+    """A manual import pausing for its selection: the execution's task token, kept to resume it."""
+
+    task_token: str = Field(min_length=1, max_length=8192, repr=False)

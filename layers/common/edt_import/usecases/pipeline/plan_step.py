@@ -6,14 +6,18 @@ guard) stops here: nothing is written for the sync.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from edt_import.domain.hold_approval import approval_code, deleted_courses
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ImportHistory
 from edt_import.domain.imports import ImportKind, ImportStatus
+from edt_import.domain.plan import Plan
 from edt_import.domain.planning import PlanSettings, plan_import
 from edt_import.domain.ports import AppliedStateStore
+from edt_import.domain.rekeying import rekeyed
+from edt_import.domain.wizard_ports import RekeyStore
 from edt_import.usecases.pipeline.auto_imports import automatic_selection, new_since_section
 from edt_import.usecases.pipeline.codecs import (
     decode_directory,
@@ -21,6 +25,7 @@ from edt_import.usecases.pipeline.codecs import (
     encode_document,
     encode_year_node,
 )
+from edt_import.usecases.pipeline.selection_steps import launched_selection
 from edt_import.usecases.pipeline.steps import ImportRef, enter, import_date, open_timetable, required
 from edt_import.usecases.pipeline.work_keys import (
     chunk_key,
@@ -30,6 +35,8 @@ from edt_import.usecases.pipeline.work_keys import (
     results_prefix,
 )
 from edt_import.usecases.sync_chunks import split_plan
+
+MAX_DELETED_COURSES_SHOWN = 500  # the history item stays small; the count says how many there are
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +63,7 @@ def plan_step(
     history: ImportHistory,
     establishments: EstablishmentStore,
     states: AppliedStateStore,
+    rekeys: RekeyStore,
     chunk_actions: int,
 ) -> PlanOutcome:
     record = enter(ref, ImportStatus.PLANNING, history=history, now=now)
@@ -63,12 +71,19 @@ def plan_step(
     directory = decode_directory(required(work, directory_key(ref.uai, ref.import_id), "directory snapshot"))
     settings = establishments.settings(ref.uai)
     previous = states.load(ref.uai)
+    confirmed = rekeys.load(ref.uai)
+    if previous is not None and confirmed:  # the administrator confirmed re-keyings: the plan starts from them
+        previous = replace(previous, pronote_ids=rekeyed(previous.pronote_ids, confirmed))
     today = import_date(record, settings.timezone)
     result = plan_import(
         timetable,
         directory,
         previous=previous,
-        selection=automatic_selection(record, previous),
+        selection=(
+            automatic_selection(record, previous)
+            if record.kind is ImportKind.AUTOMATIC
+            else launched_selection(ref, work)
+        ),
         settings=PlanSettings(today=today, timezone=settings.timezone, school_node_key=settings.school_node_key),
     )
     plan, report = result.plan, result.report
@@ -80,8 +95,8 @@ def plan_step(
     }
     if record.kind is ImportKind.AUTOMATIC:  # the allow-list left these out until the next manual import
         figures["new_since"] = new_since_section(report.new)
-    if plan.hold is not None:
-        figures["hold"] = {"reasons": list(plan.hold.reasons), "figures": report.guard_figures}
+    if plan.hold is not None and not _approved(record.summary, plan):
+        figures["hold"] = _hold_section(plan, report.guard_figures)
         history.update(ref.uai, ref.import_id, status=ImportStatus.HELD, now=now, section=("plan", figures))
         return PlanOutcome(held=True, chunks=(), year_node_changed=False, actions=len(plan.actions))
     _clear(work, ref)  # a re-run plans afresh against what earlier attempts applied
@@ -106,6 +121,24 @@ def plan_step(
     return PlanOutcome(
         held=False, chunks=tuple(range(len(chunks))), year_node_changed=year_node_changed, actions=len(plan.actions)
     )
+
+
+def _approved(summary: dict[str, Any], plan: Plan) -> bool:
+    """An administrator approved exactly these deletions (``approve``): the same code, the same deletions."""
+    approval = summary.get("approval")
+    return isinstance(approval, dict) and approval.get("code") == approval_code(plan)
+
+
+def _hold_section(plan: Plan, guard_figures: dict[str, int]) -> dict[str, Any]:
+    """What the administrator reads before approving: reasons, figures, the courses that would go, the code."""
+    courses = deleted_courses(plan)
+    return {
+        "reasons": list(plan.hold.reasons) if plan.hold is not None else [],
+        "figures": guard_figures,
+        "approval": approval_code(plan),
+        "deleted_courses": courses[:MAX_DELETED_COURSES_SHOWN],
+        "deleted_courses_count": len(courses),
+    }
 
 
 def _clear(work: BlobStore, ref: ImportRef) -> None:

@@ -103,3 +103,13 @@ class ApiSettings(TurnSettings):
     CONSOLE_ORIGIN: str
     UPLOAD_MAX_BYTES: int = Field(ge=1)
     UPLOAD_EXPIRY_S: int = Field(ge=1, le=3600)
+
+
+class PrepareSelectionSettings(WorkSettings):
+    """The wizard's lists need the IDPN mappings, as reconciliation does."""
+
+    MAPPINGS_TABLE: str
+
+
+class AwaitSelectionSettings(WorkSettings):
+    pass

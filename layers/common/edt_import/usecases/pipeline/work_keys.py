@@ -64,3 +64,23 @@ def result_key(uai: str, import_id: str, chunk: int | None) -> str:
 
 def unmatched_report_key(uai: str, import_id: str) -> str:
     return f"reports/{uai}/{import_id}/unmatched.json"
+
+
+def wizard_key(uai: str, import_id: str) -> str:
+    """The manual import's wizard lists (subjects, classes, groups, courses, people), written after reconciling."""
+    return f"{import_prefix(uai, import_id)}wizard.json"
+
+
+def selection_draft_key(uai: str, import_id: str) -> str:
+    """The administrator's choices so far, before the launch."""
+    return f"{import_prefix(uai, import_id)}selection-draft.json"
+
+
+def launched_selection_key(uai: str, import_id: str) -> str:
+    """The choices the import was launched with: the plan step applies them (a re-run too)."""
+    return f"{import_prefix(uai, import_id)}selection.json"
+
+
+def rekeys_report_key(uai: str, import_id: str) -> str:
+    """The Pronote re-keyings the import found, for the administrator to confirm (kept with the history)."""
+    return f"reports/{uai}/{import_id}/rekeys.json"

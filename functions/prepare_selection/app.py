@@ -1,0 +1,38 @@
+"""PrepareSelectionFunction: write a manual import's wizard lists; say whether the execution waits for a launch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from edt_import.adapters import wiring
+from edt_import.usecases.pipeline.payloads import StepRequest
+from edt_import.usecases.pipeline.selection_steps import prepare_selection
+from edt_import.usecases.pipeline.settings import PrepareSelectionSettings, load_settings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
+
+
+@logger.inject_lambda_context(correlation_id_path="import_id", clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = load_settings(PrepareSelectionSettings)
+    request = StepRequest.model_validate(event)
+    logger.append_keys(uai=request.uai, step="prepare_selection")
+    result = prepare_selection(
+        request.ref(),
+        work=wiring.blobs(settings.WORK_BUCKET),
+        history=wiring.import_history(settings.IMPORTS_TABLE),
+        establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
+        pronote_ids=wiring.pronote_ids(settings.MAPPINGS_TABLE),
+        rekeys=wiring.rekeys(settings.WORK_BUCKET),
+    )
+    logger.info("selection prepared", **result)
+    return result
