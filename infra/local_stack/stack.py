@@ -31,6 +31,7 @@ from edt_import.adapters import wiring
 from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportRecord, ImportStatus
+from edt_import.usecases.admin.selection import WizardStores, launch_import
 from edt_import.usecases.pipeline.settings import load_settings
 from edt_import.usecases.pipeline.turns import execution_name, rerun_import
 from edt_import.usecases.pipeline.work_keys import unmatched_report_key, upload_key
@@ -238,6 +239,26 @@ class LocalStack:
             starter=wiring.starter(self.ref("ImportStateMachine")),
         )
 
+    def wizard_stores(self) -> WizardStores:
+        bucket = self.ref("WorkBucket")
+        return WizardStores(
+            history=self.history(),
+            work=wiring.blobs(bucket),
+            selections=wiring.selections(bucket),
+            referentials=wiring.subject_referentials(bucket),
+        )
+
+    def launch(self, uai: str, import_id: str) -> ImportRecord:
+        """Launch a manual import waiting for its selection, with the choices made so far (the admin API's launch)."""
+        return launch_import(
+            uai,
+            import_id,
+            now=wiring.now(),
+            stores=self.wizard_stores(),
+            tokens=wiring.task_tokens(self.ref("ImportsTable")),
+            resumer=wiring.resumer(),
+        )
+
     def unmatched_report(self, uai: str, import_id: str) -> list[dict[str, str]]:
         """The import's unrecognised accounts, as the console's download gives them (personal data: never logged)."""
         data = wiring.blobs(self.ref("WorkBucket")).get(unmatched_report_key(uai, import_id))
@@ -277,8 +298,12 @@ class LocalStack:
         *,
         on_status: Callable[[ImportRecord], None] | None = None,
         timeout_s: float = 600.0,
+        launch: bool = True,
     ) -> ImportRecord:
-        """Poll the import's record until it ends (or is held); ``on_status`` sees each status it passes."""
+        """Poll the import's record until it ends (or is held); ``on_status`` sees each status it passes.
+
+        A manual import waiting for its selection is launched with the proposed choices (``launch``), or
+        returned as it waits."""
         deadline = time.monotonic() + timeout_s
         seen: ImportStatus | None = None
         while True:
@@ -287,6 +312,10 @@ class LocalStack:
                 seen = record.status
                 if on_status is not None:
                     on_status(record)
+                if record.status is ImportStatus.AWAITING_SELECTION:
+                    if not launch:
+                        return record
+                    self.launch(uai, import_id)
             if record is not None and record.finished and self._execution_over(record):
                 return record
             if time.monotonic() > deadline:

@@ -64,7 +64,7 @@ def test_pipeline_full_import_lands_the_planned_figures_in_the_standin(
     assert landed["duplicates"] == 0
     assert record.summary["sync"]["succeeded"] == sum(planned.values())
     # And every step left its figures in the history
-    assert set(record.summary) == {"validation", "timetable", "reconciliation", "plan", "sync"}
+    assert set(record.summary) == {"validation", "timetable", "reconciliation", "selection", "plan", "sync"}
     assert record.summary["reconciliation"]["matched_students"] > 0
 
 

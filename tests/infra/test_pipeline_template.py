@@ -15,6 +15,7 @@ from cfnlint.decode.cfn_yaml import load
 from moto import mock_aws
 
 from edt_import.usecases.pipeline import settings as function_settings
+from edt_import.usecases.pipeline.finalize import failure_from
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL = ROOT / "infra" / "statemachine" / "import.asl.json"
@@ -29,6 +30,8 @@ SETTINGS: dict[str, type[function_settings.FunctionSettings]] = {
     "AutoImportFunction": function_settings.AutoImportSettings,
     "ApiFunction": function_settings.ApiSettings,
     "AutoImportSchedulerFunction": function_settings.AutoImportSchedulerSettings,
+    "PrepareSelectionFunction": function_settings.PrepareSelectionSettings,
+    "AwaitSelectionFunction": function_settings.AwaitSelectionSettings,
 }
 
 
@@ -156,12 +159,44 @@ def test_state_machine_definition_is_accepted_by_the_executing_backend(template:
 def test_state_machine_every_task_retries_and_ends_in_the_failure_step(template: Any) -> None:
     states = json.loads(_definition(template))["States"]
     tasks = {name: s for name, s in states.items() if s["Type"] == "Task"}
-    assert set(tasks) == {"Parse", "Reconcile", "Plan", "SyncYearNode", "Finalize", "RecordFailure"}
+    assert set(tasks) == {
+        "Parse",
+        "Reconcile",
+        "PrepareSelection",
+        "AwaitSelection",
+        "Plan",
+        "SyncYearNode",
+        "Finalize",
+        "RecordFailure",
+    }
     for name, task in tasks.items():
         assert task["Retry"], name
         if name != "RecordFailure":
-            assert task["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}]
+            assert task["Catch"][-1] == {
+                "ErrorEquals": ["States.ALL"],
+                "ResultPath": "$.error",
+                "Next": "RecordFailure",
+            }
     chunk = states["SyncChunks"]["ItemProcessor"]["States"]["SyncChunk"]
     assert chunk["Retry"][0]["ErrorEquals"] == ["LmsUnavailableError"]
     assert states["SyncChunks"]["MaxConcurrency"] == int(template["Parameters"]["SyncConcurrency"]["Default"])
     assert states["RecordFailure"]["Next"] == "ImportFailed"
+
+
+def test_state_machine_manual_import_waits_on_a_task_token_with_a_timeout_after_reconciling(template: Any) -> None:
+    states = json.loads(_definition(template))["States"]
+    # Reconcile -> PrepareSelection -> (wait?) AwaitSelection -> Plan, or straight to Plan
+    assert states["Reconcile"]["Next"] == "PrepareSelection"
+    assert states["NeedsSelection"]["Choices"][0]["Next"] == "AwaitSelection"
+    assert states["NeedsSelection"]["Default"] == "Plan"
+    wait = states["AwaitSelection"]
+    assert wait["Resource"] == "arn:aws:states:::lambda:invoke.waitForTaskToken"
+    assert wait["Parameters"]["Payload"]["task_token.$"] == "$$.Task.Token"
+    assert wait["Next"] == "Plan"
+    assert wait["TimeoutSeconds"] == int(template["Parameters"]["SelectionTimeoutSeconds"]["Default"])
+    # An abandoned wizard ends as failed with its own code, through the failure step (which frees the turn)
+    assert wait["Catch"][0] == {"ErrorEquals": ["States.Timeout"], "ResultPath": None, "Next": "SelectionTimedOut"}
+    timed_out = states["SelectionTimedOut"]
+    assert timed_out["Next"] == "RecordFailure"
+    failure = failure_from(timed_out["Result"])
+    assert failure.code == "selection_timeout"

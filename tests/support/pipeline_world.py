@@ -164,6 +164,11 @@ class PipelineWorld:
         await_selection(ref, token, now=now, history=self.history, tokens=self.tokens)
         return self.launch(ref.uai, ref.import_id, now=now) if self.launch_manual else self._record(ref)
 
+    def run_to_wizard(self, data: bytes, *, uai: str, import_id: str, now: datetime = NOW) -> ImportRecord:
+        """Upload a manual import and run its execution (started now, its turn free) up to its wizard."""
+        self.upload(data, uai=uai, import_id=import_id, now=now)
+        return self.run_execution(self.starter.started[-1][1], now=now)
+
     def launch(self, uai: str, import_id: str, *, now: datetime = NOW) -> ImportRecord:
         """The administrator launches a paused import (the API's use case); the execution goes on to its end."""
         launch_import(uai, import_id, now=now, stores=self.wizard, tokens=self.tokens, resumer=self.resumer)

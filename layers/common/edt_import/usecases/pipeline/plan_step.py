@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from edt_import.domain.hold_approval import approval_code, deleted_courses
+from edt_import.domain.hold_approval import approval_code, deleted_courses, released
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ImportHistory
 from edt_import.domain.imports import ImportKind, ImportStatus
 from edt_import.domain.plan import Plan
@@ -86,7 +86,8 @@ def plan_step(
         ),
         settings=PlanSettings(today=today, timezone=settings.timezone, school_node_key=settings.school_node_key),
     )
-    plan, report = result.plan, result.report
+    # An administrator approved exactly these deletions (``approve``): the same code, the same deletions.
+    plan, report = released(result.plan, _approval(record.summary)), result.report
     figures: dict[str, Any] = {
         "import_date": today.isoformat(),
         "courses": len(report.courses),
@@ -95,7 +96,7 @@ def plan_step(
     }
     if record.kind is ImportKind.AUTOMATIC:  # the allow-list left these out until the next manual import
         figures["new_since"] = new_since_section(report.new)
-    if plan.hold is not None and not _approved(record.summary, plan):
+    if plan.hold is not None:
         figures["hold"] = _hold_section(plan, report.guard_figures)
         history.update(ref.uai, ref.import_id, status=ImportStatus.HELD, now=now, section=("plan", figures))
         return PlanOutcome(held=True, chunks=(), year_node_changed=False, actions=len(plan.actions))
@@ -123,10 +124,9 @@ def plan_step(
     )
 
 
-def _approved(summary: dict[str, Any], plan: Plan) -> bool:
-    """An administrator approved exactly these deletions (``approve``): the same code, the same deletions."""
+def _approval(summary: dict[str, Any]) -> str:
     approval = summary.get("approval")
-    return isinstance(approval, dict) and approval.get("code") == approval_code(plan)
+    return str(approval.get("code", "")) if isinstance(approval, dict) else ""
 
 
 def _hold_section(plan: Plan, guard_figures: dict[str, int]) -> dict[str, Any]:
