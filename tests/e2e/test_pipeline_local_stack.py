@@ -185,6 +185,8 @@ def test_pipeline_failed_execution_rerun_converges_without_duplicates(stack: Loc
     try:
         site.standin.hold_calls_after(4000)
         import_id = site.upload(site.export)
+        stack.wait_for(site.uai, import_id, launch=False, timeout_s=300)  # at its wizard
+        stack.launch(site.uai, import_id)
         assert site.standin.wait_until_held(120)
         site.standin.fault_rate = 1.0
         site.standin.release()

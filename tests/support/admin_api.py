@@ -20,6 +20,7 @@ from tests.support.pipeline_fakes import (
     InMemoryExecutionStarter,
     InMemoryImportHistory,
 )
+from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTokenStore
 
 UAI = "0750001A"
 OTHER_UAI = "0930002B"
@@ -46,6 +47,8 @@ class ApiWorld:
     establishments: InMemoryEstablishmentStore = field(default_factory=InMemoryEstablishmentStore)
     starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
     signer: InMemoryUploadSigner = field(default_factory=InMemoryUploadSigner)
+    tokens: InMemoryTaskTokenStore = field(default_factory=InMemoryTaskTokenStore)
+    resumer: InMemoryExecutionResumer = field(default_factory=InMemoryExecutionResumer)
     ids: Iterator[str] = field(default_factory=lambda: (f"{n:032x}" for n in range(1, 10_000)))
 
     def services(self) -> ApiServices:
@@ -56,6 +59,8 @@ class ApiWorld:
             starter=self.starter,
             signer=self.signer,
             limits=UploadLimits(max_bytes=1000, expires_s=300),
+            tokens=self.tokens,
+            resumer=self.resumer,
             now=lambda: NOW,
             new_id=lambda: next(self.ids),
         )

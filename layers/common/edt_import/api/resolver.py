@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 
 from edt_import.api.auth import authorise
 from edt_import.api.errors import register_error_handlers
-from edt_import.api.routes import auto_import, imports
+from edt_import.api.routes import auto_import, imports, selection, subjects
 
 TITLE = "edt-import admin API"
 VERSION = "1.0.0"
@@ -37,6 +37,8 @@ def resolver(console_origin: str = "*") -> APIGatewayRestResolver:
     register_error_handlers(app)
     app.include_router(imports.router)
     app.include_router(auto_import.router)
+    app.include_router(selection.router)
+    app.include_router(subjects.router)
     return app
 
 

@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from edt_import.adapters import wiring
+from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSelectionStore, BlobSubjectReferential
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ExecutionStarter, ImportHistory
 from edt_import.domain.upload_ports import UploadSigner
+from edt_import.domain.wizard_ports import ExecutionResumer, TaskTokenStore
 from edt_import.usecases.admin.imports import UploadLimits
+from edt_import.usecases.admin.selection import WizardStores
 from edt_import.usecases.pipeline.settings import ApiSettings, load_settings
 
 
@@ -31,8 +34,24 @@ class ApiServices:
     starter: ExecutionStarter
     signer: UploadSigner
     limits: UploadLimits
+    tokens: TaskTokenStore  # the executions waiting for a manual import's launch
+    resumer: ExecutionResumer
     now: Callable[[], datetime] = field(default=wiring.now)
     new_id: Callable[[], str] = field(default=new_import_id)
+
+    @property
+    def wizard(self) -> WizardStores:
+        """The wizard's stores: the establishment's documents sit in the working bucket."""
+        return WizardStores(
+            history=self.history,
+            work=self.work,
+            selections=BlobSelectionStore(self.work),
+            referentials=BlobSubjectReferential(self.work),
+        )
+
+    @property
+    def rekeys(self) -> BlobRekeyStore:
+        return BlobRekeyStore(self.work)
 
 
 def from_environment() -> ApiServices:
@@ -44,6 +63,8 @@ def from_environment() -> ApiServices:
         starter=wiring.starter(settings.STATE_MACHINE_ARN),
         signer=wiring.upload_signer(settings.UPLOADS_BUCKET),
         limits=UploadLimits(max_bytes=settings.UPLOAD_MAX_BYTES, expires_s=settings.UPLOAD_EXPIRY_S),
+        tokens=wiring.task_tokens(settings.IMPORTS_TABLE),
+        resumer=wiring.resumer(),
     )
 
 

@@ -75,12 +75,27 @@ class LessonsNotImported(View):
     by_reason: dict[str, int]
 
 
+class DeletedCourse(View):
+    key: str
+    title: str
+
+
+class HoldFacts(View):
+    """What a held plan would delete, for the administrator to read before ``POST .../approve``."""
+
+    approval: str = Field(description="the approval code; POST .../approve with it applies exactly these deletions")
+    figures: dict[str, int] = Field(description="per type: deleted and in place before (courses, members, events)")
+    deleted_courses: list[DeletedCourse] = Field(description="the courses that would go (the first 500)")
+    deleted_courses_count: int
+
+
 class PlanFacts(View):
     import_date: str
     courses: int
     actions: dict[str, int] = Field(description="planned actions per type")
     held: bool = Field(description="the deletion guard holds the plan until an administrator approves it")
     hold_reasons: list[str] = Field(default_factory=list)
+    hold: HoldFacts | None = Field(default=None, description="what would be deleted, when held")
 
 
 class NewSinceView(View):
@@ -110,6 +125,9 @@ class ImportDetail(ImportItem):
     warning_count: int
     recognised: Recognised | None
     conflicts: int | None
+    rekeys: int | None = Field(
+        default=None, description="known people arriving with a new Pronote id: POST .../confirm-rekey to accept them"
+    )
     lessons_not_imported: LessonsNotImported | None
     plan: PlanFacts | None
     sync: SyncCounts | None
@@ -142,6 +160,7 @@ def detail_view(record: ImportRecord, queue_position: int | None) -> ImportDetai
         if reconciliation
         else None,
         conflicts=int(reconciliation["conflicts"]) if reconciliation else None,
+        rekeys=int(reconciliation.get("rekeys", 0)) if reconciliation else None,
         lessons_not_imported=_lessons_not_imported(summary.get("plan")),
         plan=_plan_facts(summary.get("plan")),
         sync=sync,
@@ -219,4 +238,16 @@ def _plan_facts(plan: dict[str, Any] | None) -> PlanFacts | None:
         actions={str(name): int(count) for name, count in plan["actions"].items()},
         held=hold is not None,
         hold_reasons=[str(reason) for reason in hold["reasons"]] if hold else [],
+        hold=_hold_facts(hold),
+    )
+
+
+def _hold_facts(hold: dict[str, Any] | None) -> HoldFacts | None:
+    if not hold or "approval" not in hold:
+        return None
+    return HoldFacts(
+        approval=str(hold["approval"]),
+        figures={str(name): int(count) for name, count in hold.get("figures", {}).items()},
+        deleted_courses=[DeletedCourse(key=str(c["key"]), title=str(c["title"])) for c in hold["deleted_courses"]],
+        deleted_courses_count=int(hold["deleted_courses_count"]),
     )
