@@ -147,3 +147,44 @@ def test_serve_api_answers_the_console_origin_with_cors_headers(served: Served) 
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         assert response.headers["Access-Control-Allow-Origin"] == served.session.url
+
+
+def _until_status(served: Served, import_id: str, status: str, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if http("GET", f"{served.imports}/{import_id}", token=served.token).json()["status"] == status:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(import_id)
+
+
+def test_serve_wizard_through_http_imports_only_what_stays_enabled(served: Served) -> None:
+    # Given a manual import uploaded and reconciled: it waits for its selection
+    created = http("POST", served.imports, token=served.token, body={"kind": "manual"}).json()
+    import_id = created["import_id"]
+    assert served.session.stack is not None
+    served.session.stack.post_form(created["upload"]["url"], created["upload"]["fields"], served.export)
+    _until_status(served, import_id, "awaiting_selection")
+    selection = f"{served.imports}/{import_id}/selection"
+    lists = http("GET", selection, token=served.token).json()
+    # When the administrator switches off the subject with the fewest courses, adds another to the referential,
+    smallest = min(lists["subjects"], key=lambda s: (s["courses"], s["code"]))["code"]
+    other = next(s["code"] for s in lists["subjects"] if s["code"] != smallest)
+    choice = {"disabled": {"subjects": [smallest]}, "add_subjects": [other]}
+    chosen = http("PUT", selection, token=served.token, body=choice)
+    assert chosen.status == 200
+    enabled = [c for c in chosen.json()["courses"] if c["enabled"]]
+    assert {c["subject_code"] for c in chosen.json()["courses"] if not c["enabled"]} == {smallest}
+    # and launches
+    launched = http("POST", f"{served.imports}/{import_id}/launch", token=served.token)
+    assert (launched.status, launched.json()["status"]) == (202, "planning")
+    item = _follow(served, import_id)
+    # Then the import is done with exactly the enabled courses, and the referential holds the added subject
+    assert item["status"] == "done"
+    detail = http("GET", f"{served.imports}/{import_id}", token=served.token).json()
+    assert detail["plan"]["courses"] == len(enabled)
+    subjects = http("GET", f"{served.session.url}/establishments/{served.uai}/subjects", token=served.token).json()
+    assert other in subjects["codes"]
+    # And the wizard is closed: a second launch is a conflict
+    again = http("POST", f"{served.imports}/{import_id}/launch", token=served.token)
+    assert (again.status, again.json()["code"]) == (409, "import_not_awaiting_selection")
