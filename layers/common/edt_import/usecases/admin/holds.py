@@ -49,7 +49,7 @@ def approve_import(
     queued = history.update(
         uai, import_id, status=ImportStatus.QUEUED, now=now, section=section, attempt=record.attempt + 1
     )
-    start_next_import(uai, history=history, establishments=establishments, starter=starter)
+    start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
     return queued
 
 
