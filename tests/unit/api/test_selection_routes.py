@@ -10,6 +10,7 @@ import pytest
 from edt_import.domain.imports import ImportStatus
 from tests.support.admin_api import ApiWorld, admin_of
 from tests.support.pipeline_world import PipelineWorld, college, sealed_export
+from tests.support.wizard_exports import reinstalled_export
 
 IMPORT_A = "import0000a"
 IMPORT_B = "import0000b"
@@ -154,3 +155,28 @@ def test_subject_referential_put_replaces_it_and_refuses_a_bad_code() -> None:
     status, body = call(api, uai, "PUT", "/subjects", {"codes": "MATHS"})
     assert (status, body["code"]) == (422, "invalid_request")
     assert call(api, uai, "GET", "/subjects") == (200, {"codes": ["FRANC", "MATHS"]})
+
+
+def test_confirm_rekey_through_the_api_accepts_the_new_pronote_ids() -> None:
+    # Given a college imported once, then an export where three known teachers have new IDPNs, at its wizard
+    world = PipelineWorld()
+    timetable = college().timetable
+    uai = timetable.uai
+    world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
+    world.run_started()
+    world.launch_manual = False
+    world.run_to_wizard(reinstalled_export(timetable, teachers=3), uai=uai, import_id=IMPORT_B)
+    api = api_over(world)
+    # Then the import's summary and its users say so
+    assert call(api, uai, "GET", f"/imports/{IMPORT_B}")[1]["rekey"] == {"count": 3}
+    users = call(api, uai, "GET", f"/imports/{IMPORT_B}/selection")[1]["users"]
+    assert [(u["role"], u["matched"]) for u in users if u["rekey"]] == [("teacher", True)] * 3
+    # When the administrator confirms, then launches
+    assert call(api, uai, "POST", f"/imports/{IMPORT_B}/confirm-rekey") == (200, {"confirmed": 3})
+    call(api, uai, "POST", f"/imports/{IMPORT_B}/launch")
+    (record,) = world.run_resumed()
+    # Then the import is done and the new ids are the known ones
+    assert record.status is ImportStatus.DONE
+    state = world.states.load(uai)
+    assert state is not None
+    assert {f"NEW{ident}" for ident in sorted(timetable.teachers)[:3]} <= set(state.pronote_ids)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from edt_import.domain.imports import ImportRecord, ImportStatus
-from edt_import.domain.timetable import PronoteId, Timetable
-from edt_import.generator.container_sealing import seal_container
-from edt_import.generator.xml_writer import timetable_to_xml
 from edt_import.usecases.admin.errors import ConflictError
 from edt_import.usecases.admin.holds import approve_import, confirm_rekeys
 from edt_import.usecases.admin.selection import choose_selection, selection_of
 from edt_import.usecases.pipeline.reconcile import known_pronote_ids
-from tests.support.pipeline_world import NOW, PipelineWorld, college, partner_pem, sealed_export
+from tests.support.pipeline_world import NOW, PipelineWorld, college, sealed_export
+from tests.support.wizard_exports import reinstalled_export
 
 IMPORT_A = "import0000a"
 IMPORT_B = "import0000b"
@@ -78,18 +74,6 @@ def test_approve_held_import_proceeds_to_done_with_the_deletions() -> None:
     with pytest.raises(ConflictError) as again:
         approve(uai, IMPORT_B, code=None)
     assert again.value.code == "import_not_held"
-
-
-def reinstalled_export(timetable: Timetable, teachers: int) -> bytes:
-    """The college after a Pronote reinstall: the first ``teachers`` teachers come back with new IDPNs."""
-    renamed = dict(timetable.teachers)
-    for ident in sorted(renamed)[:teachers]:
-        renamed[ident] = replace(renamed[ident], pronote_id=PronoteId(f"NEW{ident}"))
-    changed = replace(timetable, teachers=renamed)
-    key: Any = load_pem_private_key(partner_pem(), password=None)
-    return seal_container(
-        timetable_to_xml(changed), partners={"ITSLEARNING": key.public_key()}, uai=timetable.uai, exported_at=NOW
-    )
 
 
 def test_confirm_rekey_makes_the_next_run_accept_the_new_idpns() -> None:

@@ -75,6 +75,12 @@ class LessonsNotImported(View):
     by_reason: dict[str, int]
 
 
+class RekeyFacts(View):
+    """Pronote re-keyings the import reported (Pronote reinstalled): POST .../confirm-rekey accepts them."""
+
+    count: int = Field(description="accounts whose person arrives with a new Pronote id")
+
+
 class DeletedCourse(View):
     key: str
     title: str
@@ -125,8 +131,8 @@ class ImportDetail(ImportItem):
     warning_count: int
     recognised: Recognised | None
     conflicts: int | None
-    rekeys: int | None = Field(
-        default=None, description="known people arriving with a new Pronote id: POST .../confirm-rekey to accept them"
+    rekey: RekeyFacts | None = Field(
+        default=None, description="known people arriving with a new Pronote id; null when there are none"
     )
     lessons_not_imported: LessonsNotImported | None
     plan: PlanFacts | None
@@ -160,7 +166,9 @@ def detail_view(record: ImportRecord, queue_position: int | None) -> ImportDetai
         if reconciliation
         else None,
         conflicts=int(reconciliation["conflicts"]) if reconciliation else None,
-        rekeys=int(reconciliation.get("rekeys", 0)) if reconciliation else None,
+        rekey=RekeyFacts(count=int(reconciliation["rekeys"]))
+        if reconciliation and reconciliation.get("rekeys")
+        else None,
         lessons_not_imported=_lessons_not_imported(summary.get("plan")),
         plan=_plan_facts(summary.get("plan")),
         sync=sync,
