@@ -30,6 +30,8 @@ from edt_import.generator.files import write_establishment
 from tests.support.auto_import_exports import NEW_SUBJECT, sealed_timetable, with_new_subject_course
 from tests.support.http_client import http
 
+# The tests follow one establishment through the week on one stack: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("auto_import_week")
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY = date(2027, 5, 3)  # late in the generated year: small plans
 TUESDAY, WEDNESDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)
