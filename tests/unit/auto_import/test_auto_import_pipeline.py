@@ -230,3 +230,28 @@ def test_automatic_import_reports_a_new_course_and_does_not_create_it() -> None:
     assert state is not None
     assert state.selection is not None
     assert NEW_SUBJECT.code not in state.selection.subjects.known
+
+
+def test_scheduler_clears_the_marker_of_an_establishment_with_nothing_waiting_any_more() -> None:
+    # Given an establishment marked waiting whose export was meanwhile started by a finished manual import's turn
+    world = _after_manual_import()
+    uai = college().uai
+    world.establishments.mark_auto_waiting(uai, "gone000001")
+    # When the scheduler runs / Then it sends nothing and forgets the marker
+    assert world.tick(now=paris(MONDAY, 9)).sent == {}
+    assert world.establishments.auto_waiting() == {}
+
+
+def test_consumer_starts_nothing_while_another_import_holds_the_turn() -> None:
+    # Given an automatic export whose slot has come, while a manual import runs
+    world = _after_manual_import()
+    uai = college().uai
+    world.upload(sealed_export(), uai=uai, import_id="manual0002", now=paris(MONDAY, 7, 55))
+    _arrive(world, "auto0800aa", paris(MONDAY, 8))
+    # When the queue's message is delivered / Then the running import is left alone and the export still waits
+    assert world.deliver(now=paris(MONDAY, 8)) == ["manual0002"]
+    assert _status(world, "auto0800aa") is ImportStatus.QUEUED
+    # And it starts as the manual import ends
+    (manual, automatic) = world.run_new(now=paris(MONDAY, 8, 10))
+    assert (manual.import_id, automatic.import_id) == ("manual0002", "auto0800aa")
+    assert automatic.started_at == paris(MONDAY, 8, 10)
