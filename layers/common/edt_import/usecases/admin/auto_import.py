@@ -23,7 +23,7 @@ from edt_import.domain.auto_import import (
 )
 from edt_import.domain.import_ports import EstablishmentStore, ImportHistory
 from edt_import.usecases.admin.errors import ConflictError
-from edt_import.usecases.pipeline.auto_imports import slot_of
+from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, slot_of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +77,6 @@ def save_auto_import(
 
 def ensure_automatic_accepted(uai: str, *, history: ImportHistory, establishments: EstablishmentStore) -> None:
     """Refuse (409, with the rule's code) an automatic import the establishment does not accept now."""
-    refusal = automatic_refusal(history.list(uai), establishments.auto_import(uai))
+    refusal = refusal_of_automatic(uai, history=history, establishments=establishments)
     if refusal is not None:
         raise ConflictError(refusal.message, code=refusal.code.value)

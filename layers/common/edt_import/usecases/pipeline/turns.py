@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from edt_import.domain.auto_import import automatic_starts, is_waiting_automatic, newest_waiting, next_slot
+from edt_import.domain.auto_import import is_waiting_automatic, newest_waiting
 from edt_import.domain.import_ports import EstablishmentStore, ExecutionStarter, ImportHistory
 from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, queue_positions
+from edt_import.usecases.pipeline.auto_imports import slot_of
 
 
 def execution_name(record: ImportRecord) -> str:
@@ -56,11 +57,9 @@ def next_in_line(
 
 
 def slot_has_come(uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore) -> bool:
-    schedule = establishments.auto_import(uai)
-    if not schedule.enabled:
+    if not establishments.auto_import(uai).enabled:
         return False
-    timezone = establishments.settings(uai).timezone
-    return next_slot(schedule, timezone=timezone, started=automatic_starts(records), now=now) <= now
+    return slot_of(uai, records, now=now, establishments=establishments) <= now
 
 
 def end_turn(
