@@ -255,3 +255,28 @@ def test_consumer_starts_nothing_while_another_import_holds_the_turn() -> None:
     (manual, automatic) = world.run_new(now=paris(MONDAY, 8, 10))
     assert (manual.import_id, automatic.import_id) == ("manual0002", "auto0800aa")
     assert automatic.started_at == paris(MONDAY, 8, 10)
+
+
+def test_newer_export_never_supersedes_the_one_given_the_turn_before_its_execution_started() -> None:
+    # Given an automatic export given the turn at 08:00, its execution not started yet
+    world = _after_manual_import()
+    uai = college().uai
+    _arrive(world, "auto0800aa", paris(MONDAY, 8))
+    assert world.deliver(now=paris(MONDAY, 8)) == ["auto0800aa"]
+    # When a newer export arrives at that moment
+    _arrive(world, "auto0801aa", paris(MONDAY, 8, 1))
+    # Then the started one runs to its end, and the newer one waits four hours after it
+    assert world.history.get(uai, "auto0801aa").summary["slot"] == {  # type: ignore[union-attr]
+        "not_before": paris(MONDAY, 12, 1).isoformat()  # the turn counts as the start until the execution says
+    }
+    (started,) = world.run_new(now=paris(MONDAY, 8, 2))
+    assert (started.import_id, started.status, started.started_at) == (
+        "auto0800aa",
+        ImportStatus.DONE,
+        paris(MONDAY, 8, 2),
+    )
+    assert _status(world, "auto0801aa") is ImportStatus.QUEUED
+    world.tick(now=paris(MONDAY, 12, 1))
+    assert world.deliver(now=paris(MONDAY, 12, 1)) == []  # 12:02 in fact, four hours after the real start
+    world.tick(now=paris(MONDAY, 12, 2))
+    assert world.deliver(now=paris(MONDAY, 12, 2)) == ["auto0801aa"]

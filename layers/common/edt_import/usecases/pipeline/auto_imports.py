@@ -49,11 +49,12 @@ class Waiting:
 
 
 def slot_of(uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore) -> datetime:
+    starts = automatic_starts(records)
+    running = establishments.running_import(uai)
+    if any(r.import_id == running and r.kind is ImportKind.AUTOMATIC and r.started_at is None for r in records):
+        starts.append(now)  # given the turn, its execution about to record its start: it counts from now
     return next_slot(
-        establishments.auto_import(uai),
-        timezone=establishments.settings(uai).timezone,
-        started=automatic_starts(records),
-        now=now,
+        establishments.auto_import(uai), timezone=establishments.settings(uai).timezone, started=starts, now=now
     )
 
 
@@ -72,8 +73,11 @@ def wait_for_slot(
     newest = newest_waiting(records)
     if newest is None:
         return None
+    running = establishments.running_import(uai)  # given its turn a moment ago: its execution is starting
     replaced = tuple(
-        supersede(old, by=newest.import_id, now=now, work=work, history=history) for old in superseded(records)
+        supersede(old, by=newest.import_id, now=now, work=work, history=history)
+        for old in superseded(records)
+        if old.import_id != running
     )
     establishments.mark_auto_waiting(uai, newest.import_id)
     slot = slot_of(uai, records, now=now, establishments=establishments)
