@@ -10,6 +10,7 @@ from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.imports import ImportKind, ImportStatus, queue_positions
 from edt_import.usecases.pipeline.work_keys import timetable_key
 from tests.support.auto_import_exports import NEW_SUBJECT, sealed_timetable, with_new_subject_course
+from tests.support.pipeline_fakes import InMemoryEstablishmentStore, InMemoryImportHistory
 from tests.support.pipeline_world import PipelineWorld, college, partner_pem, sealed_export
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -280,3 +281,30 @@ def test_newer_export_never_supersedes_the_one_given_the_turn_before_its_executi
     assert world.deliver(now=paris(MONDAY, 12, 1)) == []  # 12:02 in fact, four hours after the real start
     world.tick(now=paris(MONDAY, 12, 2))
     assert world.deliver(now=paris(MONDAY, 12, 2)) == ["auto0801aa"]
+
+
+class _NewerExportDuringClaim(InMemoryEstablishmentStore):
+    """An establishment store where a newer export supersedes ``victim`` just as it is given the turn."""
+
+    def __init__(self, history: InMemoryImportHistory, victim: str) -> None:
+        super().__init__()
+        self.history, self.victim = history, victim
+
+    def claim_turn(self, uai: str, import_id: str) -> bool:
+        claimed = super().claim_turn(uai, import_id)
+        if import_id == self.victim:
+            self.history.update(uai, import_id, status=ImportStatus.SUPERSEDED, now=paris(MONDAY, 8))
+        return claimed
+
+
+def test_consumer_gives_the_turn_back_when_its_import_was_superseded_meanwhile() -> None:
+    # Given an automatic export due at 08:00, superseded by a newer one just as the consumer gives it the turn
+    history = InMemoryImportHistory()
+    world = PipelineWorld(history=history, establishments=_NewerExportDuringClaim(history, "auto0800aa"))
+    world.upload(sealed_export(), uai=college().uai, import_id="manual0001", now=paris(MONDAY, 6))
+    world.run_new(now=paris(MONDAY, 6))
+    _arrive(world, "auto0800aa", paris(MONDAY, 8))
+    # When the consumer runs / Then no execution starts for it and the turn is free again
+    assert world.deliver(now=paris(MONDAY, 8)) == [None]
+    assert world.starter.names() == ["manual0001"]
+    assert world.establishments.running_import(college().uai) is None

@@ -39,6 +39,10 @@ def start_next_import(
         return None
     if not establishments.claim_turn(uai, first.import_id):
         return establishments.running_import(uai)
+    current = history.get(uai, first.import_id)
+    if current is None or current.status is not ImportStatus.QUEUED:  # superseded meanwhile by a newer export
+        establishments.release_turn(uai, first.import_id)
+        return start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
     starter.start(execution_name=execution_name(first), payload=execution_input(first))
     if first.kind is ImportKind.AUTOMATIC:
         establishments.clear_auto_waiting(uai, first.import_id)
