@@ -10,8 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edt_import.domain.auto_import import AutoImportSchedule, next_slot, parse_first_run
+from edt_import.domain.auto_import import (
+    AutoImportSchedule,
+    is_waiting_automatic,
+    newest_waiting,
+    next_slot,
+    parse_first_run,
+    superseded,
+)
 from edt_import.domain.errors import ExportRejectedError
+from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus
 
 PARIS = "Europe/Paris"
 # Days around daylight-saving changes: Paris (spring 2027-03-28, autumn 2027-10-31), New York, Lord Howe
@@ -206,3 +214,41 @@ def test_started_imports_never_break_the_limits(
     assert max(per_day.values()) <= schedule.max_per_day
     # And every export is either started or replaced by a newer one arriving before its slot
     assert len(starts) <= len(arrivals)
+
+
+# --- superseding ------------------------------------------------------------------------------------------------
+def _record(index: int, minute: int, status: ImportStatus, kind: ImportKind, started: bool) -> ImportRecord:
+    at = datetime(2027, 5, 3, 5, 0, tzinfo=UTC) + timedelta(minutes=minute)
+    return ImportRecord(
+        uai="0750001A", import_id=f"import{index:04d}", kind=kind, status=status, created_at=at, updated_at=at,
+        queued_at=at, started_at=at if started else None,
+    )  # fmt: skip
+
+
+records = st.lists(
+    st.tuples(
+        st.integers(0, 120),
+        st.sampled_from([ImportStatus.QUEUED, ImportStatus.DONE, ImportStatus.SUPERSEDED, ImportStatus.PARSING]),
+        st.sampled_from(list(ImportKind)),
+        st.booleans(),
+    ),
+    max_size=12,
+).map(lambda rows: [_record(i, *row) for i, row in enumerate(rows)])
+
+
+@given(history=records)
+def test_only_the_newest_waiting_automatic_export_is_kept(history: list[ImportRecord]) -> None:
+    waiting = [r for r in history if is_waiting_automatic(r)]
+    newest = newest_waiting(history)
+    replaced = superseded(history)
+    # Every waiting automatic export is either the one kept or superseded, never both; the kept one is the newest
+    assert sorted(r.import_id for r in replaced) == sorted(r.import_id for r in waiting if r is not newest)
+    if waiting:
+        assert newest is not None
+        assert all((r.created_at, r.import_id) <= (newest.created_at, newest.import_id) for r in waiting)
+    else:
+        assert newest is None
+    # Nothing else is touched: manual imports, started ones, finished ones
+    assert all(
+        r.kind is ImportKind.AUTOMATIC and r.status is ImportStatus.QUEUED and r.started_at is None for r in replaced
+    )
