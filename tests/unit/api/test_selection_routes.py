@@ -168,11 +168,12 @@ def test_confirm_rekey_through_the_api_accepts_the_new_pronote_ids() -> None:
     world.run_to_wizard(reinstalled_export(timetable, teachers=3), uai=uai, import_id=IMPORT_B)
     api = api_over(world)
     # Then the import's summary and its users say so
-    assert call(api, uai, "GET", f"/imports/{IMPORT_B}")[1]["rekey"] == {"count": 3}
+    assert call(api, uai, "GET", f"/imports/{IMPORT_B}")[1]["rekey"] == {"count": 3, "confirmed": False}
     users = call(api, uai, "GET", f"/imports/{IMPORT_B}/selection")[1]["users"]
     assert [(u["role"], u["matched"]) for u in users if u["rekey"]] == [("teacher", True)] * 3
     # When the administrator confirms, then launches
     assert call(api, uai, "POST", f"/imports/{IMPORT_B}/confirm-rekey") == (200, {"confirmed": 3})
+    assert call(api, uai, "GET", f"/imports/{IMPORT_B}")[1]["rekey"] == {"count": 3, "confirmed": True}
     call(api, uai, "POST", f"/imports/{IMPORT_B}/launch")
     (record,) = world.run_resumed()
     # Then the import is done and the new ids are the known ones

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -92,7 +93,7 @@ def test_confirm_rekey_makes_the_next_run_accept_the_new_idpns() -> None:
     users = selection_of(uai, IMPORT_B, stores=world.wizard).users
     assert [(u.matched, u.rekey) for u in users if u.rekey] == [(True, True), (True, True)]
     # When the administrator confirms them and launches
-    confirmed = confirm_rekeys(uai, IMPORT_B, history=world.history, work=world.work, rekeys=world.rekeys)
+    confirmed = confirm_rekeys(uai, IMPORT_B, now=NOW, history=world.history, work=world.work, rekeys=world.rekeys)
     world.launch(uai, IMPORT_B)
     # Then the applied state and the mappings know each by the new IDPN, and the runs no longer by the old one
     state = world.states.load(uai)
@@ -109,5 +110,21 @@ def test_confirm_rekey_makes_the_next_run_accept_the_new_idpns() -> None:
     assert again is not None
     assert again.summary["reconciliation"]["rekeys"] == 0
     with pytest.raises(ConflictError) as nothing:
-        confirm_rekeys(uai, IMPORT_C, history=world.history, work=world.work, rekeys=world.rekeys)
+        confirm_rekeys(uai, IMPORT_C, now=NOW, history=world.history, work=world.work, rekeys=world.rekeys)
     assert nothing.value.code == "no_rekey_to_confirm"
+
+
+def test_history_same_status_again_keeps_when_it_finished_and_why_it_failed() -> None:
+    # Given a failed import, finished at NOW
+    world = PipelineWorld()
+    uai = college().uai
+    world.upload(b"<html>not an export</html>", uai=uai, import_id=IMPORT_A)
+    failed = world.history.get(uai, IMPORT_A)
+    assert failed is not None
+    assert failed.error is not None
+    # When an administrator's answer adds a section later, the status unchanged
+    later = world.history.update(
+        uai, IMPORT_A, status=ImportStatus.FAILED, now=NOW + timedelta(days=1), section=("note", {"n": 1})
+    )
+    # Then it still finished at NOW, with the same error
+    assert (later.finished_at, later.error, later.summary["note"]) == (failed.finished_at, failed.error, {"n": 1})

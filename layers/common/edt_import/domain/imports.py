@@ -129,6 +129,11 @@ def advanced(
         summary[section[0]] = dict(section[1])
     entering_queue = status is ImportStatus.QUEUED and record.status is not ImportStatus.QUEUED
     starting = record.status is ImportStatus.QUEUED and status not in NOT_STARTED | OUTCOMES
+    # The same status again only adds a section (an administrator's answer to a finished import): the import
+    # keeps when it finished and why it failed.
+    same = status is record.status
+    finished_at = (record.finished_at if same and record.finished_at else now) if status in OUTCOMES else None
+    kept_error = error if error is not None else (record.error if same else None)
     return ImportRecord(
         uai=record.uai,
         import_id=record.import_id,
@@ -139,8 +144,8 @@ def advanced(
         upload_key=record.upload_key,
         queued_at=now if entering_queue else record.queued_at,
         started_at=now if starting else record.started_at,
-        finished_at=now if status in OUTCOMES else None,
+        finished_at=finished_at,
         attempt=attempt if attempt is not None else record.attempt,
-        error=error if status is ImportStatus.FAILED else None,
+        error=kept_error if status is ImportStatus.FAILED else None,
         summary=summary,
     )

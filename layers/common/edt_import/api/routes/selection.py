@@ -185,7 +185,9 @@ def post_approve(uai: Uai, import_id: ImportId, body: ApprovalRequest | None = N
 )
 def post_confirm_rekey(uai: Uai, import_id: ImportId) -> RekeysConfirmed:
     svc = services()
-    found = confirm_rekeys(normalise_uai(uai), import_id, history=svc.history, work=svc.work, rekeys=svc.rekeys)
+    found = confirm_rekeys(
+        normalise_uai(uai), import_id, now=svc.now(), history=svc.history, work=svc.work, rekeys=svc.rekeys
+    )
     return RekeysConfirmed(confirmed=len(found))
 
 

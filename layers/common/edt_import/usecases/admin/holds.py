@@ -54,13 +54,15 @@ def approve_import(
 
 
 def confirm_rekeys(
-    uai: str, import_id: str, *, history: ImportHistory, work: BlobStore, rekeys: RekeyStore
+    uai: str, import_id: str, *, now: datetime, history: ImportHistory, work: BlobStore, rekeys: RekeyStore
 ) -> tuple[Rekey, ...]:
-    """Confirm every Pronote re-keying the import reported; the re-keyings confirmed."""
-    import_record(uai, import_id, history)
+    """Confirm every Pronote re-keying the import reported (noted in its history); the re-keyings confirmed."""
+    record = import_record(uai, import_id, history)
     data = work.get(rekeys_report_key(uai, import_id))
     found = tuple(Rekey.from_row(row) for row in decode_document(data, "re-keyings")["rekeys"]) if data else ()
     if not found:
         raise ConflictError("This import reported no change of Pronote identifiers to confirm.", NO_REKEY)
     rekeys.add(uai, found)
+    section = ("rekey", {"confirmed": len(found), "confirmed_at": now.isoformat()})
+    history.update(uai, import_id, status=record.status, now=now, section=section)
     return found

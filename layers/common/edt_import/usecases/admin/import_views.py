@@ -79,6 +79,7 @@ class RekeyFacts(View):
     """Pronote re-keyings the import reported (Pronote reinstalled): POST .../confirm-rekey accepts them."""
 
     count: int = Field(description="accounts whose person arrives with a new Pronote id")
+    confirmed: bool = Field(description="an administrator confirmed them: the next runs know the new ids")
 
 
 class DeletedCourse(View):
@@ -166,7 +167,7 @@ def detail_view(record: ImportRecord, queue_position: int | None) -> ImportDetai
         if reconciliation
         else None,
         conflicts=int(reconciliation["conflicts"]) if reconciliation else None,
-        rekey=RekeyFacts(count=int(reconciliation["rekeys"]))
+        rekey=RekeyFacts(count=int(reconciliation["rekeys"]), confirmed="rekey" in summary)
         if reconciliation and reconciliation.get("rekeys")
         else None,
         lessons_not_imported=_lessons_not_imported(summary.get("plan")),
