@@ -177,8 +177,10 @@ class PlanResult:
             previous, in_year, desired = self._previous, self._in_year, self._desired
             courses = {k: c for k, c in previous.courses.items() if not k.startswith(in_year)}
             courses.update(desired.courses)
-            members = {k: g for k, g in previous.member_groups.items() if not k.startswith(in_year)}
-            members.update((k, g) for k, g in desired.members.items() if any(g))
+            members = previous.member_groups  # when no member is added or removed, as they were (and stored)
+            if any(self._changes.members.values()):
+                members = {k: g for k, g in previous.member_groups.items() if not k.startswith(in_year)}
+                members.update((k, g) for k, g in desired.members.items() if any(g))
             kept = previous.course_events
             events: dict[str, CourseEvents | StoredBlock] = {
                 k: kept.held(k) for k in kept if not k.startswith(in_year) or k in desired.unchanged

@@ -87,7 +87,20 @@ def _damaged() -> Exception:
     return rejected(ErrorCode.INVALID_STATE, "The saved import state is damaged and cannot be read.")
 
 
+class _ReadGroups(dict[str, MemberGroup]):
+    """Member groups as read, with the section they were read from: written back as they were while unchanged
+    (states are frozen; a plan that changes no member passes the previous state's groups on)."""
+
+    __slots__ = ("section",)
+
+    def __init__(self, groups: dict[str, MemberGroup], section: dict[str, Any]) -> None:
+        super().__init__(groups)
+        self.section = section
+
+
 def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
+    if isinstance(groups, _ReadGroups):
+        return groups.section
     people = _index(chain.from_iterable(chain.from_iterable(groups.values())))
     return {
         "courses": list(groups),
@@ -196,7 +209,7 @@ def _selection(raw: object) -> StoredSelection | None:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state holds a damaged selection.") from exc
 
 
-def _member_groups(members: dict[str, Any]) -> dict[str, MemberGroup]:
+def _member_groups(members: dict[str, Any]) -> _ReadGroups:
     courses = _texts(members["courses"])
     people = _texts(members["people"])
     sizes = _numbers(members["sizes"], refs=True)
@@ -204,10 +217,11 @@ def _member_groups(members: dict[str, Any]) -> dict[str, MemberGroup]:
     if len(sizes) != 2 * len(courses) or sum(sizes) != len(persons):
         raise ValueError("member sizes do not match")
     bounds = list(accumulate(sizes, initial=0))
-    return {
+    groups = {
         course: MemberGroup(persons[bounds[2 * i] : bounds[2 * i + 1]], persons[bounds[2 * i + 1] : bounds[2 * i + 2]])  # type: ignore[arg-type]  # person keys are text
         for i, course in enumerate(courses)
     }
+    return _ReadGroups(groups, members)
 
 
 def _stored_block(block: Any) -> StoredBlock:
