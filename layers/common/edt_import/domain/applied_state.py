@@ -273,41 +273,44 @@ class AppliedState:
         return {spec.key: spec for course_key, block in self.course_events.items() for spec in block.specs(course_key)}
 
     def recorded(self, succeeded: Iterable[Action]) -> AppliedState:
-        """This state with the actions itslearning confirmed folded in."""
-        courses = dict(self.courses)
-        fingerprints = dict(self.fingerprints)
+        """This state with the actions itslearning confirmed folded in (what they do not touch is shared)."""
+        courses: list[Action] = []
         members: dict[str, list[Action]] = {}
         events: dict[str, list[Action]] = {}
         for action in succeeded:
             target = action.target
             if isinstance(target, CourseSpec):
-                if action.type in _REMOVALS:
-                    courses.pop(target.key, None)
-                    fingerprints.pop(target.key, None)
-                else:
-                    courses[target.key] = target
+                courses.append(action)
             else:
                 changed = members if isinstance(target, MemberSpec) else events
                 changed.setdefault(target.course_key, []).append(action)
-        groups = dict(self.member_groups)
-        for course_key, actions in members.items():
-            group = _recorded_members(self.member_groups.get(course_key, NO_MEMBERS), actions)
-            if any(group):
-                groups[course_key] = group
-            else:
-                groups.pop(course_key, None)
-        blocks = {
-            key: _recorded_events(self.course_events.get(key, NO_EVENTS), actions) for key, actions in events.items()
-        }
-        for course_key in blocks:
-            fingerprints.pop(course_key, None)  # until ``settled`` knows all its events were confirmed
-        return replace(
-            self,
-            courses=courses,
-            member_groups=groups,
-            course_events=self.course_events.changed(blocks),
-            fingerprints=fingerprints,
-        )
+        state = self
+        if courses:
+            specs, fingerprints = dict(self.courses), dict(self.fingerprints)
+            for action in courses:
+                if action.type in _REMOVALS:
+                    specs.pop(action.key, None)
+                    fingerprints.pop(action.key, None)
+                elif isinstance(action.target, CourseSpec):
+                    specs[action.key] = action.target
+            state = replace(state, courses=specs, fingerprints=fingerprints)
+        if members:
+            groups = dict(self.member_groups)
+            for key, actions in members.items():
+                group = _recorded_members(self.member_groups.get(key, NO_MEMBERS), actions)
+                if any(group):
+                    groups[key] = group
+                else:
+                    groups.pop(key, None)
+            state = replace(state, member_groups=groups)
+        if events:
+            blocks = {
+                key: _recorded_events(self.course_events.get(key, NO_EVENTS), acts) for key, acts in events.items()
+            }
+            # A course whose events changed has no fingerprint until ``settled`` knows all were confirmed.
+            fingerprints = {key: f for key, f in state.fingerprints.items() if key not in blocks}
+            state = replace(state, course_events=self.course_events.changed(blocks), fingerprints=fingerprints)
+        return state
 
     def settled(self, plan: Plan, *, open_courses: Collection[str]) -> AppliedState:
         """This state after a sync of ``plan``: the courses whose every event action was confirmed (all but
