@@ -63,26 +63,31 @@ def test_applied_state_is_versioned_and_compact() -> None:
     # Given the default plan's state (one course, 44 Monday events)
     state = plan_of(a_timetable()).state
     # When
-    raw = json.loads(encode_state(state))
-    # Then it is versioned, members are grouped by course and every repeated text is written once
-    assert raw["schema"] == STATE_SCHEMA == 5
-    assert raw["planned_on"] == "2025-09-01"
-    [(key, title, code, parent, fingerprint)] = raw["courses"]
+    header, members, block = map(json.loads, encode_state(state).split(b"\n"))
+    # Then it is versioned, and its first line lists the courses, with their fingerprints, and their events' lines
+    assert header["schema"] == STATE_SCHEMA == 6
+    assert header["planned_on"] == "2025-09-01"
+    [(key, title, code, parent, fingerprint)] = header["courses"]
     assert (key, title, code, parent) == (COURSE, "MATHEMATIQUES - 3A", "MATHS", "edt:0750001A:2025-2026")
     assert fingerprint == state.fingerprints[COURSE]
-    members = raw["members"]
+    assert header["events"] == [[COURSE, 44]]
+    # ... members are grouped by course
     assert (members["courses"], members["people"]) == ([COURSE], ["T-t1", "S-s1", "S-s2"])
     assert (numbers(members["sizes"]), numbers(members["people_refs"])) == ([1, 2], [0, 1, 2])
     # ... and each course's events stand alone: suffixes past their date, texts and lists written once
-    [(course, (count, texts, lists, refs, values))] = raw["events"].items()
-    assert (course, count) == (COURSE, 44)
+    texts, lists, refs, values = block
     assert (texts, lists) == ([":0", "MATHEMATIQUES - 3A", "Salle : A101"], [["A101"], ["T-t1"]])
-    refs, values = numbers(refs), numbers(values)
-    assert [refs[44 * i : 44 * (i + 1)] for i in range(5)] == [[0] * 44, [1] * 44, [0] * 44, [1] * 44, [2] * 44]
-    assert values[0] == date(2025, 9, 1).toordinal()
-    assert values[44:46] == [1756706400, 1757311200]  # 08:00 in Paris, summer time
+    assert [numbers(refs)[44 * i : 44 * (i + 1)] for i in range(5)] == [
+        [0] * 44,
+        [1] * 44,
+        [0] * 44,
+        [1] * 44,
+        [2] * 44,
+    ]
+    assert numbers(values)[0] == date(2025, 9, 1).toordinal()
+    assert numbers(values)[44:46] == [1756706400, 1757311200]  # 08:00 in Paris, summer time
     # ... in the smallest type of column that holds them
-    assert (members["sizes"][0], raw["events"][COURSE][3][0], raw["events"][COURSE][4][0]) == ("B", "B", "I")
+    assert (members["sizes"][0], refs[0], values[0]) == ("B", "B", "I")
 
 
 def numbers(column: list[str]) -> list[int]:
@@ -90,20 +95,22 @@ def numbers(column: list[str]) -> list[int]:
     return array(typecode, base64.b64decode(text)).tolist()
 
 
-def a_document(*changes: tuple[int, object]) -> bytes:
-    """A valid encoded state of one course with one event, with ``changes`` (position, value) made to its block."""
+def a_document(*changes: tuple[int, object], count: int = 1) -> bytes:
+    """A valid encoded state of one course with one event, with ``changes`` (position, value) made to its line."""
     state = AppliedState(uai="0750001A").recorded(
         [Action(type=ActionType.CREATE_EVENT, target=an_event("2025-09-01:0"))]
     )
-    document = json.loads(encode_state(state))
+    header, members, block = map(json.loads, encode_state(state).split(b"\n"))
+    header["events"] = [[COURSE, count]]
     for position, value in changes:
-        document["events"][COURSE][position] = value
-    return json.dumps(document).encode()
+        block[position] = value
+    return b"\n".join(json.dumps(line).encode() for line in (header, members, block))
 
 
 def a_state_document(**changes: object) -> bytes:
-    state = plan_of(a_timetable()).state
-    return json.dumps({**json.loads(encode_state(state)), **changes}).encode()
+    """The default plan's state, with ``changes`` made to its first line."""
+    header, *rest = encode_state(plan_of(a_timetable()).state).split(b"\n")
+    return b"\n".join([json.dumps({**json.loads(header), **changes}).encode(), *rest])
 
 
 @pytest.mark.parametrize(
@@ -114,19 +121,20 @@ def a_state_document(**changes: object) -> bytes:
         b'"events":{"values":[],"courses":{},"other":[]}}',  # the row format before columns: never deployed
         b'{"schema":4,"uai":"U","year_node":null,"courses":[],"members":{"courses":[],"people":[],'
         b'"sizes":["B",""],"people_refs":["B",""]},"events":{"courses":[]},"pronote_ids":{}}',  # never deployed
-        b'{"schema":5,"uai":"U"}',
+        b'{"schema":5,"uai":"U","year_node":null,"planned_on":null,"courses":[],"members":{"courses":[],'
+        b'"people":[],"sizes":["B",""],"people_refs":["B",""]},"events":{},"pronote_ids":{}}',  # never deployed
+        b'{"schema":6,"uai":"U"}',
         b"[]",
         b"nope",
         b"\xff\xfe{}",
         b"[" * 100_000 + b"]" * 100_000,
-        a_document((0, 0)),  # a course without events
-        a_document((0, 2)),  # two events' columns for one
-        a_document((3, ["x", "AQAAAA=="])),  # an unknown typecode
-        a_document((4, ["I", "AQAA"])),  # bytes that are not a whole number of items
-        a_document((4, "I")),
+        a_document(count=0),  # a course without events
         a_state_document(courses=[["k", "t", "c", "p"]]),  # a course row without its fingerprint
         a_state_document(planned_on="2025-13-01"),
-        a_state_document(events=[]),
+        a_state_document(events=[]),  # a course's line more than the courses listed
+        a_state_document(events=[["a", 1], ["b", 1]]),  # a line fewer
+        a_state_document() + b"\n" + b"[" * 100_000,
+        a_state_document() + b"\n",  # a line that is no course's
     ],
 )
 def test_applied_state_damaged_or_unknown_is_refused(data: bytes) -> None:
@@ -138,14 +146,18 @@ def test_applied_state_damaged_or_unknown_is_refused(data: bytes) -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        a_document((1, ["2"])),  # a suffix beyond the texts (the refs point at index 0..2)
-        a_document((3, ["q", "A" * 56])),  # refs are unsigned
-        a_document((4, ["I", "not base64 here!"])),
-        a_document((2, [[1]])),
+        a_document(count=2),  # two events' columns for one
+        a_document((0, ["x", "y"])),  # a suffix beyond the texts (the refs point at index 0..2)
+        a_document((2, ["x", "AQAAAA=="])),  # an unknown typecode
+        a_document((2, ["q", "A" * 56])),  # refs are unsigned
+        a_document((3, ["I", "AQAA"])),  # bytes that are not a whole number of items
+        a_document((3, ["I", "not base64 here!"])),
+        a_document((3, "I")),
+        a_document((1, [[1]])),
     ],
 )
-def test_applied_state_damaged_event_block_is_refused_when_read(data: bytes) -> None:
-    # Given a state whose event block has the right shape but damaged contents
+def test_applied_state_damaged_course_line_is_refused_when_read(data: bytes) -> None:
+    # Given a state whose course line is damaged
     state = decode_state(data)
     # When its events are read, then it is refused as a damaged state
     with pytest.raises(EdtImportError) as caught:

@@ -225,11 +225,11 @@ def test_plan_stored_selection_of_another_establishment_is_refused() -> None:
 
 
 def test_applied_state_with_a_damaged_selection_section_is_an_invalid_state() -> None:
-    text = encode_state(plan_of(school()).state)
-    document = json.loads(text)
+    header, *lines = encode_state(plan_of(school()).state).split(b"\n")
+    document = json.loads(header)
     document["selection"]["courses"] = "all"
     with pytest.raises(EdtImportError) as caught:
-        decode_state(json.dumps(document).encode())
+        decode_state(b"\n".join([json.dumps(document).encode(), *lines]))
     assert caught.value.code is ErrorCode.INVALID_STATE
 
 

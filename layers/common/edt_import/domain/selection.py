@@ -211,10 +211,7 @@ def _split(present: frozenset[str], disabled: Iterable[str]) -> Choices:
 def parse_selection(text: str | bytes) -> AnySelection:
     """Read a selection file: the wizard's ``{"disabled": ...}``, a stored selection, or a plan's state holding
     one (``--write-state``); refuse anything else."""
-    try:
-        raw = json.loads(text)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested beyond any sense
-        raise rejected(ErrorCode.INVALID_SELECTION, "The selection file is not valid JSON.") from exc
+    raw = _json_or_state(text)
     if isinstance(raw, dict) and raw.get("kind") == STORED_KIND:
         return StoredSelection.from_dict(raw)
     if isinstance(raw, dict) and "schema" in raw and "uai" in raw:  # a saved state
@@ -222,6 +219,21 @@ def parse_selection(text: str | bytes) -> AnySelection:
             raise rejected(ErrorCode.INVALID_SELECTION, "The saved state holds no selection.")
         return StoredSelection.from_dict(raw["selection"])
     return _disabled_form(raw)
+
+
+def _json_or_state(text: str | bytes) -> object:
+    """``text`` as JSON, or the first line of a saved state (JSON lines: its selection is on the first)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested beyond any sense
+        first = text.split(b"\n", 1)[0] if isinstance(text, bytes) else text.split("\n", 1)[0]
+        try:
+            header = json.loads(first)
+        except (ValueError, RecursionError):
+            header = None
+        if isinstance(header, dict) and "schema" in header and "uai" in header:
+            return header
+        raise rejected(ErrorCode.INVALID_SELECTION, "The selection file is not valid JSON.") from exc
 
 
 def _disabled_form(raw: object) -> Selection:

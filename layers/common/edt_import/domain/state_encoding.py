@@ -1,25 +1,25 @@
-"""The applied state as bytes: one compact, versioned JSON document, the same for the file and the S3 store.
+"""The applied state as bytes: compact, versioned JSON lines, the same for the file and the S3 store.
 
-Layout (``schema`` 5)::
+Layout (``schema`` 6), one JSON value per line::
 
-    {"schema": 5, "uai": "...", "year_node": [key, title, parent_key] | null,
+    {"schema": 6, "uai": "...", "year_node": [key, title, parent_key] | null,
      "planned_on": "YYYY-MM-DD" | null,
      "courses": [[key, title, code, parent_key, fingerprint | null], ...],
-     "members": {"courses": [course_key, ...], "people": [person_key, ...],
-                 "sizes": A, "people_refs": A},
-     "events": {course_key: [count, texts, lists, refs A, numbers A], ...},
-     "pronote_ids": {idpn: person_key, ...},
-     "selection": {...} | null}
+     "pronote_ids": {idpn: person_key, ...}, "selection": {...} | null,
+     "events": [[course_key, count], ...]}
+    {"courses": [course_key, ...], "people": [person_key, ...], "sizes": A, "people_refs": A}
+    [texts, lists, refs A, numbers A]        (one line per course of "events", in its order)
 
 Each ``A`` is a column of integers, ``[typecode, base64 of its little-endian bytes]`` (typecodes ``B H I q`` of
-Python's ``array``). Members: per course, the number of instructors then of learners (``sizes``) and indexes
-into ``people``. Events: each course's block stands alone, so that a block no one read is written back as it was
-read (``applied_state.StoredBlock``): ``refs`` holds, event after event in each column, the suffix past the local
-date and the title (indexes into ``texts``), the rooms and the teachers (into ``lists``), the description (into
-``texts``); ``numbers`` the days (ordinals), starts and ends (UTC seconds). A block is checked for its shape when
-the state is read, and in full when it is first read. ``selection`` is the last manual import's selection in
-its own versioned form (``selection.StoredSelection``). Schema 4 (one set of columns for all courses) was never
-deployed and is not read.
+Python's ``array``). Members (second line): per course, the number of instructors then of learners (``sizes``)
+and indexes into ``people``. Events: each course's line stands alone, so that a course no one read is written
+back as the very bytes it was read from (``applied_state.StoredBlock``), as are the members when no plan changed
+them: an automatic import decodes and encodes only what changed. ``refs`` holds, event after event in each
+column, the suffix past the local date and the title (indexes into ``texts``), the rooms and the teachers (into
+``lists``), the description (into ``texts``); ``numbers`` the days (ordinals), starts and ends (UTC seconds). A
+course's line is checked when it is first read. ``selection`` is the last manual import's selection in its own
+versioned form (``selection.StoredSelection``). Schemas 4 (one set of event columns for all courses) and 5 (one
+JSON document of per-course blocks) were never deployed and are not read.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup, StoredBlock
 from edt_import.domain.directory import PersonKey
@@ -41,10 +41,9 @@ from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
 from edt_import.domain.plan import CourseSpec, YearNode
 from edt_import.domain.selection import StoredSelection
 
-STATE_SCHEMA = 5
+STATE_SCHEMA = 6
 _TYPECODES = ("B", "H", "I", "q")  # by growing range; refs use the unsigned ones only
 _LIMITS = {"B": (0, 0xFF), "H": (0, 0xFFFF), "I": (0, 0xFFFFFFFF), "q": (-(2**63), 2**63 - 1)}
-_ITEM_SIZES = {typecode: array(typecode).itemsize for typecode in _TYPECODES}
 _PAST_DATE = itemgetter(slice(10, None))  # an ISO date is 10 characters
 _REF_COLUMNS = 5  # suffixes, titles, rooms, teachers, descriptions
 _NUMBER_COLUMNS = 3  # days, starts, ends
@@ -53,33 +52,40 @@ _NUMBER_COLUMNS = 3  # days, starts, ends
 def encode_state(state: AppliedState) -> bytes:
     node = state.year_node
     fingerprints = state.fingerprints
-    document = {
+    blocks = state.course_events
+    header = {
         "schema": STATE_SCHEMA,
         "uai": state.uai,
         "year_node": None if node is None else [node.key, node.title, node.parent_key],
         "planned_on": None if state.planned_on is None else state.planned_on.isoformat(),
         "courses": [[c.key, c.title, c.code, c.parent_key, fingerprints.get(c.key)] for c in state.courses.values()],
-        "members": _encode_members(state.member_groups),
-        "events": {key: _encoded_block(state.course_events.held(key)) for key in state.course_events},
         "pronote_ids": state.pronote_ids,
         "selection": None if state.selection is None else state.selection.to_dict(),
+        "events": [[key, blocks.size(key)] for key in blocks],
     }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    members = state.member_groups
+    members_line = members.line if isinstance(members, _ReadGroups) else _line(_encode_members(members))
+    return b"\n".join([_line(header), members_line, *(_block_line(blocks.held(key)) for key in blocks)])
+
+
+def _line(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def decode_state(data: bytes) -> AppliedState:
     """The state ``encode_state`` wrote; anything else is refused as ``invalid_state``."""
+    lines = data.split(b"\n")
     try:
-        document = json.loads(data)
+        header = json.loads(lines[0])
     except UnicodeDecodeError as exc:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state is not UTF-8 text.") from exc
     except (ValueError, RecursionError) as exc:
         raise _damaged() from exc
-    if not isinstance(document, dict) or document.get("schema") != STATE_SCHEMA:
+    if not isinstance(header, dict) or header.get("schema") != STATE_SCHEMA:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state has an unknown schema version.")
     try:
-        return _state(document)
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        return _state(header, lines[1:])
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _damaged() from exc
 
 
@@ -88,19 +94,17 @@ def _damaged() -> Exception:
 
 
 class _ReadGroups(dict[str, MemberGroup]):
-    """Member groups as read, with the section they were read from: written back as they were while unchanged
+    """Member groups as read, with the line they were read from: written back as they were while unchanged
     (states are frozen; a plan that changes no member passes the previous state's groups on)."""
 
-    __slots__ = ("section",)
+    __slots__ = ("line",)
 
-    def __init__(self, groups: dict[str, MemberGroup], section: dict[str, Any]) -> None:
+    def __init__(self, groups: dict[str, MemberGroup], line: bytes) -> None:
         super().__init__(groups)
-        self.section = section
+        self.line = line
 
 
 def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
-    if isinstance(groups, _ReadGroups):
-        return groups.section
     people = _index(chain.from_iterable(chain.from_iterable(groups.values())))
     return {
         "courses": list(groups),
@@ -112,9 +116,9 @@ def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
     }
 
 
-def _encoded_block(held: CourseEvents | StoredBlock) -> Any:
+def _block_line(held: CourseEvents | StoredBlock) -> bytes:
     if isinstance(held, StoredBlock):
-        return held.stored
+        return _read_line(held.stored)
     tails = _suffix_tails(held.suffixes, held.days)
     texts = _index(chain(tails, held.titles, held.descriptions))
     lists = _index(chain(held.rooms, held.teachers))
@@ -127,7 +131,7 @@ def _encoded_block(held: CourseEvents | StoredBlock) -> Any:
         *map(text, held.descriptions),
     ]
     numbers = [*held.days, *held.starts, *held.ends]
-    return [len(held), list(texts), list(lists), _column(refs, max(len(texts), len(lists))), _column(numbers)]
+    return _line([list(texts), list(lists), _column(refs, max(len(texts), len(lists))), _column(numbers)])
 
 
 def _suffix_tails(suffixes: tuple[str, ...], days: tuple[int, ...]) -> list[str]:
@@ -172,29 +176,32 @@ def _numbers(encoded: list[Any], *, refs: bool = False) -> array[int]:
     return column
 
 
-def _state(document: dict[str, Any]) -> AppliedState:
-    node = document["year_node"]
+def _state(header: dict[str, Any], lines: list[bytes]) -> AppliedState:
+    node = header["year_node"]
     year_node = None
     if node is not None:
         key, title, parent_key = _texts(node, 3)
         year_node = YearNode(key=key, title=title, parent_key=parent_key)
-    planned_on = document["planned_on"]
-    rows = document["courses"]
+    planned_on = header["planned_on"]
+    rows = header["courses"]
     if not isinstance(rows, list) or not all(isinstance(row, list) and len(row) == 5 for row in rows):
         raise ValueError("a course row of the wrong shape")
+    index = _list(header["events"])
+    if len(lines) != 1 + len(index):
+        raise ValueError("a line per course with events")
     return AppliedState(
-        uai=_text(document["uai"]),
+        uai=_text(header["uai"]),
         year_node=year_node,
         courses={
             key: CourseSpec(key=key, title=title, code=code, parent_key=parent)
             for key, title, code, parent in (_texts(row[:4], 4) for row in rows)
         },
-        member_groups=_member_groups(document["members"]),
+        member_groups=_member_groups(lines[0]),
         course_events=EventBlocks(
-            {_text(key): _stored_block(block) for key, block in _mapping(document["events"]).items()}
+            {_text(key): _stored_block(line, count) for (key, count), line in zip(index, lines[1:], strict=True)}
         ),
-        pronote_ids={_text(idpn): PersonKey(_text(key)) for idpn, key in _mapping(document["pronote_ids"]).items()},
-        selection=_selection(document.get("selection")),
+        pronote_ids={_text(idpn): PersonKey(_text(key)) for idpn, key in _mapping(header["pronote_ids"]).items()},
+        selection=_selection(header.get("selection")),
         fingerprints={row[0]: _text(row[4]) for row in rows if row[4] is not None},
         planned_on=None if planned_on is None else date.fromisoformat(_text(planned_on)),
     )
@@ -209,7 +216,8 @@ def _selection(raw: object) -> StoredSelection | None:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state holds a damaged selection.") from exc
 
 
-def _member_groups(members: dict[str, Any]) -> _ReadGroups:
+def _member_groups(line: bytes) -> _ReadGroups:
+    members = _mapping(json.loads(line))
     courses = _texts(members["courses"])
     people = _texts(members["people"])
     sizes = _numbers(members["sizes"], refs=True)
@@ -221,33 +229,32 @@ def _member_groups(members: dict[str, Any]) -> _ReadGroups:
         course: MemberGroup(persons[bounds[2 * i] : bounds[2 * i + 1]], persons[bounds[2 * i + 1] : bounds[2 * i + 2]])  # type: ignore[arg-type]  # person keys are text
         for i, course in enumerate(courses)
     }
-    return _ReadGroups(groups, members)
+    return _ReadGroups(groups, line)
 
 
-def _stored_block(block: Any) -> StoredBlock:
-    """A course's block, its shape checked (its count and the length of its columns); decoded when first read."""
-    if not isinstance(block, list) or len(block) != 5:
-        raise ValueError("an event block of the wrong shape")
-    count, _, _, refs, numbers = block
+def _stored_block(line: bytes, count: Any) -> StoredBlock:
+    """A course's line, decoded when first read."""
     if type(count) is not int or count < 1:
-        raise ValueError("an event block holds events")
-    for column, width in ((refs, _REF_COLUMNS), (numbers, _NUMBER_COLUMNS)):
-        if not isinstance(column, list) or len(column) != 2 or column[0] not in _ITEM_SIZES:
-            raise ValueError("unknown column type")
-        if not isinstance(column[1], str) or len(column[1]) != 4 * -(-_ITEM_SIZES[column[0]] * width * count // 3):
-            raise ValueError("event columns do not match the count")
-    return StoredBlock(block, count, _decoded_block)
+        raise ValueError("a course with events holds some")
+    return StoredBlock((line, count), count, _decoded_block)
 
 
-def _decoded_block(block: Any) -> CourseEvents:
+def _read_line(stored: object) -> bytes:
+    """The bytes a stored block was read from (``_stored_block``)."""
+    line, _ = cast("tuple[bytes, int]", stored)
+    return line
+
+
+def _decoded_block(stored: Any) -> CourseEvents:
+    line, count = stored
     try:
-        return _course_events(block)
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+        return _course_events(json.loads(line), count)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         raise _damaged() from exc
 
 
-def _course_events(block: list[Any]) -> CourseEvents:
-    count, raw_texts, raw_lists, raw_refs, raw_numbers = block
+def _course_events(block: Any, count: int) -> CourseEvents:
+    raw_texts, raw_lists, raw_refs, raw_numbers = _list(block)
     texts = _texts(raw_texts)
     lists = [tuple(_texts(value)) for value in _list(raw_lists)]
     refs, numbers = _numbers(raw_refs, refs=True), _numbers(raw_numbers)
