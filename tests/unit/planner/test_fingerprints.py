@@ -3,6 +3,8 @@ unread, and a plan through fingerprints is exactly the plan that builds and comp
 
 from __future__ import annotations
 
+import copy
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -182,3 +184,17 @@ def test_plan_through_fingerprints_is_the_plan_that_compares_every_event(
     assert fast.report == full.report
     assert fast.state == full.state  # fingerprints too; events by course in any order (as recorded)
     assert fast.course_events == full.course_events
+
+
+def test_fingerprints_depend_on_values_not_on_objects() -> None:
+    # Given the same timetable twice: once with texts shared and interned, once with every text a copy of its own
+    timetable = two_courses()
+    copied = copy.deepcopy(timetable)
+    copied = replace(
+        copied, rooms={ident: replace(room, name="".join(list(room.name))) for ident, room in copied.rooms.items()}
+    )
+    interned = replace(
+        timetable, rooms={ident: replace(room, name=sys.intern(room.name)) for ident, room in timetable.rooms.items()}
+    )
+    # When both are planned, Then every course has the same fingerprint
+    assert plan_of(copied).state.fingerprints == plan_of(interned).state.fingerprints != {}

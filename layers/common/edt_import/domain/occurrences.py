@@ -9,6 +9,7 @@ per slot of the grid and copied into event columns.
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -102,7 +103,7 @@ class LessonCalendar:
     clock: UtcClock
     teacher_keys: Mapping[Ident, PersonKey]
     _casts: dict[int, _LessonCast] = field(default_factory=dict)
-    _facts: dict[int, str] = field(default_factory=dict)
+    _facts: dict[int, bytes] = field(default_factory=dict)
     _days: dict[tuple[int, int], tuple[date, str]] = field(default_factory=dict)
     _slots: dict[tuple[int, int, int], tuple[list[Any], ...]] = field(default_factory=dict)
     _week_lists: dict[int, tuple[int, ...]] = field(default_factory=dict)
@@ -199,26 +200,40 @@ class LessonCalendar:
         """What every course's events read besides its lessons: the zone, the year's dates, the grid's times."""
         year = self.timetable.school_year
         places = sorted(self.timetable.grid.places.items())
-        facts = (_EXPANSION_RULES, self.clock.zone.key, year.week1_monday, year.start, year.end, places)
+        facts = (
+            _EXPANSION_RULES,
+            marshal.version,
+            self.clock.zone.key,
+            year.week1_monday,
+            year.start,
+            year.end,
+            places,
+        )
         return hashlib.blake2b(repr(facts).encode(), digest_size=16).hexdigest()
 
-    def lesson_facts(self, lesson: Lesson) -> str:
+    def lesson_facts(self, lesson: Lesson) -> bytes:
         """What a lesson's events read of it: its slot, cancellations, audiences' weeks, rooms and teachers."""
         found = self._facts.get(id(lesson))
         if found is None:
             rooms, keys = self.timetable.rooms, self.teacher_keys
-            found = self._facts[id(lesson)] = repr(
+            found = self._facts[id(lesson)] = _plain_bytes(
                 (
                     lesson.day,
                     lesson.start_place,
                     lesson.place_count,
                     lesson.cancelled_weeks,
-                    [link.weeks for link in (*lesson.classes, *lesson.groups)],
-                    [(link.weeks, rooms[link.ident].name) for link in lesson.rooms if link.ident in rooms],
-                    [(link.weeks, keys[link.ident]) for link in lesson.teachers if link.ident in keys],
+                    tuple([link.weeks for link in (*lesson.classes, *lesson.groups)]),
+                    tuple([(link.weeks, rooms[link.ident].name) for link in lesson.rooms if link.ident in rooms]),
+                    tuple([(link.weeks, keys[link.ident]) for link in lesson.teachers if link.ident in keys]),
                 )
             )
         return found
+
+
+def _plain_bytes(value: tuple[Any, ...]) -> bytes:
+    """Plain values (numbers, texts, tuples) as bytes that say them unambiguously: equal values, equal bytes
+    (marshal's version 0 writes no references to objects seen before, nor whether a text is interned)."""
+    return marshal.dumps(value, 0)
 
 
 def course_fingerprint(course: DerivedCourse, calendar: LessonCalendar, title: str, facts: str) -> str:
@@ -227,12 +242,12 @@ def course_fingerprint(course: DerivedCourse, calendar: LessonCalendar, title: s
     lessons = course.lessons
     shared = _shares_slots(lessons)
     rooms = calendar.timetable.rooms
-    parts = [facts, title]
+    digest = hashlib.blake2b(_plain_bytes((facts, title)), digest_size=16)
     for item in lessons:
-        parts.append(f"{item.weeks}{calendar.lesson_facts(item.lesson)}")
-        if shared:  # the order of lessons sharing a slot, which ranks their keys
-            parts.append(repr(slot_rank(item, rooms)))
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+        # The order of lessons sharing a slot ranks their keys.
+        digest.update(_plain_bytes((item.weeks, slot_rank(item, rooms) if shared else None)))
+        digest.update(calendar.lesson_facts(item.lesson))
+    return digest.hexdigest()
 
 
 def _shares_slots(lessons: Sequence[CourseLesson]) -> bool:
