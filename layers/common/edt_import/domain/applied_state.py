@@ -58,7 +58,10 @@ class EventValues(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class CourseEvents:
-    """One course's events as columns (event i is ``suffixes[i]``, ``days[i]``, ...), in the planner's order."""
+    """One course's events as columns (event i is ``suffixes[i]``, ``days[i]``, ...), in the planner's order.
+
+    Each suffix starts with its day's ISO date and a colon (``EventValues``): the planner makes them so,
+    ``event_values`` checks it, and the state's encoding keeps only what follows."""
 
     suffixes: tuple[str, ...] = ()
     days: tuple[int, ...] = ()

@@ -31,7 +31,7 @@ from array import array
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import lru_cache
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain
 from operator import itemgetter
 from typing import Any, cast
 
@@ -44,7 +44,8 @@ from edt_import.domain.selection import StoredSelection
 STATE_SCHEMA = 6
 _TYPECODES = ("B", "H", "I", "q")  # by growing range; refs use the unsigned ones only
 _LIMITS = {"B": (0, 0xFF), "H": (0, 0xFFFF), "I": (0, 0xFFFFFFFF), "q": (-(2**63), 2**63 - 1)}
-_PAST_DATE = itemgetter(slice(10, None))  # an ISO date is 10 characters
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_PAST_DATE = itemgetter(slice(10, None))  # a suffix past its ISO local date, 10 characters
 _REF_COLUMNS = 5  # suffixes, titles, rooms, teachers, descriptions
 _NUMBER_COLUMNS = 3  # days, starts, ends
 
@@ -69,7 +70,7 @@ def encode_state(state: AppliedState) -> bytes:
 
 
 def _line(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _JSON.encode(value).encode("utf-8")
 
 
 def decode_state(data: bytes) -> AppliedState:
@@ -119,7 +120,7 @@ def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
 def _block_line(held: CourseEvents | StoredBlock) -> bytes:
     if isinstance(held, StoredBlock):
         return _read_line(held.stored)
-    tails = _suffix_tails(held.suffixes, held.days)
+    tails = list(map(_PAST_DATE, held.suffixes))  # each suffix starts with its day (``CourseEvents``)
     texts = _index(chain(tails, held.titles, held.descriptions))
     lists = _index(chain(held.rooms, held.teachers))
     text, listed = texts.__getitem__, lists.__getitem__
@@ -132,14 +133,6 @@ def _block_line(held: CourseEvents | StoredBlock) -> bytes:
     ]
     numbers = [*held.days, *held.starts, *held.ends]
     return _line([list(texts), list(lists), _column(refs, max(len(texts), len(lists))), _column(numbers)])
-
-
-def _suffix_tails(suffixes: tuple[str, ...], days: tuple[int, ...]) -> list[str]:
-    """The suffixes past their local date (``2025-09-01:3:2`` -> ``:3:2``), which the block holds as days."""
-    tails = list(map(_PAST_DATE, suffixes))
-    if not all(map(str.startswith, suffixes, map(_iso, days))) or not all(map(str.startswith, tails, repeat(":"))):
-        raise ValueError("an event key names its local date")
-    return tails
 
 
 @lru_cache(maxsize=4096)
