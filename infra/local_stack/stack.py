@@ -316,13 +316,13 @@ class LocalStack:
                     if not launch:
                         return record
                     self.launch(uai, import_id)
-            if record is not None and record.finished and self._execution_over(record):
+            if record is not None and record.finished and self.execution_over(record):
                 return record
             if time.monotonic() > deadline:
                 raise TimeoutError(f"import {import_id} did not finish in {timeout_s:.0f} s")
             time.sleep(0.05)
 
-    def _execution_over(self, record: ImportRecord) -> bool:
+    def execution_over(self, record: ImportRecord) -> bool:
         """The record is written before the execution's last state ends: wait for the execution too."""
         if record.status is ImportStatus.FAILED and record.summary.get("validation") is None:
             return True  # refused at upload: no execution ever started

@@ -100,7 +100,8 @@ def _finished(stack: LocalStack, uai: str, import_id: str, *, timeout_s: float) 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         record = stack.history().get(uai, import_id)
-        if record is not None and record.finished:
+        # The record is written before the execution's last state ends: wait for both
+        if record is not None and record.finished and stack.execution_over(record):
             return record
         time.sleep(0.2)
     raise TimeoutError(f"import {import_id} did not end in {timeout_s:.0f} s")
