@@ -147,7 +147,8 @@ class PlanResult:
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            self._desired.built_events(self._changes)  # a first plan's creations join the changes
+            if self._desired.first:  # its creations join the changes; unchanged courses have no action to build
+                self._desired.built_events(self._changes)
             self._plan = Plan(
                 uai=self._previous.uai,
                 year_node=self.year_node,
