@@ -14,7 +14,7 @@ from typing import Any
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.import_ports import EstablishmentSettings
-from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced
+from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced, queue_positions
 
 
 class InMemoryBlobStore:
@@ -64,6 +64,14 @@ class InMemoryImportHistory:
         updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         self.records[(uai, import_id)] = updated
         return copy.deepcopy(updated)
+
+    def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:
+        older = [r for r in self.list(uai) if before is None or (r.created_at, r.import_id) < before]
+        return older[:limit]
+
+    def queue(self, uai: str) -> list[str]:
+        positions = queue_positions(self.list(uai))
+        return sorted(positions, key=positions.__getitem__)
 
     def list(self, uai: str) -> list[ImportRecord]:
         mine = [copy.deepcopy(r) for (owner, _), r in self.records.items() if owner == uai]

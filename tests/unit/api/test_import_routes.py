@@ -241,10 +241,10 @@ def test_unmatched_text_of_an_unknown_import_is_404() -> None:
 def test_an_unexpected_failure_is_a_500_with_the_error_shape_and_no_detail() -> None:
     world = ApiWorld()
 
-    def broken(uai: str) -> list[ImportRecord]:
+    def broken(uai: str, *, limit: int, before: object = None) -> list[ImportRecord]:
         raise RuntimeError("table gone: secret detail")
 
-    world.history.list = broken  # type: ignore[method-assign]
+    world.history.newest = broken  # type: ignore[method-assign]
     status, body, _ = world.call("GET", IMPORTS, claims=ADMIN)
     assert (status, body["code"]) == (500, "internal_error")
     assert "secret" not in body["message"]

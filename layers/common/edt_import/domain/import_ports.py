@@ -52,6 +52,15 @@ class ImportHistory(Protocol):
         """Move the import to ``status``; ``section`` (name, figures) is set into its summary."""
         ...
 
+    def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:
+        """Up to ``limit`` imports, newest first (by creation time, then id), older than ``before`` (the
+        (created_at, import_id) of the last one a previous page gave). Reads one page, not the whole history."""
+        ...
+
+    def queue(self, uai: str) -> list[str]:
+        """The ids of the establishment's queued imports, first queued first."""
+        ...
+
     def list(self, uai: str) -> list[ImportRecord]:
         """The establishment's imports, newest first."""
         ...

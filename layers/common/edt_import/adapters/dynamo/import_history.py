@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError
@@ -53,6 +53,24 @@ class DynamoImportHistory:
         item.save()  # conditional on the version read above
         return updated
 
+    def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:
+        condition = ImportItem.created_at <= before[0] if before is not None else None
+        found: list[ImportRecord] = []
+        # Several imports created in the same instant come in any order: the page sorts them, and ``before``
+        # skips those a previous page gave.
+        for item in ImportItem.newest.query(uai, condition, scan_index_forward=False, page_size=limit + 1):
+            record = _record(item)
+            if before is not None and (record.created_at, record.import_id) >= before:
+                continue
+            if len(found) >= limit and record.created_at < found[-1].created_at:
+                break
+            found.append(record)
+        found.sort(key=lambda r: (r.created_at, r.import_id), reverse=True)
+        return found[:limit]
+
+    def queue(self, uai: str) -> list[str]:
+        return [item.import_id for item in ImportItem.queued.query(uai)]  # the index orders them by queue_rank
+
     def list(self, uai: str) -> list[ImportRecord]:
         records = [_record(item) for item in ImportItem.query(uai, consistent_read=True)]
         return sorted(records, key=lambda r: (r.created_at, r.import_id), reverse=True)
@@ -65,6 +83,8 @@ def _fill(item: ImportItem, record: ImportRecord) -> None:
     item.updated_at = record.updated_at
     item.upload_key = record.upload_key
     item.queued_at = record.queued_at
+    waiting = record.queued_at if record.status is ImportStatus.QUEUED else None
+    item.queue_rank = f"{waiting.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}#{record.import_id}" if waiting else None
     item.started_at = record.started_at
     item.finished_at = record.finished_at
     item.attempt = record.attempt

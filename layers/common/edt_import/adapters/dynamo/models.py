@@ -12,14 +12,40 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 UNBOUND = "unbound"
 
 
+class NewestImportsIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no-untyped-call]
+    """The history in creation order (``newest`` in template.yaml): a page reads its items only."""
+
+    class Meta:
+        index_name = "newest"
+        projection = AllProjection()
+
+    uai = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class QueuedImportsIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no-untyped-call]
+    """Sparse: only a queued import has a ``queue_rank`` (``queue`` in template.yaml)."""
+
+    class Meta:
+        index_name = "queue"
+        projection = KeysOnlyProjection()
+
+    uai = UnicodeAttribute(hash_key=True)
+    queue_rank = UnicodeAttribute(range_key=True)
+
+
 class ImportItem(Model):
     class Meta:
         table_name = UNBOUND
+
+    newest = NewestImportsIndex()
+    queued = QueuedImportsIndex()
 
     uai = UnicodeAttribute(hash_key=True)
     import_id = UnicodeAttribute(range_key=True)
@@ -29,6 +55,7 @@ class ImportItem(Model):
     updated_at = UTCDateTimeAttribute()
     upload_key = UnicodeAttribute(default="")
     queued_at = UTCDateTimeAttribute(null=True)
+    queue_rank = UnicodeAttribute(null=True)  # set while queued only: "<queued_at ISO>#<import_id>"
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
     attempt = NumberAttribute(default=1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from edt_import.domain.import_ports import BlobStore, ImportHistory
-from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, new_import, queue_positions
+from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, new_import
 from edt_import.domain.upload_ports import PresignedUpload, UploadSigner
 from edt_import.usecases.admin.errors import AdminErrorCode, ConflictError, InvalidRequestError, NotFoundError
 from edt_import.usecases.admin.import_views import ImportDetail, ImportItem, detail_view, item_view
@@ -61,26 +61,28 @@ def create_import(
 
 
 def list_imports(uai: str, *, history: ImportHistory, cursor: str | None, limit: int) -> ImportPage:
-    """The establishment's imports, newest first, ``limit`` at a time from ``cursor``."""
-    records = history.list(uai)  # newest first: (created_at, import_id) descending
-    positions = queue_positions(records)
-    if cursor is not None:
-        after = _decode_cursor(cursor)
-        records = [r for r in records if (r.created_at, r.import_id) < after]
+    """The establishment's imports, newest first, ``limit`` at a time from ``cursor``: one page is read, not the
+    whole history (a school's reaches thousands of imports), and the queue on its own."""
+    before = _decode_cursor(cursor) if cursor is not None else None
+    records = history.newest(uai, limit=limit + 1, before=before)
     page = records[:limit]
-    more = len(records) > limit
+    positions = _positions(history, uai) if any(r.status is ImportStatus.QUEUED for r in page) else {}
     return ImportPage(
         items=[item_view(r, positions.get(r.import_id)) for r in page],
-        next=_encode_cursor(page[-1]) if more and page else None,
+        next=_encode_cursor(page[-1]) if len(records) > limit else None,
     )
 
 
 def import_detail(uai: str, import_id: str, *, history: ImportHistory) -> ImportDetail:
-    records = history.list(uai)
-    record = next((r for r in records if r.import_id == import_id), None)
+    record = history.get(uai, import_id)
     if record is None:
         raise _unknown(import_id)
-    return detail_view(record, queue_positions(records).get(import_id))
+    position = _positions(history, uai).get(import_id) if record.status is ImportStatus.QUEUED else None
+    return detail_view(record, position)
+
+
+def _positions(history: ImportHistory, uai: str) -> dict[str, int]:
+    return {import_id: position for position, import_id in enumerate(history.queue(uai), start=1)}
 
 
 _ROLES_FR = {"Instructor": "enseignant", "Learner": "élève"}
