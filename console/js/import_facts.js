@@ -90,20 +90,21 @@ export function lessonsNotImported(doc) {
   return byReason ? Object.entries(byReason).map(([reason, count]) => ({ reason, count: number(count) })) : [];
 }
 
-const DELETIONS = ["delete_course", "remove_member", "delete_event"];
-
-/** A held plan: its reasons and what it would delete ({type: count}). */
+/** A held plan: its reasons, its approval code, what it would delete (figures and the courses). */
 export function hold(doc) {
   const plan = object(doc.plan);
   if (!plan || !plan.held) return null;
-  const actions = object(plan.actions) || {};
-  const deletions = DELETIONS.filter((type) => number(actions[type]) > 0).map((type) => ({ type, count: number(actions[type]) }));
-  return { reasons: Array.isArray(plan.hold_reasons) ? plan.hold_reasons : [], deletions };
+  const facts = object(plan.hold) || {};
+  return {
+    reasons: Array.isArray(plan.hold_reasons) ? plan.hold_reasons : [],
+    approval: facts.approval || null,
+    figures: object(facts.figures) || {},
+    courses: Array.isArray(facts.deleted_courses) ? facts.deleted_courses : [],
+    coursesCount: number(facts.deleted_courses_count),
+  };
 }
 
-/** A re-keying waiting for confirmation: {count} or null. */
-export function rekey(doc) {
-  const pending = object(doc.rekey);
-  if (!pending || pending.confirmed || pending.pending === false) return null;
-  return { count: number(pending.count) };
+/** Known people arriving with a new Pronote id, to confirm: their count (0 when none). */
+export function rekeys(doc) {
+  return number(doc.rekeys);
 }

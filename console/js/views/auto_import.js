@@ -3,14 +3,13 @@
 
 import { establishmentPath, getJson, sendJson } from "../api.js";
 import { h } from "../dom.js";
-import { codeSentence, t } from "../i18n.js";
+import { codeSentence, formatDateTime, t } from "../i18n.js";
 import { errorPanel, heading, notice } from "./messages.js";
-
-const COMPLETED = new Set(["done", "done_with_errors"]);
 
 export async function autoImportScreen(ctx) {
   const path = establishmentPath(ctx.uai, "auto-import");
-  const [settings, history] = await Promise.all([getJson(path), getJson(establishmentPath(ctx.uai, "imports"))]);
+  const settings = await getJson(path);
+  const status = h("div", {}, availability(settings));
   const outcome = h("div", { id: "auto-import-outcome" });
 
   const enabled = h("input", { type: "checkbox", id: "auto-enabled", name: "enabled", checked: Boolean(settings.enabled) });
@@ -53,7 +52,8 @@ export async function autoImportScreen(ctx) {
             interval_hours: Number(interval.value),
             max_per_day: Number(perDay.value),
           });
-          if (saved && typeof saved === "object" && "enabled" in saved) enabled.checked = Boolean(saved.enabled);
+          enabled.checked = Boolean(saved.enabled);
+          status.replaceChildren(availability(saved));
           outcome.replaceChildren(notice(t("auto.saved"), "success"));
         } catch (error) {
           if (error.status === 401) ctx.fail(error);
@@ -69,17 +69,24 @@ export async function autoImportScreen(ctx) {
     field("auto-per-day", t("auto.perday"), perDay),
     h("div", { class: "actions" }, save),
   );
-  ctx.show(heading(t("auto.title")), refusal(settings, history), h("p", {}, t("auto.intro")), form, outcome);
+  ctx.show(
+    heading(t("auto.title")),
+    status,
+    h("p", {}, t("auto.intro")),
+    settings.timezone ? h("p", { class: "hint" }, t("auto.timezone", { zone: settings.timezone })) : null,
+    form,
+    outcome,
+  );
 }
 
 function field(id, label, input) {
   return h("div", { class: "field" }, h("label", { for: id, class: "field-label" }, label), input);
 }
 
-/** Why automatic imports are refused: the API's reason when it gives one, else the absence of a completed manual import. */
-function refusal(settings, history) {
-  const reason = settings.refusal || settings.refused || settings.refused_reason;
-  if (reason && typeof reason === "object" && reason.code) {
+/** Whether automatic exports are accepted now, and if not why (the API's reason, as a sentence and a code). */
+function availability(settings) {
+  const reason = settings.reason && typeof settings.reason === "object" ? settings.reason : null;
+  if (reason && reason.code) {
     return h(
       "div",
       { class: "alert alert-warn", id: "auto-import-status", role: "status", "data-error-code": reason.code },
@@ -87,14 +94,13 @@ function refusal(settings, history) {
       h("p", { class: "alert-code" }, t("error.code", { code: reason.code })),
     );
   }
-  const items = Array.isArray(history.items) ? history.items : [];
-  const completed = settings.manual_import_completed ?? items.some((item) => item.kind === "manual" && COMPLETED.has(item.status));
-  if (!completed) {
-    return h(
-      "div",
-      { class: "alert alert-warn", id: "auto-import-status", role: "status" },
-      h("p", {}, t("auto.refused", { reason: t("auto.refused.nomanual") })),
-    );
-  }
-  return h("div", { class: "alert alert-info", id: "auto-import-status", role: "status" }, h("p", {}, t("auto.allowed")));
+  const facts = [];
+  if (typeof settings.started_today === "number") facts.push(t("auto.started", { count: settings.started_today }));
+  if (settings.next_slot) facts.push(t("auto.next", { when: formatDateTime(settings.next_slot) }));
+  return h(
+    "div",
+    { class: "alert alert-info", id: "auto-import-status", role: "status" },
+    h("p", {}, t("auto.allowed")),
+    facts.map((fact) => h("p", {}, fact)),
+  );
 }

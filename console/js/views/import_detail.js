@@ -19,10 +19,10 @@ export async function importDetailScreen(ctx, importId) {
   let message = null; // what the last action (approve, confirm) did, kept across refreshes
   ctx.onLeave(() => clearTimeout(timer));
 
-  const act = async (button, suffix, done) => {
+  const act = async (button, suffix, done, body) => {
     button.disabled = true;
     try {
-      await sendJson("POST", `${path}/${suffix}`, {});
+      await sendJson("POST", `${path}/${suffix}`, body);
       message = notice(t(done), "success");
       await show();
     } catch (error) {
@@ -154,23 +154,30 @@ function lessonsList(lessons) {
   );
 }
 
+const HOLD_KINDS = ["courses", "members", "events"];
+
 function heldPanel(doc, act) {
   const held = facts.hold(doc);
   if (doc.status !== "held" || !held) return null;
-
   const button = h("button", { type: "button", class: "primary", id: "approve-import" }, t("held.approve"));
-  button.addEventListener("click", () => act(button, "approve", "held.approved"));
+  button.addEventListener("click", () => act(button, "approve", "held.approved", held.approval ? { code: held.approval } : {}));
+  const figures = HOLD_KINDS.filter((kind) => `${kind}_deleted` in held.figures).map((kind) =>
+    h("li", {}, t(`held.${kind}`, { deleted: held.figures[`${kind}_deleted`], before: held.figures[`${kind}_before`] ?? "—" })),
+  );
+  const more = held.coursesCount - held.courses.length;
   return h(
     "section",
-    { class: "panel panel-warn", "aria-labelledby": "held-title" },
+    { class: "panel panel-warn", id: "held-panel", "aria-labelledby": "held-title" },
     h("h2", { id: "held-title" }, t("held.title")),
     h("p", {}, t("held.intro")),
     h("p", {}, t("held.reasons")),
     h("ul", {}, held.reasons.map((reason) => h("li", {}, codeSentence("hold", reason, reason), " (", h("code", {}, reason), ")"))),
-    held.deletions.length
+    figures.length ? [h("p", {}, t("held.deletions")), h("ul", { id: "held-figures" }, figures)] : null,
+    held.courses.length
       ? [
-          h("p", {}, t("held.deletions")),
-          h("ul", { id: "held-deletions" }, held.deletions.map((d) => h("li", {}, `${codeSentence("action", d.type, d.type)} : ${d.count}`))),
+          h("p", {}, t("held.course.list")),
+          h("ul", { class: "deleted-courses", id: "held-courses" }, held.courses.map((course) => h("li", {}, course.title))),
+          more > 0 ? h("p", { class: "hint" }, t("held.more", { count: more })) : null,
         ]
       : null,
     button,
@@ -178,16 +185,16 @@ function heldPanel(doc, act) {
 }
 
 function rekeyPanel(doc, act) {
-  const pending = facts.rekey(doc);
-  if (!pending) return null;
+  const count = facts.rekeys(doc);
+  if (!count) return null;
   const button = h("button", { type: "button", class: "primary", id: "confirm-rekey" }, t("rekey.confirm"));
-  button.addEventListener("click", () => act(button, "confirm-rekey", "rekey.confirmed"));
+  button.addEventListener("click", () => act(button, "confirm-rekey", "rekey.confirmed", {}));
   return h(
     "section",
-    { class: "panel panel-warn", "aria-labelledby": "rekey-title" },
+    { class: "panel panel-warn", id: "rekey-panel", "aria-labelledby": "rekey-title" },
     h("h2", { id: "rekey-title" }, t("rekey.title")),
     h("p", {}, t("rekey.intro")),
-    pending.count ? h("p", {}, t("rekey.count", { count: pending.count })) : null,
+    h("p", {}, t("rekey.count", { count })),
     button,
   );
 }

@@ -7,7 +7,7 @@ import { codeSentence, t } from "../i18n.js";
 import * as facts from "../import_facts.js";
 import { SelectionDraft, draftFor, keepDraft } from "../selection_draft.js";
 import { downloadUnmatched } from "../unmatched.js";
-import { errorPanel, heading } from "./messages.js";
+import { errorPanel, heading, notice } from "./messages.js";
 
 export const WIZARD_STEPS = ["summary", "subjects", "classes", "groups", "courses", "users"];
 
@@ -424,10 +424,12 @@ async function usersScreen(ctx, importId) {
     : unmatchedCount
       ? null
       : h("p", {}, t("users.none"));
+  const rekeyed = draft.users.filter((user) => user.rekey).map(personOf);
   ctx.show(
     stepper(ctx, importId, "users"),
     heading(t("users.title")),
     h("p", {}, t("users.intro")),
+    rekeyed.length ? rekeyPanel(ctx, importId, rekeyed) : null,
     counts,
     unmatchedCount ? h("p", {}, download) : null,
     problems,
@@ -439,6 +441,41 @@ async function usersScreen(ctx, importId) {
         ctx.navigate(`/${ctx.uai}/history`);
       },
     }),
+  );
+}
+
+/** People known under another Pronote id (Pronote reinstalled): confirmed here, before the launch. */
+function rekeyPanel(ctx, importId, people) {
+  const outcome = h("div");
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      id: "confirm-rekey",
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          await sendJson("POST", establishmentPath(ctx.uai, "imports", importId, "confirm-rekey"), {});
+          outcome.replaceChildren(notice(t("rekey.confirmed"), "success"));
+        } catch (error) {
+          button.disabled = false;
+          if (error.status === 401) ctx.fail(error);
+          else outcome.replaceChildren(errorPanel(error));
+        }
+      },
+    },
+    t("rekey.confirm"),
+  );
+  return h(
+    "section",
+    { class: "panel panel-warn", id: "rekey-panel", "aria-labelledby": "rekey-title" },
+    h("h2", { id: "rekey-title" }, t("rekey.title")),
+    h("p", {}, t("rekey.intro")),
+    h("p", {}, t("rekey.count", { count: people.length })),
+    h("ul", {}, people.map((p) => h("li", {}, `${p.name} (${codeSentence("role", p.role, p.role)})`))),
+    button,
+    outcome,
   );
 }
 
