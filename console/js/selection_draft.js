@@ -1,6 +1,6 @@
 // The wizard's choices while the administrator goes through its screens, kept per import for this page.
-// Read from GET …/selection; sent back as PUT …/selection
-// {"disabled": {"subjects", "classes", "groups", "courses"}, "add_subjects": [codes]}.
+// Read from GET …/selection (the lists, and the choices as "disabled"); sent back as PUT …/selection
+// {"disabled": {"subjects", "classes", "groups", "courses"}, "add_subjects": [codes]}, which answers the same view.
 
 const drafts = new Map();
 
@@ -8,35 +8,32 @@ function list(value) {
   return Array.isArray(value) ? value : [];
 }
 
-function enabledFlag(item) {
-  if (typeof item.enabled === "boolean") return item.enabled;
-  return item.status !== "disabled";
-}
-
 export class SelectionDraft {
   constructor(selection) {
     this.subjects = list(selection.subjects).map((s) => ({
       code: String(s.code),
-      label: String(s.label || s.name || s.code),
-      // a subject the referential knows: recognised, or disabled at the last import while known
-      known: s.status === "recognised" || s.recognised === true || (s.status === "disabled" && s.known !== false),
+      label: String(s.label || s.code),
+      known: s.status === "recognised",
+      courses: typeof s.courses === "number" ? s.courses : null,
     }));
-    this.classes = list(selection.classes).map((c) => ({ name: String(c.name), enabled: enabledFlag(c) }));
-    this.groups = list(selection.groups).map((g) => ({ name: String(g.name), enabled: enabledFlag(g) }));
-    this.disabled = {
-      subjects: new Set(list(selection.subjects).filter((s) => !enabledFlag(s)).map((s) => String(s.code))),
-      classes: new Set(this.classes.filter((c) => !c.enabled).map((c) => c.name)),
-      groups: new Set(this.groups.filter((g) => !g.enabled).map((g) => g.name)),
-      courses: new Set(),
-    };
-    this.added = new Set();
+    this.classes = list(selection.classes).map((c) => ({ name: String(c.name) }));
+    this.groups = list(selection.groups).map((g) => ({ name: String(g.name) }));
     this.users = list(selection.users);
-    this.setCourses(selection.courses);
+    this.added = new Set();
+    this.disabled = { subjects: new Set(), classes: new Set(), groups: new Set(), courses: new Set() };
+    this.take(selection);
   }
 
-  /** The courses as the API derives them; a course the administrator switched off stays off. */
-  setCourses(courses) {
-    this.courses = list(courses).map((c) => ({
+  /** The API's view of the choices (GET or PUT …/selection): what is switched off, the courses as derived. */
+  take(selection) {
+    const chosen = selection.disabled && typeof selection.disabled === "object" ? selection.disabled : {};
+    for (const name of Object.keys(this.disabled)) this.disabled[name] = new Set(list(chosen[name]).map(String));
+    // A subject the referential now knows (added at an earlier PUT) shows as recognised.
+    for (const row of list(selection.subjects)) {
+      const subject = this.subjects.find((s) => s.code === String(row.code));
+      if (subject && row.status === "recognised") subject.known = true;
+    }
+    this.courses = list(selection.courses).map((c) => ({
       key: String(c.key),
       title: String(c.title || c.key),
       subject: c.subject_code || null,
@@ -45,11 +42,6 @@ export class SelectionDraft {
       teachers: c.teachers ?? null,
       students: c.students ?? null,
     }));
-    // A course the API shows off by its own choice (not by its subject, class or group) stays off here.
-    for (const [i, raw] of list(courses).entries()) {
-      const own = raw.switched_off_by ? raw.switched_off_by === "courses" : raw.enabled === false && !this.impliedOff(this.courses[i]);
-      if (own) this.disabled.courses.add(this.courses[i].key);
-    }
   }
 
   subjectState(subject) {

@@ -53,6 +53,8 @@ function detailView(ctx, importId, doc, { message, act }) {
   if (doc.finished_at) rows.push([t("detail.finished"), formatDateTime(doc.finished_at)]);
   const software = facts.software(doc);
   if (software) rows.push([t("summary.software"), software]);
+  const plan = doc.plan && typeof doc.plan === "object" ? doc.plan : null;
+  if (plan && typeof plan.courses === "number") rows.push([t("detail.courses"), String(plan.courses)]);
   rows.push([t("summary.uai"), uaiText(facts.uaiCheck(doc, ctx.uai))]);
   const error = facts.errorOf(doc);
   const counts = facts.actionCounts(doc);

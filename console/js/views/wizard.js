@@ -246,9 +246,8 @@ async function audienceScreen(ctx, importId, listName) {
     listName === "groups"
       ? async () => {
           // The courses follow from the subjects, classes and groups chosen: let the API derive them again.
-          await sendJson("PUT", selectionPath(ctx, importId), draft.body());
-          const selection = await getJson(selectionPath(ctx, importId));
-          draft.setCourses(selection.courses);
+          draft.take(await sendJson("PUT", selectionPath(ctx, importId), draft.body()));
+          draft.added.clear(); // in the referential now
           go(ctx, importId, "courses");
         }
       : null;
@@ -326,7 +325,8 @@ async function coursesScreen(ctx, importId) {
     footer(ctx, importId, "courses", {
       nextLabel: t("validate"),
       onNext: async () => {
-        await sendJson("PUT", selectionPath(ctx, importId), draft.body());
+        draft.take(await sendJson("PUT", selectionPath(ctx, importId), draft.body()));
+        draft.added.clear();
         go(ctx, importId, "users");
       },
     }),
@@ -340,7 +340,12 @@ function courseRow(draft, course, render) {
   const stateText = implied ? t("courses.implied") : enabled ? t("enabled") : t("disabled");
   return h(
     "tr",
-    { class: enabled ? "row-on" : "row-off", "data-name": course.key, "data-state": enabled ? "on" : "off" },
+    {
+      class: enabled ? "row-on" : "row-off",
+      "data-name": course.key,
+      "data-subject": course.subject,
+      "data-state": enabled ? "on" : "off",
+    },
     h("th", { scope: "row" }, course.title),
     h("td", { class: "number" }, course.teachers ?? "—"),
     h("td", { class: "number" }, course.students ?? "—"),
