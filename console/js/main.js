@@ -92,6 +92,8 @@ function screenContext(main, uai, titleKey) {
     show(...children) {
       if (!active) return;
       replaceChildren(main, children);
+      const title = main.querySelector("h1");
+      document.title = title ? `${title.textContent} — ${t("app.title")}` : t("app.title");
       if (state.navigated) {
         state.navigated = false; // the first screen after a navigation takes the focus; refreshes do not
         ctx.focusTitle();

@@ -39,7 +39,8 @@ def test_console_controls_are_reached_by_keyboard_with_a_visible_focus(
         reached.append(page.evaluate("document.activeElement.textContent.trim()"))
         if reached[-1] == "Ajouter un fichier":
             break
-    # Then the menu, then « Ajouter un fichier », are reached, with a focus ring drawn
+    # Then the skip link, the menu, then « Ajouter un fichier », are reached, with a focus ring drawn
+    assert reached[0] == "Aller au contenu"
     assert "Historique des imports" in reached
     assert reached[-1] == "Ajouter un fichier"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")

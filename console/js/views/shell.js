@@ -30,8 +30,14 @@ export function renderShell(header, { uai, section, signedIn, onLanguage, onEsta
       h("button", { type: "button", class: "link-button", onclick: onSignOut }, t("signout")),
     );
   }
+  // A link would change the route (#…): this button takes keyboard users past the menu to the screen.
+  const skip = h(
+    "button",
+    { type: "button", class: "skip-link", onclick: () => document.getElementById("main").focus() },
+    t("skip"),
+  );
   const bar = h("div", { class: "top-bar" }, brand, tools);
-  const rows = [bar];
+  const rows = [skip, bar];
   if (signedIn) rows.push(establishmentForm(uai, onEstablishment), menu(uai, section));
   replaceChildren(header, rows);
 }
