@@ -106,5 +106,6 @@ export function hold(doc) {
 
 /** Known people arriving with a new Pronote id, to confirm: their count (0 when none). */
 export function rekeys(doc) {
-  return number(doc.rekeys);
+  const rekey = object(doc.rekey);
+  return rekey ? number(rekey.count) : 0;
 }
