@@ -87,7 +87,10 @@ export function accounts(doc) {
 export function lessonsNotImported(doc) {
   const lessons = object(doc.lessons_not_imported);
   const byReason = lessons ? object(lessons.by_reason) : null;
-  return byReason ? Object.entries(byReason).map(([reason, count]) => ({ reason, count: number(count) })) : [];
+  if (!byReason) return [];
+  return Object.entries(byReason)
+    .map(([reason, count]) => ({ reason, count: number(count) }))
+    .filter((lesson) => lesson.count > 0);
 }
 
 /** A held plan: its reasons, its approval code, what it would delete (figures and the courses). */

@@ -91,11 +91,12 @@ class Console:
     def go(self, route: str) -> None:
         self.page.evaluate("route => { window.location.hash = route; }", route)
 
-    def shoot(self, screen: str) -> Path:
+    def shoot(self, screen: str, *, full_page: bool = True) -> Path:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         width = self.page.viewport_size["width"] if self.page.viewport_size else 0
         path = ARTEFACTS / f"{self.test_name}--{screen}-{width}px.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.mouse.move(0, 0)  # no hover state in the picture
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 

@@ -86,7 +86,7 @@ export async function historyScreen(ctx) {
     "table",
     { class: "history", id: "history" },
     h("caption", { class: "visually-hidden" }, t("history.title")),
-    h("thead", {}, h("tr", {}, columns.map((key) => h("th", { scope: "col" }, t(key))))),
+    h("thead", {}, h("tr", {}, columns.map((key, i) => h("th", { scope: "col", class: i >= 3 ? "number" : null }, t(key))))),
     tbody,
   );
   const empty = h("p", { hidden: true }, t("history.empty"));

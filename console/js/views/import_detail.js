@@ -90,7 +90,7 @@ function actionTable(counts) {
       "table",
       { class: "counts", id: "action-counts" },
       h("caption", { class: "visually-hidden" }, t("detail.actions")),
-      h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col" }, text)))),
+      h("thead", {}, h("tr", {}, headers.map((text, i) => h("th", { scope: "col", class: i ? "number" : null }, text)))),
       h(
         "tbody",
         {},

@@ -309,8 +309,8 @@ async function coursesScreen(ctx, importId) {
       h(
         "tr",
         {},
-        [t("courses.course"), t("courses.teachers"), t("courses.students"), t("subjects.state"), t("subjects.actions")].map((c) =>
-          h("th", { scope: "col" }, c),
+        [t("courses.course"), t("courses.teachers"), t("courses.students"), t("subjects.state"), t("subjects.actions")].map((c, i) =>
+          h("th", { scope: "col", class: i === 1 || i === 2 ? "number" : null }, c),
         ),
       ),
     ),
