@@ -8,7 +8,7 @@ kept as a screenshot under ``test-artefacts/console/`` (git-ignored).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,10 +65,13 @@ def school(stack: ServedStack, tmp_path_factory: pytest.TempPathFactory) -> Gene
 
 
 @pytest.fixture(scope="session")
-def other_school(stack: ServedStack, tmp_path_factory: pytest.TempPathFactory) -> GeneratedSchool:
-    """A second establishment, registered, never imported (its automatic imports are still refused)."""
+def other_school(
+    stack: ServedStack, school: GeneratedSchool, tmp_path_factory: pytest.TempPathFactory
+) -> GeneratedSchool:
+    """A second establishment, never imported (its automatic imports are still refused). The stack keeps one
+    partner key, the ENT's: the first school's. This school's own export, sealed for another key, is refused."""
     generated = generate_school(tmp_path_factory.mktemp("other-school"), seed=42)
-    stack.add_establishment(generated)
+    stack.add_establishment(generated, key=school.key)
     return generated
 
 
@@ -100,6 +103,17 @@ class Console:
         return path
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
 def console(browser: Browser, stack: ServedStack, request: pytest.FixtureRequest) -> Iterator[Callable[..., Console]]:
     contexts = []
@@ -119,6 +133,9 @@ def console(browser: Browser, stack: ServedStack, request: pytest.FixtureRequest
         return tab
 
     yield open_console
+    if request.node.stash.get(_FAILED, False):
+        for tab in tabs:  # what the page showed when the test failed
+            tab.shoot("echec")
     for tab in tabs:
         assert tab.page_errors == [], "the page raised errors"
     for context in contexts:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Console
@@ -34,25 +36,41 @@ def test_console_sign_in_for_another_establishment_is_told_it_does_not_administe
     tab.shoot("403")
 
 
+@dataclass(frozen=True)
+class RefusedExport:
+    path: Path
+    code: str
+    sentence: str
+
+
+@pytest.fixture(params=["key_mismatch", "uai_mismatch"])
+def refused_export(
+    request: pytest.FixtureRequest, school: GeneratedSchool, other_school: GeneratedSchool
+) -> RefusedExport:
+    """For the second school: its own export, sealed for a key the ENT does not hold; or the first school's."""
+    if request.param == "key_mismatch":
+        return RefusedExport(other_school.export, "key_mismatch", "n’a pas été chiffré avec la clé partagée")
+    return RefusedExport(school.export, "uai_mismatch", "Ce fichier concerne un autre établissement.")
+
+
 def test_console_refused_file_is_shown_with_its_code(
-    console: Callable[..., Console], stack: ServedStack, school: GeneratedSchool, other_school: GeneratedSchool
+    console: Callable[..., Console], stack: ServedStack, other_school: GeneratedSchool, refused_export: RefusedExport
 ) -> None:
-    # Given an administrator of the second school, who picks the first school's export (another partner key)
+    # Given an administrator of the second school, who picks an export the ENT must refuse
     tab = console()
     tab.sign_in(stack.token(other_school.uai))
     with tab.page.expect_file_chooser() as chooser:
         tab.page.get_by_role("button", name="Ajouter un fichier").click()
-    chooser.value.set_files(str(school.export))
+    chooser.value.set_files(str(refused_export.path))
     # When it is sent
     tab.page.get_by_role("button", name="importer", exact=True).click()
     # Then the console says the file was refused, why, and with which code
     alert = tab.page.get_by_role("alert")
-    expect(alert).to_be_visible(timeout=120_000)
-    code = alert.get_attribute("data-error-code")
-    assert code == "key_mismatch"
-    expect(alert).to_contain_text(f"Code : {code}")
+    expect(alert).to_have_attribute("data-error-code", refused_export.code, timeout=120_000)
+    expect(alert).to_contain_text(refused_export.sentence)
+    expect(alert).to_contain_text(f"Code : {refused_export.code}")
     expect(tab.page.locator("#import-state")).to_have_text("Le fichier a été refusé.")
-    tab.shoot("fichier-refuse")
+    tab.shoot(f"fichier-refuse-{refused_export.code}")
 
 
 def test_console_not_an_export_is_refused_with_its_code(

@@ -55,9 +55,11 @@ class ServedStack:
     url: str
     output: list[str] = field(default_factory=list)
 
-    def add_establishment(self, school: GeneratedSchool) -> None:
-        command = ["establishment", "add", school.uai, "--key", str(school.key), "--directory", str(school.directory)]
-        self._run(*command)
+    def add_establishment(self, school: GeneratedSchool, *, key: Path | None = None) -> None:
+        """Register the school. The stack holds one partner key (the ENT's, as in AWS): ``key`` (another school's)
+        keeps the one registered before; the school's own exports then no longer open (``key_mismatch``)."""
+        key_file = key or school.key
+        self._run("establishment", "add", school.uai, "--key", str(key_file), "--directory", str(school.directory))
 
     def token(self, *uais: str, role: str = "admin") -> str:
         return self._run("token", *(arg for uai in uais for arg in ("--uai", uai)), "--role", role).strip()
