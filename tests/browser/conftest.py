@@ -126,6 +126,9 @@ def console(browser: Browser, stack: ServedStack, request: pytest.FixtureRequest
         page.set_default_timeout(30_000)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # Playwright turns on file-chooser interception when a listener is added, without waiting for the browser:
+        # listening from the start keeps a busy machine from opening the chooser before it is intercepted.
+        page.on("filechooser", lambda _chooser: None)
         tab = Console(
             page=page, base_url=stack.url, test_name=request.node.name.removeprefix("test_"), page_errors=errors
         )

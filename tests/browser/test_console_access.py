@@ -32,6 +32,7 @@ def test_console_controls_are_reached_by_keyboard_with_a_visible_focus(
     tab.sign_in(stack.token(school.uai))
     page = tab.page
     expect(page.get_by_role("button", name="Ajouter un fichier")).to_be_visible()
+    expect(page.locator("#upload-progress")).to_be_hidden()  # no progress bar before a file is sent
     # When the administrator presses Tab from the top of the page
     reached = []
     for _ in range(20):
