@@ -29,6 +29,7 @@ from moto.server import ThreadedMotoServer
 
 from edt_import.adapters import wiring
 from edt_import.adapters.dynamo import DynamoImportHistory
+from edt_import.domain.error_traces import error_trace_text
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.usecases.admin.selection import WizardStores, launch_import
@@ -167,8 +168,8 @@ class LocalStack:
             while not stopping.wait(period_s):
                 try:
                     self.tick()
-                except Exception:
-                    logging.getLogger("local_stack").exception("scheduled run failed")
+                except Exception as exc:  # noqa: BLE001 - the schedule keeps ticking, as EventBridge does
+                    logging.getLogger("local_stack").error("scheduled run failed: %s", error_trace_text(exc))
 
         thread = threading.Thread(target=run, name="local-stack-schedule", daemon=True)
         thread.start()

@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError as Rout
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from edt_import.api.auth import authorise
+from edt_import.domain.error_traces import error_trace
 from edt_import.domain.errors import (
     EdtImportError,
     ImportInProgressError,
@@ -90,7 +91,8 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         return error_response(status, exc.code.value, exc.message)
 
     def unexpected(exc: Exception) -> Response[str]:
-        logger.exception("unexpected error", error_type=type(exc).__name__)  # the one place it is logged
+        # The one place it is logged, without its message: that may hold a name or an identifier.
+        logger.error("unexpected error", extra=dict(error_trace(exc)))
         return error_response(
             HTTPStatus.INTERNAL_SERVER_ERROR,
             "internal_error",
