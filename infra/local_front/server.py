@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import mimetypes
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from edt_import.domain.error_traces import error_trace_text
 from local_front.events import ApiResource, find_resource, proxy_event
 from local_front.tokens import InvalidTokenError, TokenSigner
 
@@ -68,7 +71,7 @@ class LocalFront:
         self.context = context
         self.operator_actions = dict(operator_actions or {})
         self.api_lock = threading.Lock()  # one request at a time, as one Lambda instance serves them
-        self._server = ThreadingHTTPServer((host, port), _Handler)
+        self._server = _Server((host, port), _Handler)
         self._server.daemon_threads = True
         self._server.front = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
@@ -99,6 +102,15 @@ class LocalFront:
         except InvalidTokenError:
             return None
         return {name: str(value) for name, value in claims.items()}
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002 - socketserver's signature
+        """A request that failed in a handler: its type and frames, not the traceback socketserver would print (the
+        message may hold a name the request carried)."""
+        exc = sys.exc_info()[1]
+        if exc is not None:
+            logging.getLogger("local_front").error("request failed: %s", error_trace_text(exc))
 
 
 class _Handler(BaseHTTPRequestHandler):

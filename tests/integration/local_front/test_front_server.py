@@ -8,6 +8,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http.client import RemoteDisconnected
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from local_front.server import OPERATOR_ROLE, LocalFront
 from local_front.tokens import TokenSigner
 
 from tests.support.http_client import http
+from tests.support.log_capture import captured_log
 
 NOW = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
 SIGNER = TokenSigner(b"front-secret")
@@ -122,3 +124,24 @@ def test_front_operator_door_needs_an_operator_token(front: tuple[LocalFront, Re
     answer = http("POST", url, token=_token(OPERATOR_ROLE), body={"uai": UAI})
     assert (answer.status, answer.json()) == (201, {"uai": UAI})
     assert recorder.registered == [{"uai": UAI}]
+
+
+def test_front_failing_request_logs_the_error_type_and_frames_but_not_its_message(
+    front: tuple[LocalFront, Recorder, Path], capfd: pytest.CaptureFixture[str]
+) -> None:
+    # Given an operator action failing with a message that names a person
+    server, _, _ = front
+
+    def failing(payload: dict[str, Any]) -> dict[str, Any]:
+        raise LookupError(f"no directory entry for {payload['name']}")
+
+    server.operator_actions["POST /_local/establishments"] = failing
+    # When it is called
+    with captured_log("local_front") as log, pytest.raises(RemoteDisconnected):
+        http("POST", f"{server.url}/_local/establishments", token=_token(OPERATOR_ROLE), body={"name": "Dupont Marie"})
+    # Then the log says which error and where, and nothing printed names the person
+    [entry] = log.entries()
+    assert entry["message"].startswith("request failed: LookupError at ")
+    assert "in failing" in entry["message"]
+    printed = capfd.readouterr()
+    assert "Dupont" not in log.text + printed.out + printed.err
