@@ -39,17 +39,49 @@ def formatted(description: str, epilog: str = exit_status.HELP) -> dict[str, Any
     return {"description": description, "epilog": epilog, "formatter_class": argparse.RawDescriptionHelpFormatter}
 
 
-def add_export_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file", help="the export as the school sent it (the encrypted container EDT/PRONOTE writes), or its clear XML"
-    )
-    parser.add_argument("--key", help="our partner private key (PKCS#8, PEM or DER); needed for an encrypted export")
+def sub_commands(parser: argparse.ArgumentParser, dest: str) -> Any:
+    """Where ``parser``'s sub-commands are added; one of them must be given."""
+    return parser.add_subparsers(dest=dest, required=True, title="commands", metavar="COMMAND")
+
+
+def command_parser(
+    commands: Any, name: str, *, module: str, summary: str, description: str, epilog: str = exit_status.HELP
+) -> argparse.ArgumentParser:
+    """One command: its line in the list of commands, its help, and ``module``, the ``<name>_cmd`` that runs it."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=summary, **formatted(description, epilog))
+    parser.set_defaults(command_module=module)
+    return parser
+
+
+def command_group(commands: Any, name: str, *, summary: str, description: str) -> Any:
+    """A command whose own sub-commands do the work (``sandbox serve``): where to add them."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=summary, **formatted(description))
+    return sub_commands(parser, f"{name}_command")
+
+
+def add_partner_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--partner",
         default="ITSLEARNING",
         help="the partner name we are registered under at Index Education, as listed in the export's keys "
         "(default: %(default)s)",
     )
+
+
+KEY_HELP = "our partner private key (PKCS#8, PEM or DER)"
+
+
+def add_key_arguments(parser: argparse.ArgumentParser, *, required: bool = False, key_help: str = KEY_HELP) -> None:
+    """``--key`` and ``--partner``: our private key, and the name the export lists its public half under."""
+    parser.add_argument("--key", required=required, help=key_help)
+    add_partner_argument(parser)
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", help="the export as the school sent it (the encrypted container EDT/PRONOTE writes), or its clear XML"
+    )
+    add_key_arguments(parser, key_help=f"{KEY_HELP}; needed for an encrypted export")
     parser.add_argument("--uai", help="refuse the export unless it belongs to this establishment (UAI, 0750001A)")
     parser.add_argument(
         "--allow-any-version",
@@ -67,49 +99,69 @@ def add_dated_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_generate(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
-        "generate",
-        help="write a realistic establishment to try the import with",
-        **formatted(
-            "Write a generated establishment into --out: inner.xml (the clear timetable), export.xml (the same, "
-            "encrypted as\nPRONOTE does), partner-key.pem (a new key each run) and directory.csv (its ENT accounts). "
-            "Everything but the\nkeys is the same for the same --size and --seed. Prints a JSON summary."
-        ),
-    )
+def add_generated_size_arguments(parser: argparse.ArgumentParser, *, seed: int) -> None:
+    """What the generator makes: an establishment of ``--size``, the same for the same ``--seed``."""
     parser.add_argument(
         "--size",
         choices=["college", "lycee", "cite"],
         default="college",
         help="college (about 600 pupils), lycee (about 1,500) or cite (both, about 3,600) (default: %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=1, help="the random seed (default: %(default)s)")
-    parser.add_argument("--out", required=True, help="the folder to write to (created if needed; its files replaced)")
+    parser.add_argument("--seed", type=int, default=seed, help="the generator's seed (default: %(default)s)")
+
+
+def add_listen_arguments(parser: argparse.ArgumentParser, *, port: int) -> None:
     parser.add_argument(
-        "--partner", default="ITSLEARNING", help="the partner the export is encrypted for (default: %(default)s)"
+        "--port", type=int, default=port, help="the port to listen on, 0 for any (default: %(default)s)"
     )
-    parser.set_defaults(command_module="generate_cmd")
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
+
+
+def add_clock_argument(parser: argparse.ArgumentParser, *, default: str) -> None:
+    parser.add_argument(
+        "--now", type=_aware_datetime, help=f"ISO date and time the local stack's clock shows (default: {default})"
+    )
+
+
+def add_generate(commands: Any) -> None:
+    parser = command_parser(
+        commands,
+        "generate",
+        module="generate_cmd",
+        summary="write a realistic establishment to try the import with",
+        description=(
+            "Write a generated establishment into --out: inner.xml (the clear timetable), export.xml (the same, "
+            "encrypted as\nPRONOTE does), partner-key.pem (a new key each run) and directory.csv (its ENT accounts). "
+            "Everything but the\nkeys is the same for the same --size and --seed. Prints a JSON summary."
+        ),
+    )
+    add_generated_size_arguments(parser, seed=1)
+    parser.add_argument("--out", required=True, help="the folder to write to (created if needed; its files replaced)")
+    add_partner_argument(parser)
 
 
 def add_inspect(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = command_parser(
+        commands,
         "inspect",
-        help="open, validate and summarise an export",
-        **formatted(
+        module="inspect_cmd",
+        summary="open, validate and summarise an export",
+        description=(
             "Open and validate an export, then print its summary as JSON: establishment (UAI), software and "
             "version,\nschool year, counts, and the warnings about what was read but will not be imported. "
             "No person is named."
         ),
     )
     add_export_arguments(parser)
-    parser.set_defaults(command_module="inspect_cmd")
 
 
 def add_plan(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = command_parser(
+        commands,
         "plan",
-        help="show what an import would send to itslearning, without sending anything",
-        **formatted(
+        module="plan_cmd",
+        summary="show what an import would send to itslearning, without sending anything",
+        description=(
             "Plan an import without sending anything, and print it as JSON: the courses with their member and "
             "event\ncounts, the lessons not imported and why, who the course rules leave out, the subjects, what "
             "is new\nsince a stored selection, matched and unmatched people, the actions per type, and whether the "
@@ -128,14 +180,15 @@ def add_plan(commands: Any) -> None:
     parser.add_argument("--previous", help="the applied state of the last sync, to plan the difference only")
     parser.add_argument("--write-state", help="write to this file the state this plan leaves once applied")
     parser.add_argument("--with-events", action="store_true", help="also list every planned event")
-    parser.set_defaults(command_module="plan_cmd")
 
 
 def add_sync(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = command_parser(
+        commands,
         "sync",
-        help="apply an export to itslearning",
-        **formatted(
+        module="sync_cmd",
+        summary="apply an export to itslearning",
+        description=(
             "Plan against the state the last syncs of this establishment applied, send the difference to "
             "itslearning, and\nkeep what it confirmed in --state-dir (saved as it goes: an interrupted sync "
             "resumes where it stopped).\nPrints one JSON object (counts and keys, no names). The credentials "
@@ -173,29 +226,29 @@ def add_sync(commands: Any) -> None:
         action="store_true",
         help="print progress on stderr (stage, done/total, retries) even when stderr is not a terminal",
     )
-    parser.set_defaults(command_module="sync_cmd")
 
 
 def add_sandbox(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    actions = command_group(
+        commands,
         "sandbox",
-        help="run a local itslearning stand-in",
-        **formatted("A local itslearning stand-in speaking the same SOAP protocol, to try syncs without a school."),
+        summary="run a local itslearning stand-in",
+        description="A local itslearning stand-in speaking the same SOAP protocol, to try syncs without a school.",
     )
-    actions = parser.add_subparsers(dest="sandbox_command", required=True, title="commands", metavar="COMMAND")
-    serve = actions.add_parser(
+    serve = command_parser(
+        actions,
         "serve",
-        help="serve the stand-in over HTTP until Ctrl-C",
-        **formatted(
+        module="sandbox_cmd",
+        summary="serve the stand-in over HTTP until Ctrl-C",
+        description=(
             "Serve the stand-in over HTTP until Ctrl-C or SIGTERM. It holds one school node per --uai; a sync "
             "of an\nestablishment it has no node for stops with 'school node ... does not exist'. "
-            "GET /_sandbox/stats gives its counts.",
-            epilog=f"exit status:\n  {exit_status.OK}    stopped\n  {exit_status.REFUSED}    a setting is refused, "
-            "or the address is in use\n",
+            "GET /_sandbox/stats gives its counts."
         ),
+        epilog=f"exit status:\n  {exit_status.OK}    stopped\n  {exit_status.REFUSED}    a setting is refused, "
+        "or the address is in use\n",
     )
-    serve.add_argument("--port", type=int, default=8765, help="the port to listen on (default: %(default)s)")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
+    add_listen_arguments(serve, port=8765)
     serve.add_argument(
         "--uai",
         action="append",
@@ -224,14 +277,15 @@ def add_sandbox(commands: Any) -> None:
         default=0,
         help="how many times a DataService result reads 'in queue' before its answer (default: 0)",
     )
-    serve.set_defaults(command_module="sandbox_cmd")
 
 
 def add_demo(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = command_parser(
+        commands,
         "demo",
-        help="run the serverless pipeline locally on a generated establishment (or on your files)",
-        **formatted(
+        module="demo",
+        summary="run the serverless pipeline locally on a generated establishment (or on your files)",
+        description=(
             "The serverless pipeline on this machine: the same template.yaml and state machine as in AWS, on moto,\n"
             "with a local itslearning stand-in as the ENT. Without --export: generates an establishment, imports its\n"
             "export through a presigned URL, prints each stage and a summary, then imports a slightly changed export\n"
@@ -242,24 +296,13 @@ def add_demo(commands: Any) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("demo-out"), help="where generated files go (default: %(default)s)"
     )
-    parser.add_argument(
-        "--size", default="college", choices=["college", "lycee", "cite"], help="(default: %(default)s)"
-    )
-    parser.add_argument("--seed", type=int, default=2026, help="the generator's seed (default: %(default)s)")
+    add_generated_size_arguments(parser, seed=2026)
     parser.add_argument("--export", help="an export file to import instead of a generated one")
-    parser.add_argument("--key", help="with --export: our partner private key (PEM or DER)")
+    add_key_arguments(parser, key_help=f"with --export: {KEY_HELP}")
     parser.add_argument("--directory", help="with --export: the ENT accounts (directory CSV) the stand-in holds")
     parser.add_argument("--uai", help="with --export: the establishment the export is imported for")
-    parser.add_argument(
-        "--partner", default="ITSLEARNING", help="our partner name at Index Education (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--now",
-        type=_aware_datetime,
-        help="ISO date and time the pipeline's clock shows (default: now, or the generated year's first day)",
-    )
+    add_clock_argument(parser, default="now, or the generated year's first day")
     parser.add_argument("--json", action="store_true", help="end stdout with one JSON object of the last import")
-    parser.set_defaults(command_module="demo")
 
 
 def _aware_datetime(text: str) -> datetime:
@@ -280,24 +323,21 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 
 def add_serve(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = command_parser(
+        commands,
         "serve",
-        help="run the admin API and console locally, over the serverless stack",
-        **formatted(
+        module="serve_cmd",
+        summary="run the admin API and console locally, over the serverless stack",
+        description=(
             "Run the whole local stack until Ctrl-C: template.yaml and the state machine on moto, the Lambda handlers "
             "in\nthis process, an itslearning stand-in, and one HTTP origin serving the admin API (bearer tokens from "
             "edt-import\ntoken) and the console at /. Prints the API's URL, and a sign-in URL for --admin-of. "
-            "Register establishments\nwith edt-import establishment add.",
-            epilog=f"exit status:\n  {exit_status.OK}    stopped\n  {exit_status.REFUSED}    a setting is refused\n",
+            "Register establishments\nwith edt-import establishment add."
         ),
+        epilog=f"exit status:\n  {exit_status.OK}    stopped\n  {exit_status.REFUSED}    a setting is refused\n",
     )
-    parser.add_argument(
-        "--port", type=int, default=8000, help="the port to listen on, 0 for any (default: %(default)s)"
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: %(default)s)")
-    parser.add_argument(
-        "--now", type=_aware_datetime, help="ISO date and time the stack's clock shows, fixed (default: the real clock)"
-    )
+    add_listen_arguments(parser, port=8000)
+    add_clock_argument(parser, default="the real clock; a given time stays fixed")
     parser.add_argument(
         "--admin-of",
         action="append",
@@ -306,14 +346,15 @@ def add_serve(commands: Any) -> None:
         help="print a console sign-in URL for an administrator of this establishment (repeat for several)",
     )
     _add_data_dir(parser)
-    parser.set_defaults(command_module="serve_cmd")
 
 
 def add_token(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = command_parser(
+        commands,
         "token",
-        help="mint a sign-in token for the local admin API",
-        **formatted(
+        module="token_cmd",
+        summary="mint a sign-in token for the local admin API",
+        description=(
             "Print (alone on stdout) a bearer token the local admin API accepts, signed with --data-dir's secret, "
             "for\nthe establishments given: admin (the console's rights), machine (automatic imports only) or "
             "operator\n(the local stack's own actions under /_local/, such as moving its clock)."
@@ -324,44 +365,42 @@ def add_token(commands: Any) -> None:
         "--role", choices=["admin", "machine", "operator"], default="admin", help="(default: %(default)s)"
     )
     _add_data_dir(parser)
-    parser.set_defaults(command_module="token_cmd")
 
 
 def add_establishment(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    actions = command_group(
+        commands,
         "establishment",
-        help="register establishments on the running local stack",
-        **formatted("Establishments of the local stack started by edt-import serve."),
+        summary="register establishments on the running local stack",
+        description="Establishments of the local stack started by edt-import serve.",
     )
-    actions = parser.add_subparsers(dest="establishment_command", required=True, title="commands", metavar="COMMAND")
-    add = actions.add_parser(
+    add = command_parser(
+        actions,
         "add",
-        help="register an establishment: its partner key, its settings, its ENT accounts",
-        **formatted(
+        module="establishment_cmd",
+        summary="register an establishment: its partner key, its settings, its ENT accounts",
+        description=(
             "Register an establishment on the running local stack: the partner key into its secrets store, the "
             "settings\ninto its table, the directory's accounts into the itslearning stand-in (its school node)."
         ),
     )
     add.add_argument("uai", help="the establishment's code (UAI), seven digits and the check letter")
-    add.add_argument(
-        "--partner", default="ITSLEARNING", help="our partner name at Index Education (default: %(default)s)"
-    )
-    add.add_argument("--key", required=True, help="our partner private key (PKCS#8, PEM or DER)")
+    add_key_arguments(add, required=True)
     add.add_argument("--directory", required=True, help="the ENT's accounts of the establishment (directory CSV)")
     add.add_argument(
         "--allow-invalid-uai", action="store_true", help="accept a UAI whose check letter is wrong (a test school)"
     )
     _add_data_dir(add)
-    add.set_defaults(command_module="establishment_cmd")
 
 
 def add_openapi(commands: Any) -> None:
-    parser: argparse.ArgumentParser = commands.add_parser(
+    command_parser(
+        commands,
         "openapi",
-        help="print the admin API's OpenAPI document",
-        **formatted("Print the admin API's OpenAPI document (JSON), as docs/openapi.json holds it."),
+        module="openapi_cmd",
+        summary="print the admin API's OpenAPI document",
+        description=("Print the admin API's OpenAPI document (JSON), as docs/openapi.json holds it."),
     )
-    parser.set_defaults(command_module="openapi_cmd")
 
 
 COMMANDS = (

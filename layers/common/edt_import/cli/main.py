@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from edt_import.cli import exit_status
-from edt_import.cli.commands import COMMANDS, VersionAction, formatted
+from edt_import.cli.commands import COMMANDS, VersionAction, formatted, sub_commands
 from edt_import.cli.error_line import error_line
 from edt_import.domain.errors import EdtImportError
 
@@ -24,7 +24,7 @@ EXIT_REJECTED = exit_status.REFUSED
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="edt-import", **formatted(__doc__ or ""))
     parser.add_argument("--version", action=VersionAction)
-    commands = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
+    commands = sub_commands(parser, "command")
     for add_command in COMMANDS:
         add_command(commands)
     return parser
