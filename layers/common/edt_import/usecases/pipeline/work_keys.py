@@ -9,6 +9,7 @@ accounts), kept with the history. ``state/`` holds each establishment's applied 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from edt_import.domain.errors import ConfigError
 
@@ -33,24 +34,30 @@ def import_prefix(uai: str, import_id: str) -> str:
     return f"imports/{uai}/{import_id}/"
 
 
-def timetable_key(uai: str, import_id: str) -> str:
-    return f"{import_prefix(uai, import_id)}timetable.xml"
+def _in_import(name: str) -> Callable[[str, str], str]:
+    """The key of ``name`` in one import's folder, given (UAI, import id)."""
+    return lambda uai, import_id: f"{import_prefix(uai, import_id)}{name}"
 
 
-def directory_key(uai: str, import_id: str) -> str:
-    return f"{import_prefix(uai, import_id)}directory.json"
+def _in_reports(name: str) -> Callable[[str, str], str]:
+    """The key of ``name`` among one import's reports, given (UAI, import id)."""
+    return lambda uai, import_id: f"reports/{uai}/{import_id}/{name}"
 
 
-def plan_key(uai: str, import_id: str) -> str:
-    return f"{import_prefix(uai, import_id)}plan.json"
-
-
-def chunks_prefix(uai: str, import_id: str) -> str:
-    return f"{import_prefix(uai, import_id)}chunks/"
-
-
-def results_prefix(uai: str, import_id: str) -> str:
-    return f"{import_prefix(uai, import_id)}results/"
+timetable_key = _in_import("timetable.xml")
+directory_key = _in_import("directory.json")
+plan_key = _in_import("plan.json")
+chunks_prefix = _in_import("chunks/")
+results_prefix = _in_import("results/")
+# The manual import's wizard lists (subjects, classes, groups, courses, people), written after reconciling.
+wizard_key = _in_import("wizard.json")
+# The administrator's choices so far, before the launch.
+selection_draft_key = _in_import("selection-draft.json")
+# The choices the import was launched with: the plan step applies them (a re-run too).
+launched_selection_key = _in_import("selection.json")
+unmatched_report_key = _in_reports("unmatched.json")
+# The Pronote re-keyings the import found, for the administrator to confirm (kept with the history).
+rekeys_report_key = _in_reports("rekeys.json")
 
 
 def chunk_key(uai: str, import_id: str, chunk: int) -> str:
@@ -60,27 +67,3 @@ def chunk_key(uai: str, import_id: str, chunk: int) -> str:
 def result_key(uai: str, import_id: str, chunk: int | None) -> str:
     name = YEAR_NODE if chunk is None else f"{chunk:05d}"
     return f"{results_prefix(uai, import_id)}{name}.json"
-
-
-def unmatched_report_key(uai: str, import_id: str) -> str:
-    return f"reports/{uai}/{import_id}/unmatched.json"
-
-
-def wizard_key(uai: str, import_id: str) -> str:
-    """The manual import's wizard lists (subjects, classes, groups, courses, people), written after reconciling."""
-    return f"{import_prefix(uai, import_id)}wizard.json"
-
-
-def selection_draft_key(uai: str, import_id: str) -> str:
-    """The administrator's choices so far, before the launch."""
-    return f"{import_prefix(uai, import_id)}selection-draft.json"
-
-
-def launched_selection_key(uai: str, import_id: str) -> str:
-    """The choices the import was launched with: the plan step applies them (a re-run too)."""
-    return f"{import_prefix(uai, import_id)}selection.json"
-
-
-def rekeys_report_key(uai: str, import_id: str) -> str:
-    """The Pronote re-keyings the import found, for the administrator to confirm (kept with the history)."""
-    return f"reports/{uai}/{import_id}/rekeys.json"
