@@ -57,6 +57,24 @@ def _t(code: str, *sessions: int, mode: Mode = Mode.CLASS, fortnightly: bool = F
 
 
 _VIE_DE_CLASSE = _t("VSCOL", 1, fortnightly=True)
+# Cycle 4 (5e, 4e, 3e): technology in half classes, sport and the two arts.
+_CYCLE_4_TECHNOLOGY_SPORT_ARTS = (_t("TECHN", 1, mode=Mode.HALVES), _t("EPS", 2, 1), _t("A-PLA", 1), _t("EDMUS", 1))
+# 4e and 3e: French, maths, both languages and history-geography, the same hours.
+_UPPER_CYCLE_4_CORE = (
+    _t("FRANC", 1, 1, 1, 1),
+    _t("MATHS", 1, 1, 1, 1),
+    _t("AGL1", 1, 1, 1),
+    _t("ESP2", 1, 1, 1, mode=Mode.LV2),
+    _t("HIGEO", 1, 1, 1),
+)
+# Première and terminale: the common trunk after the first subjects.
+_CYCLE_TERMINAL_TRUNK = (
+    _t("ESP2", 1, 1, mode=Mode.LV2),
+    _t("ENSSC", 1, 1),
+    _t("EPS", 2, mode=Mode.PAIR),
+    _t("EMC", 1),
+    _VIE_DE_CLASSE,
+)
 
 
 COLLEGE_LEVELS: dict[str, tuple[Teaching, ...]] = {
@@ -83,43 +101,26 @@ COLLEGE_LEVELS: dict[str, tuple[Teaching, ...]] = {
         _t("SVT", 1),
         _t("SVT", 1, mode=Mode.ALTERNATE),
         _t("PH-CH", 1),
-        _t("TECHN", 1, mode=Mode.HALVES),
-        _t("EPS", 2, 1),
-        _t("A-PLA", 1),
-        _t("EDMUS", 1),
+        *_CYCLE_4_TECHNOLOGY_SPORT_ARTS,
         _t("LATIN", 1, mode=Mode.OPTION),
         _VIE_DE_CLASSE,
     ),
     "4": (
-        _t("FRANC", 1, 1, 1, 1),
-        _t("MATHS", 1, 1, 1, 1),
-        _t("AGL1", 1, 1, 1),
-        _t("ESP2", 1, 1, 1, mode=Mode.LV2),
-        _t("HIGEO", 1, 1, 1),
+        *_UPPER_CYCLE_4_CORE,
         _t("SVT", 1),
         _t("PH-CH", 1),
         _t("PH-CH", 1, mode=Mode.ALTERNATE),
-        _t("TECHN", 1, mode=Mode.HALVES),
-        _t("EPS", 2, 1),
-        _t("A-PLA", 1),
-        _t("EDMUS", 1),
+        *_CYCLE_4_TECHNOLOGY_SPORT_ARTS,
         _t("LATIN", 2, mode=Mode.OPTION),
         _VIE_DE_CLASSE,
     ),
     "3": (
-        _t("FRANC", 1, 1, 1, 1),
-        _t("MATHS", 1, 1, 1, 1),
-        _t("AGL1", 1, 1, 1),
-        _t("ESP2", 1, 1, 1, mode=Mode.LV2),
-        _t("HIGEO", 1, 1, 1),
+        *_UPPER_CYCLE_4_CORE,
         _t("SVT", 1),
         _t("SVT", 1, mode=Mode.ALTERNATE),
         _t("PH-CH", 1),
         _t("PH-CH", 1, mode=Mode.ALTERNATE),
-        _t("TECHN", 1, mode=Mode.HALVES),
-        _t("EPS", 2, 1),
-        _t("A-PLA", 1),
-        _t("EDMUS", 1),
+        *_CYCLE_4_TECHNOLOGY_SPORT_ARTS,
         _t("LATIN", 2, mode=Mode.OPTION),
         _VIE_DE_CLASSE,
     ),
@@ -147,21 +148,13 @@ LYCEE_LEVELS: dict[str, tuple[Teaching, ...]] = {
         _t("FRANC", 1, 1, 1, 1),
         _t("HIGEO", 1, 1, 1),
         _t("AGL1", 1, 1, 1),
-        _t("ESP2", 1, 1, mode=Mode.LV2),
-        _t("ENSSC", 1, 1),
-        _t("EPS", 2, mode=Mode.PAIR),
-        _t("EMC", 1),
-        _VIE_DE_CLASSE,
+        *_CYCLE_TERMINAL_TRUNK,
     ),
     "T": (
         _t("PHILO", 1, 1, 1, 1),
         _t("HIGEO", 1, 1, 1),
         _t("AGL1", 1, 1),
-        _t("ESP2", 1, 1, mode=Mode.LV2),
-        _t("ENSSC", 1, 1),
-        _t("EPS", 2, mode=Mode.PAIR),
-        _t("EMC", 1),
-        _VIE_DE_CLASSE,
+        *_CYCLE_TERMINAL_TRUNK,
     ),
 }
 
