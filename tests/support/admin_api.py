@@ -14,13 +14,7 @@ from edt_import.api.resolver import resolver
 from edt_import.api.services import ApiServices, use_services
 from edt_import.domain.upload_ports import PresignedUpload
 from edt_import.usecases.admin.imports import UploadLimits
-from tests.support.pipeline_fakes import (
-    InMemoryBlobStore,
-    InMemoryEstablishmentStore,
-    InMemoryExecutionStarter,
-    InMemoryImportHistory,
-)
-from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTokenStore
+from tests.support.shared_stores import InMemorySharedStores
 
 UAI = "0750001A"
 OTHER_UAI = "0930002B"
@@ -41,14 +35,8 @@ class InMemoryUploadSigner:
 
 
 @dataclass
-class ApiWorld:
-    history: InMemoryImportHistory = field(default_factory=InMemoryImportHistory)
-    work: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
-    establishments: InMemoryEstablishmentStore = field(default_factory=InMemoryEstablishmentStore)
-    starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
+class ApiWorld(InMemorySharedStores):
     signer: InMemoryUploadSigner = field(default_factory=InMemoryUploadSigner)
-    tokens: InMemoryTaskTokenStore = field(default_factory=InMemoryTaskTokenStore)
-    resumer: InMemoryExecutionResumer = field(default_factory=InMemoryExecutionResumer)
     ids: Iterator[str] = field(default_factory=lambda: (f"{n:032x}" for n in range(1, 10_000)))
 
     def services(self) -> ApiServices:

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSelectionStore, BlobSubjectReferential
+from edt_import.adapters.establishment_documents import BlobRekeyStore
+from edt_import.api.services import wizard_stores
 from edt_import.domain.errors import EdtImportError
 from edt_import.domain.import_ports import ImportStores
 from edt_import.domain.imports import ImportKind, ImportRecord
@@ -35,15 +36,8 @@ from edt_import.usecases.pipeline.turns import execution_name, start_next_import
 from edt_import.usecases.pipeline.work_keys import upload_key
 from tests.support.in_memory_lms import InMemoryLmsGateway
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
-from tests.support.pipeline_fakes import (
-    InMemoryAutoImportQueue,
-    InMemoryBlobStore,
-    InMemoryEstablishmentStore,
-    InMemoryExecutionStarter,
-    InMemoryImportHistory,
-    InMemoryPronoteIdStore,
-)
-from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTokenStore
+from tests.support.pipeline_fakes import InMemoryAutoImportQueue, InMemoryBlobStore, InMemoryPronoteIdStore
+from tests.support.shared_stores import InMemorySharedStores
 
 # A Monday nine weeks before the generated year's end: small plans.
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
@@ -70,20 +64,14 @@ def sealed_export(seed: int = 5) -> bytes:
 
 
 @dataclass
-class PipelineWorld:
+class PipelineWorld(InMemorySharedStores):
     chunk_actions: int = 2000
     uploads: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
-    work: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
-    history: InMemoryImportHistory = field(default_factory=InMemoryImportHistory)
-    establishments: InMemoryEstablishmentStore = field(default_factory=InMemoryEstablishmentStore)
     states: InMemoryAppliedStateStore = field(default_factory=InMemoryAppliedStateStore)
     pronote_ids: InMemoryPronoteIdStore = field(default_factory=InMemoryPronoteIdStore)
-    starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
     auto_queue: InMemoryAutoImportQueue = field(default_factory=InMemoryAutoImportQueue)
     executions_run: int = 0  # how many of the started executions ``run_new`` has run
     lms: InMemoryLmsGateway = field(default_factory=lambda: InMemoryLmsGateway(persons=college().directory))
-    tokens: InMemoryTaskTokenStore = field(default_factory=InMemoryTaskTokenStore)
-    resumer: InMemoryExecutionResumer = field(default_factory=InMemoryExecutionResumer)
     # A manual import pauses for its wizard; by default the world launches it at once with the proposed choices.
     launch_manual: bool = True
     paused: dict[str, dict[str, Any]] = field(default_factory=dict)  # task token -> execution input
@@ -94,12 +82,8 @@ class PipelineWorld:
 
     @property
     def wizard(self) -> WizardStores:
-        return WizardStores(
-            history=self.history,
-            work=self.work,
-            selections=BlobSelectionStore(self.work),
-            referentials=BlobSubjectReferential(self.work),
-        )
+        """As the admin API builds them: its launch is the use case ``launch`` plays."""
+        return wizard_stores(self.history, self.work)
 
     @property
     def stores(self) -> ImportStores:

@@ -26,6 +26,16 @@ def new_import_id() -> str:
     return uuid.uuid4().hex
 
 
+def wizard_stores(history: ImportHistory, work: BlobStore) -> WizardStores:
+    """The wizard's stores: the establishment's documents sit in the working bucket."""
+    return WizardStores(
+        history=history,
+        work=work,
+        selections=BlobSelectionStore(work),
+        referentials=BlobSubjectReferential(work),
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ApiServices:
     history: ImportHistory
@@ -41,13 +51,7 @@ class ApiServices:
 
     @property
     def wizard(self) -> WizardStores:
-        """The wizard's stores: the establishment's documents sit in the working bucket."""
-        return WizardStores(
-            history=self.history,
-            work=self.work,
-            selections=BlobSelectionStore(self.work),
-            referentials=BlobSubjectReferential(self.work),
-        )
+        return wizard_stores(self.history, self.work)
 
     @property
     def rekeys(self) -> BlobRekeyStore:

@@ -1,0 +1,25 @@
+"""The in-memory stores the admin API and the pipeline share, as their functions share the AWS resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.support.pipeline_fakes import (
+    InMemoryBlobStore,
+    InMemoryEstablishmentStore,
+    InMemoryExecutionStarter,
+    InMemoryImportHistory,
+)
+from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTokenStore
+
+
+@dataclass
+class InMemorySharedStores:
+    """One import history, working bucket, establishment table and state machine (with its paused executions)."""
+
+    history: InMemoryImportHistory = field(default_factory=InMemoryImportHistory)
+    work: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
+    establishments: InMemoryEstablishmentStore = field(default_factory=InMemoryEstablishmentStore)
+    starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
+    tokens: InMemoryTaskTokenStore = field(default_factory=InMemoryTaskTokenStore)
+    resumer: InMemoryExecutionResumer = field(default_factory=InMemoryExecutionResumer)
