@@ -12,6 +12,7 @@ from edt_import.cli.main import main
 from edt_import.generator.establishment import Size, audience_occurrences, generate_establishment
 from edt_import.generator.files import write_establishment
 from edt_import.generator.partner_keys import generate_partner_key, private_key_pem
+from tests.support.plan_summary import PLAN_SUMMARY_KEYS
 
 SEED = 3
 TODAY = "2026-09-14"  # a Monday of the generated school year 2026-2027
@@ -37,20 +38,7 @@ def test_plan_command_prints_the_documented_summary(
     # When
     summary = plan(college, capsys)
     # Then
-    assert list(summary) == [
-        "courses",
-        "skipped_lessons",
-        "skipped_counts",
-        "left_out",
-        "subjects",
-        "new",
-        "matched",
-        "unmatched",
-        "conflicts",
-        "actions",
-        "held",
-        "hold",
-    ]
+    assert list(summary) == PLAN_SUMMARY_KEYS
     timetable = generate_establishment(Size.COLLEGE, SEED).timetable
     assert summary["held"] is False
     assert set(summary["courses"][0]) == {"key", "title", "teachers", "students", "events"}

@@ -15,6 +15,7 @@ from edt_import.domain.directory import PersonKey, Profile
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.state_encoding import encode_state
 from edt_import.generator.xml_writer import timetable_to_xml
+from tests.support.plan_summary import PLAN_SUMMARY_KEYS
 from tests.support.timetable_builders import (
     UAI,
     YEAR_KEY,
@@ -35,20 +36,6 @@ READER_WARNINGS = [
     "warning: weeks_beyond_year: 1 lesson(s) have weeks after the end of the school year (week 44), first lesson #1 "
     "(day 1, place 0); those weeks are ignored.",
     "warning: invalid_uai: The establishment code(s) 0750001A do not end with their check letter; check the UAI.",
-]
-SUMMARY_KEYS = [
-    "courses",
-    "skipped_lessons",
-    "skipped_counts",
-    "left_out",
-    "subjects",
-    "new",
-    "matched",
-    "unmatched",
-    "conflicts",
-    "actions",
-    "held",
-    "hold",
 ]
 NO_SKIPS = {"unknown_subject": 0, "class_part_only": 0, "no_audience": 0, "outside_grid": 0, "not_selected": 0}
 NOTHING_NEW: dict[str, list[object]] = {"subjects": [], "classes": [], "groups": [], "courses": []}
@@ -84,7 +71,7 @@ def test_plan_command_exact_summary_of_a_small_school(
     status, summary, err = run_plan(files, capsys, "--today", "2026-06-29")
     # Then
     assert (status, err.splitlines()) == (0, READER_WARNINGS)
-    assert list(summary) == SUMMARY_KEYS
+    assert list(summary) == PLAN_SUMMARY_KEYS
     assert summary["courses"] == [
         {"key": course_key(), "title": "MATHEMATIQUES - 3A", "teachers": 1, "students": 1, "events": 1}
     ]
