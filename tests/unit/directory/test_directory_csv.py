@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.directory_csv import read_directory_csv, write_directory_csv
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
+from tests.support.timetable_builders import an_account
 
 HEADER = "person_key,profile,last_name,first_name,birth_date,cas_id,source"
 
@@ -32,20 +33,12 @@ def test_read_directory_csv_comma_file_yields_people() -> None:
     people = read_directory_csv(text.encode("utf-8"))
     # Then every field is typed, empty fields are None
     assert people == (
-        DirectoryPerson(
-            person_key=PersonKey("aaf-1"),
-            profile=Profile.STUDENT,
-            last_name="N'Diaye",
-            first_name="Élodie",
-            birth_date=date(2013, 4, 2),
-            cas_id="cas.e1",
-            source=Source.AAF,
-        ),
-        DirectoryPerson(
-            person_key=PersonKey("aaf-2"),
+        an_account("aaf-1", "N'Diaye", "Élodie", profile=Profile.STUDENT, birth_date=date(2013, 4, 2), cas_id="cas.e1"),
+        an_account(
+            "aaf-2",
+            "de La Fontaine",
+            "Jean-Baptiste",
             profile=Profile.TEACHER,
-            last_name="de La Fontaine",
-            first_name="Jean-Baptiste",
             birth_date=None,
             cas_id=None,
             source=Source.CSV,
@@ -63,14 +56,8 @@ def test_read_directory_csv_semicolon_bom_reordered_extra_columns_are_understood
     people = read_directory_csv(text.encode("utf-8"))
     # Then the separator comes from the header and extra columns are ignored
     assert people == (
-        DirectoryPerson(
-            person_key=PersonKey("m-7"),
-            profile=Profile.STAFF,
-            last_name="Le Gall",
-            first_name="Anne-Sophie",
-            birth_date=date(1980, 11, 9),
-            cas_id=None,
-            source=Source.MANUAL,
+        an_account(
+            "m-7", "Le Gall", "Anne-Sophie", profile=Profile.STAFF, birth_date=date(1980, 11, 9), source=Source.MANUAL
         ),
     )
 
