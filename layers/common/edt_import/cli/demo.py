@@ -122,19 +122,9 @@ def _generated(args: argparse.Namespace, say: Callable[[str], None]) -> _Scenari
 
 def _reseal(inner: bytes, key_pem: bytes, generated: Any, partner: str) -> bytes:
     from edt_import.domain.private_key import load_private_key  # noqa: PLC0415
-    from edt_import.generator.container_sealing import seal_container  # noqa: PLC0415
-    from edt_import.generator.files import EXPORTED_AT, SOFTWARE  # noqa: PLC0415
+    from edt_import.generator.files import seal_generated  # noqa: PLC0415
 
-    key = load_private_key(key_pem)
-    return seal_container(
-        inner,
-        partners={partner: key.public_key()},
-        software=SOFTWARE,
-        uai=generated.uai,
-        establishment_name=generated.name,
-        postcode_city=generated.postcode_city,
-        exported_at=EXPORTED_AT,
-    )
+    return seal_generated(inner, generated, partner=partner, public_key=load_private_key(key_pem).public_key())
 
 
 def _given(args: argparse.Namespace) -> _Scenario:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
@@ -39,18 +41,23 @@ def write_generated(
     paths = {kind: out_dir / name for kind, name in FILE_NAMES.items()}
     inner = timetable_to_xml(generated.timetable)
     key = generate_partner_key()
-    export = seal_container(
-        inner,
-        partners={partner: key.public_key()},
-        software=SOFTWARE,
-        uai=generated.uai,
-        establishment_name=generated.name,
-        postcode_city=generated.postcode_city,
-        exported_at=EXPORTED_AT,
-    )
+    export = seal_generated(inner, generated, partner=partner, public_key=key.public_key())
     paths["inner"].write_bytes(inner)
     paths["export"].write_bytes(export)
     paths["key"].write_bytes(private_key_pem(key))
     paths["key"].chmod(0o600)
     paths["directory"].write_bytes(write_directory_csv(generated.directory))
     return paths
+
+
+def seal_generated(inner: bytes, generated: GeneratedEstablishment, *, partner: str, public_key: RSAPublicKey) -> bytes:
+    """``inner`` in an encrypted container for ``partner``, as PRONOTE exports the establishment ``generated``."""
+    return seal_container(
+        inner,
+        partners={partner: public_key},
+        software=SOFTWARE,
+        uai=generated.uai,
+        establishment_name=generated.name,
+        postcode_city=generated.postcode_city,
+        exported_at=EXPORTED_AT,
+    )
