@@ -16,6 +16,7 @@ from edt_import.domain.private_key import load_private_key
 from edt_import.domain.timetable import ContainerInfo, Uai
 from edt_import.generator.container_sealing import seal_container
 from edt_import.generator.partner_keys import generate_partner_key, private_key_der, private_key_pem
+from tests.support.container_layout import CONTAINER_ELEMENTS
 from tests.support.hostile_containers import EXPORTED_AT, INNER_XML, ContainerKeys, element_text, replace_text, sealed
 
 
@@ -166,17 +167,7 @@ def test_seal_container_writes_schema_order_wrapped_base64_and_offset(keys: Cont
     )
     # Then the elements come in the schema's order, in its namespace, with the base64 wrapped at 76 columns
     root = etree.fromstring(container)
-    assert [etree.QName(child).localname for child in root] == [
-        "VERSION",
-        "LOGICIEL",
-        "CLES",
-        "CONTENU",
-        "VERIFICATION",
-        "DATEHEURE",
-        "UAI",
-        "NOMETABLISSEMENT",
-        "CODEPOSTALVILLE",
-    ]
+    assert [etree.QName(child).localname for child in root] == CONTAINER_ELEMENTS
     assert {etree.QName(child).namespace for child in root} == {NAMESPACE}
     assert root.findtext(f"{{{NAMESPACE}}}DATEHEURE") == "2014-05-20T10:19:08.486+02:00"
     assert root.findtext(f"{{{NAMESPACE}}}NOMETABLISSEMENT") == "LYCEE <A & B>"

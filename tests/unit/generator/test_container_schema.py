@@ -9,6 +9,7 @@ from lxml import etree
 from edt_import.generator.establishment import Size
 from edt_import.generator.files import write_generated
 from tests.support import cached, schema_check
+from tests.support.container_layout import CONTAINER_ELEMENTS
 
 SCHEMA_PATH = Path(schema_check.__file__).with_name("ConteneurExportChiffre.xsd")
 # Added after the 2013 schema (the flag telling whether the content was compressed): removed before validating.
@@ -26,14 +27,4 @@ def test_generated_container_validates_against_2013_container_schema(tmp_path: P
     schema = etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
     # Then the container is valid, all its elements present in the schema's order
     assert schema.validate(document), str(schema.error_log)
-    assert [etree.QName(child).localname for child in document.getroot()] == [
-        "VERSION",
-        "LOGICIEL",
-        "CLES",
-        "CONTENU",
-        "VERIFICATION",
-        "DATEHEURE",
-        "UAI",
-        "NOMETABLISSEMENT",
-        "CODEPOSTALVILLE",
-    ]
+    assert [etree.QName(child).localname for child in document.getroot()] == CONTAINER_ELEMENTS
