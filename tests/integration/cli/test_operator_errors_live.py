@@ -64,6 +64,13 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
+@pytest.fixture
+def unknown_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Credentials itslearning does not know."""
+    monkeypatch.setenv("ITSLEARNING_USERNAME", "someone")
+    monkeypatch.setenv("ITSLEARNING_PASSWORD", "wrong")
+
+
 def refused(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str]:
     status = main(argv)
     captured = capsys.readouterr()
@@ -110,16 +117,11 @@ def test_sync_to_a_web_page_blames_the_address(
     assert not (tmp_path / f"{UAI}.json").exists()
 
 
+@pytest.mark.usefixtures("unknown_credentials")
 def test_sync_with_refused_credentials_says_so(
-    files: dict[str, Path],
-    standin: StandinServer,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, Path], standin: StandinServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Given credentials itslearning does not know
-    monkeypatch.setenv("ITSLEARNING_USERNAME", "someone")
-    monkeypatch.setenv("ITSLEARNING_PASSWORD", "wrong")
+    # Given credentials itslearning does not know (the fixture)
     # When a sync starts (reading the school's people first)
     status, line = refused(capsys, sync_argv(files, standin.base_url, tmp_path))
     # Then the credentials are named, with their own exit status
@@ -130,16 +132,12 @@ def test_sync_with_refused_credentials_says_so(
     )
 
 
+@pytest.mark.usefixtures("unknown_credentials")
 def test_sync_stopped_by_refused_credentials_prints_its_summary_and_why(
-    files: dict[str, Path],
-    standin: StandinServer,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, Path], standin: StandinServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Given credentials itslearning does not know, and a directory file (nothing is read from itslearning first)
-    monkeypatch.setenv("ITSLEARNING_USERNAME", "someone")
-    monkeypatch.setenv("ITSLEARNING_PASSWORD", "wrong")
+    # Given credentials itslearning does not know (the fixture), and a directory file (nothing is read from
+    # itslearning first)
     users = tmp_path / "users.csv"
     users.write_text("person_key,profile,last_name,first_name,birth_date,cas_id,source\n", encoding="utf-8")
     # When the sync sends its first call
