@@ -63,6 +63,15 @@ def sealed_export(seed: int = 5) -> bytes:
     return seal_container(inner, partners={"ITSLEARNING": key.public_key()}, uai=college(seed).uai, exported_at=NOW)
 
 
+def college_imported_once(import_id: str) -> PipelineWorld:
+    """A world where the college's first manual import ran to its end; the next ones stop at their wizard."""
+    world = PipelineWorld()
+    world.upload(sealed_export(), uai=college().uai, import_id=import_id)
+    world.run_started()  # launched at once
+    world.launch_manual = False
+    return world
+
+
 @dataclass
 class PipelineWorld(InMemorySharedStores):
     chunk_actions: int = 2000

@@ -9,7 +9,7 @@ import pytest
 
 from edt_import.domain.imports import ImportStatus
 from tests.support.admin_api import ApiWorld, admin_of
-from tests.support.pipeline_world import PipelineWorld, college, sealed_export
+from tests.support.pipeline_world import PipelineWorld, college, college_imported_once, sealed_export
 from tests.support.wizard_exports import reinstalled_export
 
 IMPORT_A = "import0000a"
@@ -113,11 +113,8 @@ def test_selection_of_an_unknown_import_is_404_and_of_an_unreconciled_one_409() 
 
 def test_approve_releases_a_held_import_and_confirm_rekey_needs_one_reported() -> None:
     # Given a first import done, then a manual import switching off all subjects but one: held
-    world = PipelineWorld()
+    world = college_imported_once(IMPORT_A)
     uai = college().uai
-    world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
-    world.run_started()
-    world.launch_manual = False
     world.run_to_wizard(sealed_export(), uai=uai, import_id=IMPORT_B)
     api = api_over(world)
     subjects = [s["code"] for s in call(api, uai, "GET", f"/imports/{IMPORT_B}/selection")[1]["subjects"]]
@@ -159,12 +156,9 @@ def test_subject_referential_put_replaces_it_and_refuses_a_bad_code() -> None:
 
 def test_confirm_rekey_through_the_api_accepts_the_new_pronote_ids() -> None:
     # Given a college imported once, then an export where three known teachers have new IDPNs, at its wizard
-    world = PipelineWorld()
+    world = college_imported_once(IMPORT_A)
     timetable = college().timetable
     uai = timetable.uai
-    world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
-    world.run_started()
-    world.launch_manual = False
     world.run_to_wizard(reinstalled_export(timetable, teachers=3), uai=uai, import_id=IMPORT_B)
     api = api_over(world)
     # Then the import's summary and its users say so

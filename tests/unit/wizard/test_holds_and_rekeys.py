@@ -13,7 +13,7 @@ from edt_import.usecases.admin.errors import ConflictError
 from edt_import.usecases.admin.holds import approve_import, confirm_rekeys
 from edt_import.usecases.admin.selection import choose_selection, selection_of
 from edt_import.usecases.pipeline.reconcile import known_pronote_ids
-from tests.support.pipeline_world import NOW, PipelineWorld, college, sealed_export
+from tests.support.pipeline_world import NOW, PipelineWorld, college, college_imported_once, sealed_export
 from tests.support.wizard_exports import reinstalled_export
 
 IMPORT_A = "import0000a"
@@ -27,11 +27,8 @@ def last_started(world: PipelineWorld) -> dict[str, Any]:
 
 def held_world() -> tuple[PipelineWorld, ImportRecord]:
     """A college imported whole, then a manual import switching off all subjects but one: held."""
-    world = PipelineWorld()
+    world = college_imported_once(IMPORT_A)
     uai = college().uai
-    world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
-    world.run_started()  # launched at once
-    world.launch_manual = False
     world.run_to_wizard(sealed_export(), uai=uai, import_id=IMPORT_B)
     subjects = [s.code for s in selection_of(uai, IMPORT_B, stores=world.wizard).subjects]
     choose_selection(uai, IMPORT_B, disabled={"subjects": subjects[1:]}, add_subjects=[], stores=world.wizard)
@@ -79,12 +76,9 @@ def test_approve_held_import_proceeds_to_done_with_the_deletions() -> None:
 
 def test_confirm_rekey_makes_the_next_run_accept_the_new_idpns() -> None:
     # Given a college imported once, then an export where two known teachers have new IDPNs
-    world = PipelineWorld()
+    world = college_imported_once(IMPORT_A)
     timetable = college().timetable
     uai = timetable.uai
-    world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
-    world.run_started()
-    world.launch_manual = False
     world.run_to_wizard(reinstalled_export(timetable, teachers=2), uai=uai, import_id=IMPORT_B)
     # Then the import reports the two re-keyings, the teachers still matched to their accounts
     record = world.history.get(uai, IMPORT_B)
