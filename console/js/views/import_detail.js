@@ -6,10 +6,9 @@ import { establishmentPath, getJson, sendJson } from "../api.js";
 import { h, scrollingTable } from "../dom.js";
 import { codeSentence, formatDateTime, statusLabel, t } from "../i18n.js";
 import * as facts from "../import_facts.js";
-import { downloadUnmatched } from "../unmatched.js";
 import { statusBadge } from "./history.js";
 import { errorPanel, heading, notice } from "./messages.js";
-import { uaiText, warningList } from "./wizard.js";
+import { accountCounts, downloadUnmatchedButton, uaiText, warningList } from "./wizard.js";
 
 const REFRESH_MS = 2000;
 
@@ -115,32 +114,8 @@ function accountsSection(ctx, importId, doc) {
   const problems = h("div");
   return [
     h("h2", {}, t("detail.accounts")),
-    h(
-      "dl",
-      { class: "facts", id: "account-counts" },
-      h("dt", {}, t("users.teachers")),
-      h("dd", {}, String(accounts.teachers)),
-      h("dt", {}, t("users.students")),
-      h("dd", {}, String(accounts.students)),
-      h("dt", {}, t("users.unmatched")),
-      h("dd", {}, String(accounts.unmatched)),
-    ),
-    accounts.unmatched
-      ? h(
-          "p",
-          {},
-          h(
-            "button",
-            {
-              type: "button",
-              class: "secondary",
-              id: "download-unmatched",
-              onclick: () => downloadUnmatched(ctx.uai, importId).catch((error) => problems.replaceChildren(errorPanel(error))),
-            },
-            t("users.download"),
-          ),
-        )
-      : null,
+    accountCounts("account-counts", accounts),
+    accounts.unmatched ? h("p", {}, downloadUnmatchedButton(ctx.uai, importId, problems)) : null,
     problems,
   ];
 }

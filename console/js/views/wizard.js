@@ -109,6 +109,34 @@ async function summaryScreen(ctx, importId) {
   );
 }
 
+/** The recognised teachers and students and the unrecognised accounts, as a list of facts. */
+export function accountCounts(id, { teachers, students, unmatched }) {
+  return h(
+    "dl",
+    { class: "facts", id },
+    h("dt", {}, t("users.teachers")),
+    h("dd", {}, String(teachers)),
+    h("dt", {}, t("users.students")),
+    h("dd", {}, String(students)),
+    h("dt", {}, t("users.unmatched")),
+    h("dd", {}, String(unmatched)),
+  );
+}
+
+/** The button fetching the unrecognised accounts' text file; a failure shows in `problems`. */
+export function downloadUnmatchedButton(uai, importId, problems) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      id: "download-unmatched",
+      onclick: () => downloadUnmatched(uai, importId).catch((error) => problems.replaceChildren(errorPanel(error))),
+    },
+    t("users.download"),
+  );
+}
+
 export function uaiText(check) {
   if (check.status === "ok") return t("summary.uai.ok", { uai: check.found });
   if (check.status === "mismatch") return t("summary.uai.other", check);
@@ -383,26 +411,8 @@ async function usersScreen(ctx, importId) {
   const students = people.length ? countOf("student") : known ? known.students : 0;
   const unmatchedCount = people.length ? unmatched.length : known ? known.unmatched : 0;
   const problems = h("div");
-  const counts = h(
-    "dl",
-    { class: "facts", id: "user-counts" },
-    h("dt", {}, t("users.teachers")),
-    h("dd", {}, String(teachers)),
-    h("dt", {}, t("users.students")),
-    h("dd", {}, String(students)),
-    h("dt", {}, t("users.unmatched")),
-    h("dd", {}, String(unmatchedCount)),
-  );
-  const download = h(
-    "button",
-    {
-      type: "button",
-      class: "secondary",
-      id: "download-unmatched",
-      onclick: () => downloadUnmatched(ctx.uai, importId).catch((error) => problems.replaceChildren(errorPanel(error))),
-    },
-    t("users.download"),
-  );
+  const counts = accountCounts("user-counts", { teachers, students, unmatched: unmatchedCount });
+  const download = downloadUnmatchedButton(ctx.uai, importId, problems);
   const list = unmatched.length
     ? scrollingTable(
         t("users.unmatched"),
