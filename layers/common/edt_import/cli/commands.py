@@ -47,7 +47,7 @@ def sub_commands(parser: argparse.ArgumentParser, dest: str) -> Any:
 def command_parser(
     commands: Any, name: str, *, module: str, summary: str, description: str, epilog: str = exit_status.HELP
 ) -> argparse.ArgumentParser:
-    """One command: its line in the list of commands, its help, and ``module``, the ``<name>_cmd`` that runs it."""
+    """One command: its line in the list of commands, its help, and the ``edt_import.cli`` module that runs it."""
     parser: argparse.ArgumentParser = commands.add_parser(name, help=summary, **formatted(description, epilog))
     parser.set_defaults(command_module=module)
     return parser
