@@ -182,6 +182,7 @@ const fr = {
   "status.done_with_errors": "Fait avec erreurs",
   "status.failed": "Échec",
   "status.superseded": "Remplacé",
+  "status.expired": "Expiré (fichier non reçu)",
 
   "action.create_course": "Création de cours",
   "action.update_course": "Mise à jour de cours",
@@ -224,6 +225,7 @@ const fr = {
   "err.unsafe_xml": "Le fichier contient des constructions XML refusées par sécurité.",
   "err.too_large": "Le fichier est trop volumineux.",
   "err.partner_key_missing": "La clé partagée avec Pronote n’est pas configurée pour cet établissement.",
+  "err.upload_missing": "Le fichier n’est jamais arrivé avant l’expiration de l’autorisation d’envoi : lancez un nouvel import.",
   "err.key_mismatch": "Le fichier n’a pas été chiffré avec la clé partagée entre l’ENT et Pronote : exportez-le à nouveau pour itslearning.",
   "err.decrypt_failed": "Le fichier n’a pas pu être déchiffré.",
   "err.content_hash_mismatch": "Le fichier est incomplet ou a été modifié après l’export.",
@@ -437,6 +439,7 @@ const en = {
   "status.done_with_errors": "Done with errors",
   "status.failed": "Failed",
   "status.superseded": "Superseded",
+  "status.expired": "Expired (file never received)",
 
   "action.create_course": "Courses created",
   "action.update_course": "Courses updated",
@@ -479,6 +482,7 @@ const en = {
   "err.unsafe_xml": "The file holds XML constructs refused for safety.",
   "err.too_large": "The file is too large.",
   "err.partner_key_missing": "The key shared with Pronote is not set up for this establishment.",
+  "err.upload_missing": "The file never arrived before the upload permission expired: start a new import.",
   "err.key_mismatch": "The file was not encrypted with the key the ENT shares with Pronote: export it again for itslearning.",
   "err.decrypt_failed": "The file could not be decrypted.",
   "err.content_hash_mismatch": "The file is incomplete or was changed after the export.",

@@ -132,7 +132,7 @@ function historyRow(ctx, item) {
   );
 }
 
-const STATUS_TONE = { done: "ok", done_with_errors: "warn", failed: "bad", held: "warn", superseded: "neutral", awaiting_selection: "warn" };
+const STATUS_TONE = { done: "ok", done_with_errors: "warn", failed: "bad", held: "warn", superseded: "neutral", expired: "neutral", awaiting_selection: "warn" };
 
 export function statusBadge(status, label) {
   const tone = STATUS_TONE[status] || "running";

@@ -97,6 +97,7 @@ def test_console_words_refusal_codes_have_sentences() -> None:
         ErrorCode.UNSUPPORTED_VERSION,
         ErrorCode.UAI_MISMATCH,
         ErrorCode.TOO_LARGE,
+        ErrorCode.UPLOAD_MISSING,
     ]
     # Then each is told in a French sentence, not only by its code
     assert [code.value for code in refused if f"err.{code.value}" not in french] == []

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_VERSION = "unsupported_version"
     UAI_MISMATCH = "uai_mismatch"
     INVALID_TIMETABLE = "invalid_timetable"
+    UPLOAD_MISSING = "upload_missing"  # the export never arrived before the upload deadline
     # Inputs beside the export.
     INVALID_DIRECTORY = "invalid_directory"
     INVALID_SELECTION = "invalid_selection"

@@ -28,6 +28,7 @@ class ImportStatus(StrEnum):
     DONE_WITH_ERRORS = "done_with_errors"
     FAILED = "failed"
     SUPERSEDED = "superseded"
+    EXPIRED = "expired"  # its export never arrived before the upload deadline (``upload_expiry.py``)
 
     @property
     def label_fr(self) -> str:
@@ -48,11 +49,22 @@ _LABELS_FR = {
     ImportStatus.DONE_WITH_ERRORS: "Fait avec erreurs",
     ImportStatus.FAILED: "Échec",
     ImportStatus.SUPERSEDED: "Remplacé",
+    ImportStatus.EXPIRED: "Expiré (fichier non reçu)",
 }
 
 # Outcomes: the import is over. A held import waits for an administrator, but no longer holds its
 # establishment's turn either: the next queued one may start.
-OUTCOMES = frozenset({ImportStatus.DONE, ImportStatus.DONE_WITH_ERRORS, ImportStatus.FAILED, ImportStatus.SUPERSEDED})
+OUTCOMES = frozenset(
+    {
+        ImportStatus.DONE,
+        ImportStatus.DONE_WITH_ERRORS,
+        ImportStatus.FAILED,
+        ImportStatus.SUPERSEDED,
+        ImportStatus.EXPIRED,
+    }
+)
+# The outcomes that say why in ``error`` (a stable code and a sentence).
+WITH_ERROR = frozenset({ImportStatus.FAILED, ImportStatus.EXPIRED})
 FINISHED = OUTCOMES | {ImportStatus.HELD}
 # Before these an import has not started: uploaded, being validated, or waiting in its establishment's queue.
 NOT_STARTED = frozenset({ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.QUEUED})
@@ -146,6 +158,6 @@ def advanced(
         started_at=now if starting else record.started_at,
         finished_at=finished_at,
         attempt=attempt if attempt is not None else record.attempt,
-        error=kept_error if status is ImportStatus.FAILED else None,
+        error=kept_error if status in WITH_ERROR else None,
         summary=summary,
     )
