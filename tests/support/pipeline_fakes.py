@@ -65,6 +65,28 @@ class InMemoryImportHistory:
         self.records[(uai, import_id)] = updated
         return copy.deepcopy(updated)
 
+    def update_from(
+        self,
+        uai: str,
+        import_id: str,
+        *,
+        expected: ImportStatus,
+        status: ImportStatus,
+        now: datetime,
+        section: tuple[str, Mapping[str, Any]] | None = None,
+        error: ImportFailure | None = None,
+    ) -> ImportRecord | None:
+        record = self.records.get((uai, import_id))
+        if record is None or record.status is not expected:
+            return None
+        return self.update(uai, import_id, status=status, now=now, section=section, error=error)
+
+    def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
+        waiting = [
+            r for r in self.records.values() if r.status is ImportStatus.UPLOADED and r.created_at <= created_before
+        ]
+        return [(r.uai, r.import_id) for r in sorted(waiting, key=lambda r: (r.created_at, r.uai, r.import_id))]
+
     def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:
         older = [r for r in self.list(uai) if before is None or (r.created_at, r.import_id) < before]
         return older[:limit]

@@ -52,6 +52,26 @@ class ImportHistory(Protocol):
         """Move the import to ``status``; ``section`` (name, figures) is set into its summary."""
         ...
 
+    def update_from(
+        self,
+        uai: str,
+        import_id: str,
+        *,
+        expected: ImportStatus,
+        status: ImportStatus,
+        now: datetime,
+        section: tuple[str, Mapping[str, Any]] | None = None,
+        error: ImportFailure | None = None,
+    ) -> ImportRecord | None:
+        """``update``, only while the import is still ``expected``: None (nothing changed) once it moved on, so
+        that of two writers racing from one status exactly one wins."""
+        ...
+
+    def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
+        """(UAI, import id) of every import, all establishments together, still waiting for its export and created
+        at or before ``created_before``, oldest first. Reads only those (a sparse index), not the history."""
+        ...
+
     def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:
         """Up to ``limit`` imports, newest first (by creation time, then id), older than ``before`` (the
         (created_at, import_id) of the last one a previous page gave). Reads one page, not the whole history."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from edt_import.adapters.dynamo.models import ImportItem, bind, conditional_failure
+from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind, conditional_failure
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
 
 KEEP_FOR = timedelta(days=550)
@@ -53,6 +53,38 @@ class DynamoImportHistory:
         item.save()  # conditional on the version read above
         return updated
 
+    def update_from(
+        self,
+        uai: str,
+        import_id: str,
+        *,
+        expected: ImportStatus,
+        status: ImportStatus,
+        now: datetime,
+        section: tuple[str, Mapping[str, Any]] | None = None,
+        error: ImportFailure | None = None,
+    ) -> ImportRecord | None:
+        try:
+            item = ImportItem.get(uai, import_id, consistent_read=True)
+        except ImportItem.DoesNotExist:
+            return None
+        record = _record(item)
+        if record.status is not expected:
+            return None
+        updated = advanced(record, status=status, now=now, section=section, error=error)
+        _fill(item, updated)
+        try:
+            item.save(condition=ImportItem.status == expected.value)  # and on the version read above
+        except PutError as exc:
+            if conditional_failure(exc):
+                return None
+            raise
+        return updated
+
+    def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
+        found = ImportItem.awaiting.query(AWAITING_UPLOAD, ImportItem.created_at <= created_before)
+        return [(item.uai, item.import_id) for item in found]  # the index orders them by creation
+
     def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:
         condition = ImportItem.created_at <= before[0] if before is not None else None
         found: list[ImportRecord] = []
@@ -85,6 +117,7 @@ def _fill(item: ImportItem, record: ImportRecord) -> None:
     item.queued_at = record.queued_at
     waiting = record.queued_at if record.status is ImportStatus.QUEUED else None
     item.queue_rank = f"{waiting.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}#{record.import_id}" if waiting else None
+    item.awaiting_upload = AWAITING_UPLOAD if record.status is ImportStatus.UPLOADED else None
     item.started_at = record.started_at
     item.finished_at = record.finished_at
     item.attempt = record.attempt

@@ -16,6 +16,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 
 UNBOUND = "unbound"
+AWAITING_UPLOAD = "uploaded"  # the one key of the ``awaiting_upload`` index
 
 
 class NewestImportsIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no-untyped-call]
@@ -40,12 +41,26 @@ class QueuedImportsIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no
     queue_rank = UnicodeAttribute(range_key=True)
 
 
+class AwaitingUploadIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no-untyped-call]
+    """Sparse: only an import still waiting for its export has ``awaiting_upload`` (``awaiting_upload`` in
+    template.yaml), all establishments under one key, oldest first: the expiry sweep reads the overdue ones only.
+    One partition is enough: it holds the uploads of the last half hour, and each is written twice."""
+
+    class Meta:
+        index_name = "awaiting_upload"
+        projection = KeysOnlyProjection()
+
+    awaiting_upload = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class ImportItem(Model):
     class Meta:
         table_name = UNBOUND
 
     newest = NewestImportsIndex()
     queued = QueuedImportsIndex()
+    awaiting = AwaitingUploadIndex()
 
     uai = UnicodeAttribute(hash_key=True)
     import_id = UnicodeAttribute(range_key=True)
@@ -56,6 +71,7 @@ class ImportItem(Model):
     upload_key = UnicodeAttribute(default="")
     queued_at = UTCDateTimeAttribute(null=True)
     queue_rank = UnicodeAttribute(null=True)  # set while queued only: "<queued_at ISO>#<import_id>"
+    awaiting_upload = UnicodeAttribute(null=True)  # set while its export has not arrived only: AWAITING_UPLOAD
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
     attempt = NumberAttribute(default=1)
