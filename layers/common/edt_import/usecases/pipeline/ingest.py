@@ -4,7 +4,8 @@ A refused export ends the import as ``failed`` with its code at once: nothing is
 itslearning, and the upload is deleted. So does an automatic export the establishment does not accept
 (``no_manual_import_yet``, ``auto_import_disabled``); an accepted one waits for its slot (``auto_imports.py``).
 Redelivery of the same S3 event is absorbed by the handler's idempotency layer; a second event for an import
-already past ``uploaded`` changes nothing here either.
+already past ``uploaded`` changes nothing here either. An upload arriving after its import expired (its upload
+deadline passed, ``upload_expiry.py``) is refused: deleted unread, noted in the history, never imported.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from edt_import.domain.import_ports import (
     ExecutionStarter,
     ImportHistory,
 )
-from edt_import.domain.imports import ImportFailure, ImportKind, ImportStatus, new_import
+from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
+from edt_import.domain.upload_expiry import late_upload_section
 from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, wait_for_slot
 from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_key
@@ -65,11 +67,12 @@ def ingest_upload(
     uai, import_id = parse_upload_key(upload.key)
     record = new_import(uai=uai, import_id=import_id, kind=kind, now=now, upload_key=upload.key)
     if not history.create(record):
-        existing = history.get(uai, import_id)
-        if existing is not None and existing.status is not ImportStatus.UPLOADED:
-            return IngestResult(uai=uai, import_id=import_id, status=existing.status)
-        record = existing or record  # created with its kind by the admin API
-    history.update(uai, import_id, status=ImportStatus.VALIDATING, now=now)
+        record = history.get(uai, import_id) or record  # created with its kind by the admin API
+    # Only an import still waiting for its export takes it: one past its upload deadline has expired meanwhile,
+    # and one further on got this upload already (a redelivery).
+    taken = history.update_from(uai, import_id, expected=ImportStatus.UPLOADED, status=ImportStatus.VALIDATING, now=now)
+    if taken is None:
+        return _not_waiting(record, upload, now=now, uploads=uploads, history=history)
     data = uploads.get(upload.key)
     try:
         if record.kind is ImportKind.AUTOMATIC:
@@ -90,6 +93,25 @@ def ingest_upload(
     else:
         start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
     return IngestResult(uai=uai, import_id=import_id, status=ImportStatus.QUEUED)
+
+
+def _not_waiting(
+    record: ImportRecord, upload: UploadedObject, *, now: datetime, uploads: BlobStore, history: ImportHistory
+) -> IngestResult:
+    """The upload's import no longer waits for it. An expired one refuses it: the late file is deleted unread
+    and noted in the history, and no execution starts."""
+    uai, import_id = record.uai, record.import_id
+    current = history.get(uai, import_id) or record
+    if current.status is not ImportStatus.EXPIRED:
+        return IngestResult(uai=uai, import_id=import_id, status=current.status)
+    data = uploads.get(upload.key)
+    uploads.delete(upload.key)
+    if data is not None:
+        section = late_upload_section(now=now, size_bytes=len(data))
+        history.update(uai, import_id, status=ImportStatus.EXPIRED, now=now, section=section)
+    return IngestResult(
+        uai=uai, import_id=import_id, status=ImportStatus.EXPIRED, error_code=ErrorCode.UPLOAD_MISSING.value
+    )
 
 
 def _admit_automatic(uai: str, *, history: ImportHistory, establishments: EstablishmentStore) -> None:
