@@ -32,6 +32,7 @@ SETTINGS: dict[str, type[function_settings.FunctionSettings]] = {
     "AutoImportSchedulerFunction": function_settings.AutoImportSchedulerSettings,
     "PrepareSelectionFunction": function_settings.PrepareSelectionSettings,
     "AwaitSelectionFunction": function_settings.AwaitSelectionSettings,
+    "ExpireUploadsFunction": function_settings.UploadExpirySettings,
 }
 
 

@@ -86,6 +86,14 @@ class AutoImportSchedulerSettings(WorkSettings):
     AUTO_IMPORT_LOOKAHEAD_S: int = Field(ge=0, le=900)
 
 
+class UploadExpirySettings(FunctionSettings):
+    """The housekeeping sweep reads the history only."""
+
+    IMPORTS_TABLE: str
+    # How long after its creation an import may wait for its export: well beyond the upload form's own life.
+    UPLOAD_DEADLINE_S: int = Field(ge=60, le=86400)
+
+
 @functools.cache
 def load_settings(model: type[S]) -> S:
     """The settings of ``model`` from the environment; a missing or bad variable is named, its value never shown."""

@@ -1,0 +1,36 @@
+"""ExpireUploadsFunction: on a schedule (EventBridge), end the imports whose export never arrived before their
+upload deadline as ``expired`` (``upload_missing``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from edt_import.adapters import wiring
+from edt_import.usecases.pipeline.settings import UploadExpirySettings, load_settings
+from edt_import.usecases.pipeline.upload_expiry import expire_missing_uploads
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+@tracer.capture_lambda_handler(capture_response=False)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    settings = load_settings(UploadExpirySettings)
+    expired = expire_missing_uploads(
+        now=wiring.now(),
+        wait=timedelta(seconds=settings.UPLOAD_DEADLINE_S),
+        history=wiring.import_history(settings.IMPORTS_TABLE),
+    )
+    metrics.add_metric(name="UploadsExpired", unit=MetricUnit.Count, value=len(expired))
+    logger.info("missing uploads expired", expired=len(expired))
+    return {"expired": [{"uai": r.uai, "import_id": r.import_id} for r in expired]}
