@@ -8,6 +8,7 @@ from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError, ErrorCode, LmsUnavailableError
 from edt_import.domain.plan import ActionType
 from edt_import.domain.planning import PlanSettings
+from edt_import.domain.selection import parse_selection
 from edt_import.domain.timetable import Timetable
 from edt_import.usecases.apply_sync import apply_sync
 from edt_import.usecases.plan_sync import PlannedSync, plan_sync
@@ -177,3 +178,38 @@ def test_apply_sync_held_plan_is_refused_and_nothing_is_saved() -> None:
     with pytest.raises(ValueError, match="held"):
         apply_sync(planned, lms=lms, store=store)
     assert (len(lms.calls), store.saves) == (calls, saves)
+
+
+def test_apply_sync_stopped_midway_keeps_the_previous_selection_and_a_full_run_records_its_own() -> None:
+    # Given a first sync with class 3B switched off, run to its end
+    timetable = two_classes()
+    store = InMemoryAppliedStateStore()
+    lms = an_lms(timetable)
+    without_3b = parse_selection(b'{"disabled": {"classes": ["3B"]}}')
+    first_plan = plan_sync(timetable, directory=None, selection=without_3b, store=store, lms=lms, settings=SETTINGS)
+    assert apply_sync(first_plan, lms=lms, store=store).complete
+    first = store.load(UAI)
+    assert first is not None
+    assert first.selection is not None
+    assert first.selection.classes.disabled == frozenset({"3B"})
+
+    def unavailable(_operation: str, _call_number: int) -> None:
+        raise LmsUnavailableError("itslearning is not answering.")
+
+    # When a sync of both classes stops on an itslearning gone away
+    lms.before_call = unavailable
+    report = apply_sync(planned_against(store, lms, timetable), lms=lms, store=store, batch_size=10)
+    # Then the stored selection is still the first run's
+    assert report.stopped is ErrorCode.LMS_UNAVAILABLE
+    stopped = store.load(UAI)
+    assert stopped is not None
+    assert stopped.selection == first.selection
+    # When the same sync runs again to its end
+    lms.before_call = None
+    assert apply_sync(planned_against(store, lms, timetable), lms=lms, store=store, batch_size=10).complete
+    # Then its selection is recorded
+    done = store.load(UAI)
+    assert done is not None
+    assert done.selection is not None
+    assert done.selection.classes.disabled == frozenset()
+    assert done.selection.classes.enabled == frozenset({"3A", "3B"})

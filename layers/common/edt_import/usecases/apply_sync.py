@@ -2,7 +2,7 @@
 
 What itslearning confirmed is folded into the state batch after batch and saved through a throttled checkpoint,
 then once more however the run ends (done, failed, interrupted), so an interrupted sync resumes: the next plan
-re-sends only what was not confirmed.
+re-sends only what was not confirmed. The plan's selection is recorded only by a run that went to its end.
 """
 
 from __future__ import annotations
@@ -27,9 +27,14 @@ def apply_sync(
         raise ValueError("a held plan must be approved before it is applied")
     checkpoint = ThrottledCheckpoint(store.save, min_interval_s=min_checkpoint_interval_s)
     state = planned.state
-    if planned.plan.selection is not None:  # the selection this import ran with, for the automatic ones after it
-        state = replace(state, selection=planned.plan.selection)
+    report: SyncReport | None = None
     try:
-        return apply_plan(planned.plan, state, lms, batch_size=batch_size, checkpoint=checkpoint).report
+        report = apply_plan(planned.plan, state, lms, batch_size=batch_size, checkpoint=checkpoint).report
+        return report
     finally:  # stopped, failed or done: what itslearning confirmed is kept
-        checkpoint.flush(checkpoint.latest if checkpoint.latest is not None else state)
+        latest = checkpoint.latest if checkpoint.latest is not None else state
+        if report is not None and report.stopped is None and planned.plan.selection is not None:
+            # A run that went to its end (item refusals included) records the selection it ran with, for the
+            # automatic imports after it; a stopped one leaves the previous selection.
+            latest = replace(latest, selection=planned.plan.selection)
+        checkpoint.flush(latest)

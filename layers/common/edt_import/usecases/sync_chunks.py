@@ -140,8 +140,14 @@ def unconfirmed_event_courses(plan: Plan, confirmed: Confirmed) -> set[str]:
     }
 
 
-def finalize_sync(plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedStateStore) -> AppliedState:
-    """Fold what itslearning confirmed of ``plan`` (every chunk's) into the stored state, and save it once."""
+def finalize_sync(
+    plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedStateStore, completed: bool = True
+) -> AppliedState:
+    """Fold what itslearning confirmed of ``plan`` (every chunk's) into the stored state, and save it once.
+
+    The plan's selection becomes the state's, the one automatic imports re-apply and the wizard proposes, only
+    when the import ``completed`` (done, even with item errors): a failed one keeps what itslearning confirmed of
+    it, under the selection of the last import that completed."""
     if plan.hold is not None:
         raise ValueError("a held plan must be approved before it is applied")
     everything = Confirmed()
@@ -152,7 +158,7 @@ def finalize_sync(plan: Plan, confirmed: Iterable[Confirmed], *, store: AppliedS
         state = replace(state, year_node=plan.year_node)
     state = state.recorded(action for action in plan.actions if action in everything)
     state = store_pronote_ids(plan, state.settled(plan, open_courses=unconfirmed_event_courses(plan, everything)))
-    if plan.selection is not None:
+    if completed and plan.selection is not None:
         state = replace(state, selection=plan.selection)
     store.save(state)
     return state

@@ -59,8 +59,9 @@ class SyncTally:
         }
 
 
-def fold_results(ref: ImportRef, stores: ImportStores) -> SyncTally | None:
-    """Fold every chunk's confirmations into the applied state and save it (``finalize_sync``); None before a plan."""
+def fold_results(ref: ImportRef, stores: ImportStores, *, completed: bool) -> SyncTally | None:
+    """Fold every chunk's confirmations into the applied state and save it (``finalize_sync``; its selection only
+    when the import ``completed``); None before a plan."""
     meta_data = stores.work.get(plan_key(ref.uai, ref.import_id))
     if meta_data is None:
         return None
@@ -91,7 +92,7 @@ def fold_results(ref: ImportRef, stores: ImportStores) -> SyncTally | None:
         fingerprints={str(key): str(value) for key, value in meta.get("fingerprints", {}).items()},
     )
     known = stores.pronote_ids.load(ref.uai)
-    state = finalize_sync(plan, confirmed, store=stores.states)
+    state = finalize_sync(plan, confirmed, store=stores.states, completed=completed)
     new_ids = {idpn: key for idpn, key in state.pronote_ids.items() if known.get(idpn) != key}
     if new_ids:
         stores.pronote_ids.save(ref.uai, new_ids)
@@ -121,7 +122,7 @@ def _tally_chunk(actions: list[Action], result: dict[str, Any] | None, tally: Sy
 
 
 def finalize_import(ref: ImportRef, *, now: datetime, stores: ImportStores) -> ImportRecord:
-    tally = fold_results(ref, stores)
+    tally = fold_results(ref, stores, completed=True)  # done, or done with errors: either way the import completed
     if tally is None:  # a held plan: nothing was sent
         record = required_record(ref, stores.history)
     else:
@@ -134,8 +135,9 @@ def finalize_import(ref: ImportRef, *, now: datetime, stores: ImportStores) -> I
 
 
 def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, stores: ImportStores) -> ImportRecord:
-    """The state machine caught an error: keep what was applied, end the import as ``failed`` with its code."""
-    tally = fold_results(ref, stores)
+    """The state machine caught an error: keep what was applied, end the import as ``failed`` with its code. Its
+    selection is not kept: the establishment's stays that of its last completed import."""
+    tally = fold_results(ref, stores, completed=False)
     section = ("sync", tally.figures()) if tally is not None else None
     failure = failure_from(error)
     record = stores.history.update(
