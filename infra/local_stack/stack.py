@@ -245,7 +245,7 @@ class LocalStack:
         return WizardStores(
             history=self.history(),
             work=wiring.blobs(bucket),
-            selections=wiring.selections(bucket),
+            states=wiring.applied_states(bucket, self.ref("EstablishmentsTable")),
             referentials=wiring.subject_referentials(bucket),
         )
 

@@ -56,7 +56,10 @@ def test_wizard_execution_waits_for_the_launch_then_imports_the_choices(stack: L
         assert done.status is ImportStatus.DONE
         assert done.summary["plan"]["actions"]["create_course"] == kept
         assert site.standin.stats()["courses"] == kept
-        assert wiring.selections(stack.ref("WorkBucket")).load(site.uai) is not None
+        state = wiring.applied_states(stack.ref("WorkBucket"), stack.ref("EstablishmentsTable")).load(site.uai)
+        assert state is not None
+        assert state.selection is not None
+        assert subject in state.selection.subjects.disabled
         states = [
             e["stateEnteredEventDetails"]["name"]
             for e in stack.execution_history(done)

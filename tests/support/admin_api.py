@@ -44,6 +44,7 @@ class ApiWorld(InMemorySharedStores):
             history=self.history,
             work=self.work,
             establishments=self.establishments,
+            states=self.states,
             starter=self.starter,
             signer=self.signer,
             limits=UploadLimits(max_bytes=1000, expires_s=300),

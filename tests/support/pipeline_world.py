@@ -35,7 +35,6 @@ from edt_import.usecases.pipeline.sync_chunk import sync_chunk, sync_year_node
 from edt_import.usecases.pipeline.turns import execution_name, start_next_import
 from edt_import.usecases.pipeline.work_keys import upload_key
 from tests.support.in_memory_lms import InMemoryLmsGateway
-from tests.support.in_memory_state_store import InMemoryAppliedStateStore
 from tests.support.pipeline_fakes import InMemoryAutoImportQueue, InMemoryBlobStore, InMemoryPronoteIdStore
 from tests.support.shared_stores import InMemorySharedStores
 
@@ -76,7 +75,6 @@ def college_imported_once(import_id: str) -> PipelineWorld:
 class PipelineWorld(InMemorySharedStores):
     chunk_actions: int = 2000
     uploads: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
-    states: InMemoryAppliedStateStore = field(default_factory=InMemoryAppliedStateStore)
     pronote_ids: InMemoryPronoteIdStore = field(default_factory=InMemoryPronoteIdStore)
     auto_queue: InMemoryAutoImportQueue = field(default_factory=InMemoryAutoImportQueue)
     executions_run: int = 0  # how many of the started executions ``run_new`` has run
@@ -92,7 +90,7 @@ class PipelineWorld(InMemorySharedStores):
     @property
     def wizard(self) -> WizardStores:
         """As the admin API builds them: its launch is the use case ``launch`` plays."""
-        return wizard_stores(self.history, self.work)
+        return wizard_stores(self.history, self.work, self.states)
 
     @property
     def stores(self) -> ImportStores:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tests.support.in_memory_state_store import InMemoryAppliedStateStore
 from tests.support.pipeline_fakes import (
     InMemoryBlobStore,
     InMemoryEstablishmentStore,
@@ -15,11 +16,13 @@ from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTok
 
 @dataclass
 class InMemorySharedStores:
-    """One import history, working bucket, establishment table and state machine (with its paused executions)."""
+    """One import history, working bucket (applied states included), establishment table and state machine (with its
+    paused executions)."""
 
     history: InMemoryImportHistory = field(default_factory=InMemoryImportHistory)
     work: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)
     establishments: InMemoryEstablishmentStore = field(default_factory=InMemoryEstablishmentStore)
+    states: InMemoryAppliedStateStore = field(default_factory=InMemoryAppliedStateStore)  # in the working bucket
     starter: InMemoryExecutionStarter = field(default_factory=InMemoryExecutionStarter)
     tokens: InMemoryTaskTokenStore = field(default_factory=InMemoryTaskTokenStore)
     resumer: InMemoryExecutionResumer = field(default_factory=InMemoryExecutionResumer)

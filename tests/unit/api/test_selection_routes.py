@@ -29,6 +29,7 @@ def api_over(world: PipelineWorld) -> ApiWorld:
         history=world.history,
         work=world.work,
         establishments=world.establishments,
+        states=world.states,
         starter=world.starter,
         tokens=world.tokens,
         resumer=world.resumer,
@@ -175,3 +176,21 @@ def test_confirm_rekey_through_the_api_accepts_the_new_pronote_ids() -> None:
     state = world.states.load(uai)
     assert state is not None
     assert {f"NEW{ident}" for ident in sorted(timetable.teachers)[:3]} <= set(state.pronote_ids)
+
+
+def test_get_selection_proposes_the_choices_of_the_last_completed_import() -> None:
+    # Given a first manual import launched through the API with a subject off, and done
+    world, api, uai = waiting()
+    _, lists = call(api, uai, "GET", f"/imports/{IMPORT_A}/selection")
+    off = lists["subjects"][0]["code"]
+    assert call(api, uai, "PUT", f"/imports/{IMPORT_A}/selection", {"disabled": {"subjects": [off]}})[0] == 200
+    assert call(api, uai, "POST", f"/imports/{IMPORT_A}/launch")[0] == 202
+    (record,) = world.run_resumed()
+    assert record.status is ImportStatus.DONE
+    # When the next manual import reaches its wizard
+    world.run_to_wizard(sealed_export(), uai=uai, import_id=IMPORT_B)
+    status, body = call(api, uai, "GET", f"/imports/{IMPORT_B}/selection")
+    # Then it proposes that subject off, as the applied state recorded it
+    assert status == 200
+    assert body["disabled"]["subjects"] == [off]
+    assert {s["code"]: s["status"] for s in body["subjects"]}[off] == "disabled"

@@ -79,7 +79,9 @@ def test_launch_disabled_subject_class_group_and_course_are_left_out_of_the_impo
     assert course not in landed
     assert not any(c.title.endswith(f" - {school_class}") or c.title.endswith(f" - {group}") for c in landed.values())
     # And the choices are the establishment's current selection, the added subject in its referential
-    stored = world.wizard.selections.load(uai)
+    state = world.states.load(uai)
+    assert state is not None
+    stored = state.selection
     assert stored is not None
     assert stored.courses.enabled == kept
     assert subject in stored.subjects.disabled

@@ -1,5 +1,9 @@
-"""The establishment's wizard documents (current selection, subject referential, confirmed Pronote re-keyings),
-each one small JSON object in the working bucket under ``establishments/{UAI}/``, never expired."""
+"""The establishment's wizard documents (subject referential, confirmed Pronote re-keyings), each one small JSON
+object in the working bucket under ``establishments/{UAI}/``, never expired.
+
+The establishment's selection is not one of them: it lives in the applied state, recorded when an import
+completes. A ``selection.json`` an earlier version wrote at each launch (dev stacks only) is never read again.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from typing import Any
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.import_ports import BlobStore
 from edt_import.domain.rekeying import Rekey, confirmed_after
-from edt_import.domain.selection import StoredSelection
 
 SCHEMA = 1
 
@@ -34,18 +37,6 @@ def _read(blobs: BlobStore, key: str) -> dict[str, Any] | None:
 
 def _write(blobs: BlobStore, key: str, document: dict[str, Any]) -> None:
     blobs.put(key, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-
-
-class BlobSelectionStore:
-    def __init__(self, blobs: BlobStore) -> None:
-        self._blobs = blobs
-
-    def load(self, uai: str) -> StoredSelection | None:
-        raw = _read(self._blobs, document_key(uai, "selection"))
-        return StoredSelection.from_dict(raw) if raw is not None else None
-
-    def save(self, selection: StoredSelection) -> None:
-        _write(self._blobs, document_key(selection.uai, "selection"), selection.to_dict())
 
 
 class BlobSubjectReferential:

@@ -21,7 +21,7 @@ from botocore.config import Config
 from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory, DynamoPronoteIdStore
 from edt_import.adapters.dynamo.models import EstablishmentItem, ImportItem, PronoteIdItem
 from edt_import.adapters.dynamo.task_tokens import DynamoTaskTokenStore
-from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSelectionStore, BlobSubjectReferential
+from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSubjectReferential
 from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.adapters.s3 import S3BlobStore
 from edt_import.adapters.s3_applied_state import S3AppliedStateStore
@@ -123,10 +123,6 @@ def import_stores(
 @functools.cache
 def starter(state_machine_arn: str) -> StepFunctionsStarter:
     return StepFunctionsStarter(sfn_client(), state_machine_arn)
-
-
-def selections(bucket: str) -> BlobSelectionStore:
-    return BlobSelectionStore(blobs(bucket))
 
 
 def subject_referentials(bucket: str) -> BlobSubjectReferential:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from edt_import.adapters import wiring
-from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSelectionStore, BlobSubjectReferential
+from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSubjectReferential
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ExecutionStarter, ImportHistory
+from edt_import.domain.ports import AppliedStateStore
 from edt_import.domain.upload_ports import UploadSigner
 from edt_import.domain.wizard_ports import ExecutionResumer, TaskTokenStore
 from edt_import.usecases.admin.imports import UploadLimits
@@ -26,12 +27,13 @@ def new_import_id() -> str:
     return uuid.uuid4().hex
 
 
-def wizard_stores(history: ImportHistory, work: BlobStore) -> WizardStores:
-    """The wizard's stores: the establishment's documents sit in the working bucket."""
+def wizard_stores(history: ImportHistory, work: BlobStore, states: AppliedStateStore) -> WizardStores:
+    """The wizard's stores: the establishment's documents sit in the working bucket; its selection is the one its
+    applied state recorded when its last import completed."""
     return WizardStores(
         history=history,
         work=work,
-        selections=BlobSelectionStore(work),
+        states=states,
         referentials=BlobSubjectReferential(work),
     )
 
@@ -41,6 +43,7 @@ class ApiServices:
     history: ImportHistory
     work: BlobStore
     establishments: EstablishmentStore
+    states: AppliedStateStore  # read only: the wizard opens with the selection of the last completed import
     starter: ExecutionStarter
     signer: UploadSigner
     limits: UploadLimits
@@ -51,7 +54,7 @@ class ApiServices:
 
     @property
     def wizard(self) -> WizardStores:
-        return wizard_stores(self.history, self.work)
+        return wizard_stores(self.history, self.work, self.states)
 
     @property
     def rekeys(self) -> BlobRekeyStore:
@@ -64,6 +67,7 @@ def from_environment() -> ApiServices:
         history=wiring.import_history(settings.IMPORTS_TABLE),
         work=wiring.blobs(settings.WORK_BUCKET),
         establishments=wiring.establishments(settings.ESTABLISHMENTS_TABLE),
+        states=wiring.applied_states(settings.WORK_BUCKET, settings.ESTABLISHMENTS_TABLE),
         starter=wiring.starter(settings.STATE_MACHINE_ARN),
         signer=wiring.upload_signer(settings.UPLOADS_BUCKET),
         limits=UploadLimits(max_bytes=settings.UPLOAD_MAX_BYTES, expires_s=settings.UPLOAD_EXPIRY_S),

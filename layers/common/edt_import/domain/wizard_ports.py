@@ -1,7 +1,8 @@
 """The interfaces the manual-import wizard needs: the establishment's choices, the paused execution.
 
-The establishment's current selection, subject referential and confirmed Pronote re-keyings are small documents
-kept per establishment (``adapters/establishment_documents.py`` keeps them in the working bucket). A manual import
+The establishment's subject referential and confirmed Pronote re-keyings are small documents kept per
+establishment (``adapters/establishment_documents.py`` keeps them in the working bucket); its selection lives in
+its applied state (``ports.AppliedStateStore``). A manual import
 waiting for its selection is a paused Step Functions execution: its task token is kept with the import's record
 (never shown by the API) and handed back once to resume it.
 """
@@ -12,15 +13,6 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from edt_import.domain.rekeying import Rekey
-from edt_import.domain.selection import StoredSelection
-
-
-class SelectionStore(Protocol):
-    """Each establishment's current selection: what its last launched manual import chose."""
-
-    def load(self, uai: str) -> StoredSelection | None: ...
-
-    def save(self, selection: StoredSelection) -> None: ...
 
 
 class SubjectReferentialStore(Protocol):

@@ -1,8 +1,10 @@
 """The manual import's wizard through the admin API: its lists, the administrator's choices, the launch.
 
 The lists come from what the pipeline prepared after reconciliation (``wizard.json``); the choices are kept as a
-draft with the import until the launch, which stores them as the establishment's current selection (the
-automatic imports' allow-list), keeps them with the import for its plan step, and resumes the paused execution.
+draft with the import until the launch, which keeps them with the import for its plan step and resumes the paused
+execution. The establishment's selection has one home, its applied state: an import that completes records there
+the selection it ran with (``sync_chunks.finalize_sync``); automatic imports re-apply it and the next wizard opens
+with it. A launched import that fails changes neither.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from enum import StrEnum
 
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportRecord, ImportStatus
+from edt_import.domain.ports import AppliedStateStore
 from edt_import.domain.selection import Selection, parse_selection
 from edt_import.domain.wizard import (
     WizardLists,
@@ -25,12 +28,7 @@ from edt_import.domain.wizard import (
     stored_selection,
     wizard_view,
 )
-from edt_import.domain.wizard_ports import (
-    ExecutionResumer,
-    SelectionStore,
-    SubjectReferentialStore,
-    TaskTokenStore,
-)
+from edt_import.domain.wizard_ports import ExecutionResumer, SubjectReferentialStore, TaskTokenStore
 from edt_import.usecases.admin.errors import ConflictError, NotFoundError
 from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.work_keys import launched_selection_key, selection_draft_key, wizard_key
@@ -49,7 +47,7 @@ class WizardStores:
 
     history: ImportHistory
     work: BlobStore
-    selections: SelectionStore
+    states: AppliedStateStore  # read only: the selection of the establishment's last completed import
     referentials: SubjectReferentialStore
 
 
@@ -97,7 +95,7 @@ def launch_import(
     tokens: TaskTokenStore,
     resumer: ExecutionResumer,
 ) -> ImportRecord:
-    """Go on with the chosen selection: keep it (import and establishment), then resume the execution."""
+    """Go on with the chosen selection: keep it with the import, then resume the execution."""
     record = _awaiting(import_record(uai, import_id, stores.history))
     lists = _lists(record, stores.work)
     selection = _current_choices(record, lists, stores)
@@ -106,7 +104,6 @@ def launch_import(
         raise ConflictError("This import has been launched already.", WizardErrorCode.ALREADY_LAUNCHED)
     stores.work.put(launched_selection_key(uai, import_id), selection.to_json().encode("utf-8"))
     stored = stored_selection(lists, selection)
-    stores.selections.save(stored)
     figures = {
         "subjects_disabled": len(stored.subjects.disabled),
         "classes_disabled": len(stored.classes.disabled),
@@ -149,7 +146,7 @@ def _lists(record: ImportRecord, work: BlobStore) -> WizardLists:
 
 
 def _current_choices(record: ImportRecord, lists: WizardLists, stores: WizardStores) -> Selection:
-    """The launched choices, else the draft, else those of the establishment's last manual import."""
+    """The launched choices, else the draft, else those of the establishment's last completed import."""
     for key in (
         launched_selection_key(record.uai, record.import_id),
         selection_draft_key(record.uai, record.import_id),
@@ -159,4 +156,5 @@ def _current_choices(record: ImportRecord, lists: WizardLists, stores: WizardSto
             chosen = parse_selection(data)
             if isinstance(chosen, Selection):
                 return chosen
-    return default_selection(lists, stores.selections.load(record.uai))
+    previous = stores.states.load(record.uai)
+    return default_selection(lists, previous.selection if previous is not None else None)
