@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec import structs
 
 import edt_import
 from edt_import.domain.state_encoding import decode_state, encode_state
@@ -103,7 +104,9 @@ def main() -> int:
             [*plan, "--previous", str(state), "--write-state", str(next_state)], args.runs
         )
         unprinted = Path(folder) / "state-without-fingerprints.json"
-        unprinted.write_bytes(encode_state(replace(decode_state(state.read_bytes()), fingerprints={}, planned_on=None)))
+        unprinted.write_bytes(
+            encode_state(structs.replace(decode_state(state.read_bytes()), fingerprints={}, planned_on=None))
+        )
         full, full_cpu, full_rss, _ = timed(
             [*plan, "--previous", str(unprinted), "--write-state", str(next_state)], args.runs
         )

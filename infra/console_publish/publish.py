@@ -10,11 +10,11 @@ import mimetypes
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import boto3
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -26,8 +26,7 @@ CACHE_CONTROL = "no-cache"
 _TYPES = {".js": "text/javascript", ".css": "text/css", ".html": "text/html", ".json": "application/json"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ConsoleSite:
+class ConsoleSite(Struct, frozen=True, kw_only=True):
     """Where the console goes and what it talks to, as the stack's outputs name them."""
 
     bucket: str

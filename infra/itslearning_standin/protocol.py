@@ -9,11 +9,11 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape
 
 from lxml import etree
+from msgspec import Struct, field
 
 from itslearning_standin.state import NO_GROUP_WITH_KEY, EventInput, GroupInput, Membership, Outcome, StandinState
 
@@ -54,15 +54,13 @@ class SoapFaultError(Exception):
         self.reason = reason
 
 
-@dataclass(slots=True, kw_only=True)
-class Message:
+class Message(Struct, kw_only=True):
     keys: list[str]
     outcomes: list[Outcome]
     polls_before_done: int
 
 
-@dataclass(slots=True, kw_only=True)
-class Context:
+class Context(Struct, kw_only=True):
     """Everything an operation may touch; the server holds ``lock`` around ``handle``."""
 
     state: StandinState
@@ -73,8 +71,7 @@ class Context:
     messages: dict[str, Message] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Answer:
+class Answer(Struct, frozen=True, kw_only=True):
     body: bytes
     items: int
     changed: bool

@@ -8,12 +8,13 @@ import ssl
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson
 from itslearning_standin import protocol
@@ -27,8 +28,7 @@ _SAVE_EVERY_S = 5.0
 _HOLD_LIMIT_S = 300.0  # a held call is let through after this long even if the test never releases it
 
 
-@dataclass(slots=True, kw_only=True)
-class Counters:
+class Counters(Struct, kw_only=True):
     calls: int = 0  # SOAP POSTs received, faulted ones included
     items: int = 0  # items carried by the calls that were processed
     faults: int = 0  # calls answered 503 or left hanging on purpose

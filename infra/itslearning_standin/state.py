@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from msgspec import Struct, field, structs
 
 MAX_KEY = 64
 MAX_EVENT_TITLE = 80
@@ -33,8 +34,7 @@ END_NOT_AFTER_START = "The event must end after it starts."
 LOCKED_REASON = "The event cannot be deleted because the period is locked."
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     ok: bool
     reason: str = ""
 
@@ -42,8 +42,7 @@ class Outcome:
 OK = Outcome(ok=True)
 
 
-@dataclass(slots=True, kw_only=True)
-class Group:
+class Group(Struct, kw_only=True):
     key: str
     parent_key: str | None
     title: str
@@ -51,16 +50,14 @@ class Group:
     course_id: int | None = None  # the connected course of a Course group
 
 
-@dataclass(slots=True, kw_only=True)
-class Course:
+class Course(Struct, kw_only=True):
     id: int
     title: str
     code: str
     group_key: str | None  # None once detached: a manual course the integration no longer owns
 
 
-@dataclass(slots=True, kw_only=True)
-class Person:
+class Person(Struct, kw_only=True):
     id: int
     key: str  # "" for a person created by hand
     role: str  # Learner | Instructor | Staff
@@ -70,16 +67,14 @@ class Person:
     cas_id: str = ""
 
 
-@dataclass(slots=True, kw_only=True)
-class Membership:
+class Membership(Struct, kw_only=True):
     key: str
     group_key: str
     person_key: str
     role: str
 
 
-@dataclass(slots=True, kw_only=True)
-class Event:
+class Event(Struct, kw_only=True):
     key: str
     course_id: int
     title: str
@@ -91,8 +86,7 @@ class Event:
     title_read_only: bool = False  # TitleReadOnlyInUi: the product's events cannot be edited by hand
 
 
-@dataclass(slots=True, kw_only=True)
-class GroupInput:
+class GroupInput(Struct, kw_only=True):
     key: str
     parent_key: str
     title: str
@@ -101,8 +95,7 @@ class GroupInput:
     course_code: str = ""
 
 
-@dataclass(slots=True, kw_only=True)
-class EventInput:
+class EventInput(Struct, kw_only=True):
     key: str
     course_key: str
     title: str = ""
@@ -114,8 +107,7 @@ class EventInput:
     title_read_only: bool = False
 
 
-@dataclass(slots=True, kw_only=True)
-class StandinState:
+class StandinState(Struct, kw_only=True):
     groups: dict[str, Group] = field(default_factory=dict)
     courses: dict[int, Course] = field(default_factory=dict)
     persons: list[Person] = field(default_factory=list)
@@ -124,8 +116,8 @@ class StandinState:
     duplicates: int = 0
     next_id: int = 1
     # (group, person) -> membership key, and (course, start, end, title) -> event key: to notice duplicates
-    _member_index: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
-    _person_keys: set[str] = field(default_factory=set, repr=False)
+    _member_index: dict[tuple[str, str], str] = field(default_factory=dict)
+    _person_keys: set[str] = field(default_factory=set)
 
     def new_id(self) -> int:
         value = self.next_id
@@ -348,11 +340,11 @@ class StandinState:
     def to_json(self) -> dict[str, Any]:
         return {
             "schema": 1,
-            "groups": [asdict(g) for g in self.groups.values()],
-            "courses": [asdict(c) for c in self.courses.values()],
-            "persons": [asdict(p) for p in self.persons],
-            "memberships": [asdict(m) for m in self.memberships.values()],
-            "events": [asdict(e) for e in self.events.values()],
+            "groups": [structs.asdict(g) for g in self.groups.values()],
+            "courses": [structs.asdict(c) for c in self.courses.values()],
+            "persons": [structs.asdict(p) for p in self.persons],
+            "memberships": [structs.asdict(m) for m in self.memberships.values()],
+            "events": [structs.asdict(e) for e in self.events.values()],
             "duplicates": self.duplicates,
             "next_id": self.next_id,
         }

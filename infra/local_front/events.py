@@ -6,15 +6,15 @@ import base64
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from msgspec import Struct
 
 STAGE = "v1"
 
 
-@dataclass(frozen=True, slots=True)
-class ApiResource:
+class ApiResource(Struct, frozen=True):
     """One method on one resource of the API, as the template declares it (``/establishments/{uai}/imports``)."""
 
     method: str

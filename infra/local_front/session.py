@@ -11,7 +11,6 @@ import base64
 import json
 import os
 import socket
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from local_stack import LocalStack, StackOptions
 from local_stack.lambdas import LambdaContext
 from local_stack.template import ROOT, Template
+from msgspec import Struct
 
 from edt_import.adapters import wiring
 from edt_import.domain.directory_csv import read_directory_csv
@@ -34,8 +34,7 @@ ADD_ESTABLISHMENT = "POST /_local/establishments"
 SET_CLOCK = "POST /_local/clock"  # {"now": ISO}: move the stack's clock and run the schedules at once
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SessionOptions:
+class SessionOptions(Struct, frozen=True, kw_only=True):
     data_dir: Path
     port: int = 0
     host: str = "127.0.0.1"

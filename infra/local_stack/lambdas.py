@@ -13,12 +13,12 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from msgspec import Struct
 
 from edt_import.domain.errors import EdtImportError
 
@@ -29,8 +29,7 @@ _modules: dict[Path, ModuleType] = {}
 _original = LambdaFunction._invoke_lambda
 
 
-@dataclass(frozen=True, slots=True)
-class LambdaContext:
+class LambdaContext(Struct, frozen=True):
     function_name: str
     invoked_function_arn: str
     memory_limit_in_mb: int

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.imports import ImportRecord
@@ -11,8 +12,7 @@ from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServe
 from local_stack.stack import LocalStack
 
 
-@dataclass
-class Site:
+class Site(Struct):
     stack: LocalStack
     uai: str
     standin: StandinServer

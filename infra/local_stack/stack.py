@@ -18,7 +18,6 @@ import urllib.request
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
@@ -26,6 +25,7 @@ import boto3
 from botocore.config import Config
 from moto.core import config as moto_config
 from moto.server import ThreadedMotoServer
+from msgspec import Struct, field
 
 from edt_import.adapters import wiring
 from edt_import.adapters.dynamo import DynamoImportHistory
@@ -47,8 +47,7 @@ ACCOUNT = "123456789012"
 LOCAL_ENVIRONMENT = {"AUTO_IMPORT_LOOKAHEAD_S": "0"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StackOptions:
+class StackOptions(Struct, frozen=True, kw_only=True):
     stack_name: str = "edt-import-local"
     parameters: Mapping[str, str] = field(default_factory=dict)  # the template's parameters
     environment: Mapping[str, str] = field(default_factory=dict)  # function settings overridden locally

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cfnlint.decode import cfn_yaml
+from msgspec import Struct, field
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
 _SUB = re.compile(r"\$\{([^}!]+)\}")
 
 
-@dataclass(slots=True)
-class Template:
+class Template(Struct):
     resources: dict[str, dict[str, Any]]
     parameters: dict[str, str]
     globals_env: dict[str, Any]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from msgspec import Struct
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from tests.support.served_stack import GeneratedSchool, ServedStack, generate_school, serve
@@ -75,8 +75,7 @@ def other_school(
     return generated
 
 
-@dataclass
-class Console:
+class Console(Struct):
     """One browser tab on the console, its errors collected, its screens kept as screenshots."""
 
     page: Page

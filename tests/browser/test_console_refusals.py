@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from msgspec import Struct
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Console
@@ -36,8 +36,7 @@ def test_console_sign_in_for_another_establishment_is_told_it_does_not_administe
     tab.shoot("403")
 
 
-@dataclass(frozen=True)
-class RefusedExport:
+class RefusedExport(Struct, frozen=True):
     path: Path
     code: str
     sentence: str

@@ -7,12 +7,12 @@ from __future__ import annotations
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from local_front.session import LocalSession, SessionOptions, read_stack_file
+from msgspec import Struct
 
 from edt_import.cli.main import main
 from edt_import.domain.export_reader import read_export
@@ -24,8 +24,7 @@ from tests.support.http_client import http
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)  # late in the generated year: small plans
 
 
-@dataclass(frozen=True)
-class Served:
+class Served(Struct, frozen=True):
     session: LocalSession
     data_dir: Path
     uai: str

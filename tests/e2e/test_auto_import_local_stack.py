@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from local_front.session import LocalSession, SessionOptions
 from local_stack.lambdas import LambdaContext
+from msgspec import Struct
 
 from edt_import.cli.main import main
 from edt_import.domain.export_reader import read_export
@@ -40,8 +40,7 @@ def paris(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, clock(hour, minute), tzinfo=PARIS).astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class School:
+class School(Struct, frozen=True):
     session: LocalSession
     uai: str
     export: bytes

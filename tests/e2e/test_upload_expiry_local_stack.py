@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from local_front.session import LocalSession, SessionOptions
+from msgspec import Struct
 
 from edt_import.adapters import wiring
 from edt_import.cli.main import main
@@ -25,8 +25,7 @@ from tests.support.http_client import http
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class School:
+class School(Struct, frozen=True):
     session: LocalSession
     uai: str
     export: bytes

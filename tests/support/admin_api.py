@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec import field
 
 from edt_import.api.resolver import resolver
 from edt_import.api.services import ApiServices, use_services
@@ -34,7 +34,6 @@ class InMemoryUploadSigner:
         return PresignedUpload(url="https://uploads.example/bucket", fields={"key": key, "policy": "p"})
 
 
-@dataclass
 class ApiWorld(InMemorySharedStores):
     signer: InMemoryUploadSigner = field(default_factory=InMemoryUploadSigner)
     ids: Iterator[str] = field(default_factory=lambda: (f"{n:032x}" for n in range(1, 10_000)))

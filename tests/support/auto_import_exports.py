@@ -3,9 +3,10 @@ showed (a new subject taught to a class the college already has)."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
+
+from msgspec import structs
 
 from edt_import.domain.timetable import Ident, Subject, Timetable
 from edt_import.generator.container_sealing import seal_container
@@ -17,10 +18,10 @@ NEW_SUBJECT = Subject(ident=Ident("new-subject-1"), code="ASTRO", label="ASTRONO
 def with_new_subject_course(timetable: Timetable) -> Timetable:
     """The timetable plus one weekly lesson of ``NEW_SUBJECT``, a copy of its first class lesson."""
     model = next(lesson for lesson in timetable.lessons if lesson.classes)
-    lesson = dataclasses.replace(
+    lesson = structs.replace(
         model, index=max(lesson.index for lesson in timetable.lessons) + 1, subject=NEW_SUBJECT.ident, groups=()
     )
-    return dataclasses.replace(
+    return structs.replace(
         timetable,
         subjects={**timetable.subjects, NEW_SUBJECT.ident: NEW_SUBJECT},
         lessons=(*timetable.lessons, lesson),

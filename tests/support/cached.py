@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from msgspec import structs
 
 from edt_import.domain.timetable import Timetable
 from edt_import.generator.establishment import GeneratedEstablishment, Size, generate_establishment
@@ -34,10 +34,10 @@ def as_read(timetable: Timetable) -> Timetable:
     """What the reader must give for a generated timetable: the same, without the pupils' memberships of class
     parts no class lists (the one dangling reference the generator writes, as PRONOTE does)."""
     students = {
-        ident: dataclasses.replace(
+        ident: structs.replace(
             student,
             class_parts=tuple(part for part in student.class_parts if part.ident in timetable.class_parts),
         )
         for ident, student in timetable.students.items()
     }
-    return dataclasses.replace(timetable, students=students)
+    return structs.replace(timetable, students=students)

@@ -4,12 +4,12 @@ from a committed file."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from functools import cache
 
 from lxml import etree
+from msgspec import structs
 
 from edt_import.domain.timetable import Ident, LessonLink, Membership, Timetable
 from edt_import.generator.establishment import Size, generate_establishment
@@ -27,8 +27,8 @@ def generated_college() -> Timetable:
 
 def _first_lesson_with(timetable: Timetable, **changes: object) -> Timetable:
     lessons = list(timetable.lessons)
-    lessons[0] = dataclasses.replace(lessons[0], **changes)  # type: ignore[arg-type]
-    return dataclasses.replace(timetable, lessons=tuple(lessons))
+    lessons[0] = structs.replace(lessons[0], **changes)
+    return structs.replace(timetable, lessons=tuple(lessons))
 
 
 def _lesson_link(field: str) -> Callable[[Timetable], Timetable]:
@@ -42,8 +42,8 @@ def _lesson_link(field: str) -> Callable[[Timetable], Timetable]:
 def _group_member(field: str) -> Callable[[Timetable], Timetable]:
     def dangle(timetable: Timetable) -> Timetable:
         ident, group = next(iter(timetable.groups.items()))
-        changed = dataclasses.replace(group, **{field: (*getattr(group, field), UNDEFINED)})  # type: ignore[arg-type]
-        return dataclasses.replace(timetable, groups={**timetable.groups, ident: changed})
+        changed = structs.replace(group, **{field: (*getattr(group, field), UNDEFINED)})
+        return structs.replace(timetable, groups={**timetable.groups, ident: changed})
 
     return dangle
 
@@ -52,16 +52,16 @@ def _student_membership(field: str) -> Callable[[Timetable], Timetable]:
     def dangle(timetable: Timetable) -> Timetable:
         ident, student = next(iter(timetable.students.items()))
         members = (*getattr(student, field), Membership(ident=UNDEFINED))
-        changed = dataclasses.replace(student, **{field: members})  # type: ignore[arg-type]
-        return dataclasses.replace(timetable, students={**timetable.students, ident: changed})
+        changed = structs.replace(student, **{field: members})
+        return structs.replace(timetable, students={**timetable.students, ident: changed})
 
     return dangle
 
 
 def _class_establishment(timetable: Timetable) -> Timetable:
     ident, school_class = next(iter(timetable.classes.items()))
-    changed = dataclasses.replace(school_class, establishment=UNDEFINED)
-    return dataclasses.replace(timetable, classes={**timetable.classes, ident: changed})
+    changed = structs.replace(school_class, establishment=UNDEFINED)
+    return structs.replace(timetable, classes={**timetable.classes, ident: changed})
 
 
 def _lesson_subject(timetable: Timetable) -> Timetable:

@@ -7,9 +7,10 @@ unknown sections, elements and attributes, and every time format seen in the fie
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date, time
+
+from msgspec import structs
 
 from edt_import.domain.timetable import (
     CasId,
@@ -279,5 +280,5 @@ def expected_timetable() -> Timetable:
 def with_lesson(timetable: Timetable, index: int, **changes: object) -> Timetable:
     """``timetable`` with lesson ``index`` changed."""
     lessons = list(timetable.lessons)
-    lessons[index] = dataclasses.replace(lessons[index], **changes)  # type: ignore[arg-type]
-    return dataclasses.replace(timetable, lessons=tuple(lessons))
+    lessons[index] = structs.replace(lessons[index], **changes)
+    return structs.replace(timetable, lessons=tuple(lessons))

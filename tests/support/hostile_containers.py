@@ -13,10 +13,10 @@ import random
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from msgspec import Struct
 
 from edt_import.domain.container import ReaderLimits
 from edt_import.domain.errors import ErrorCode
@@ -51,8 +51,7 @@ INNER_XML = (
 Case = tuple[bytes, ErrorCode]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ContainerKeys:
+class ContainerKeys(Struct, frozen=True, kw_only=True):
     """Our partner key (what the product holds), another vendor's key, and our partner name."""
 
     ours: RSAPrivateKey

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class HttpAnswer:
+
+class HttpAnswer(Struct, frozen=True):
     status: int
     headers: dict[str, str]
     body: bytes

@@ -16,9 +16,10 @@ Faults are injected by the test: ``refuse(operation, key)`` refuses an item with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
+
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
@@ -42,8 +43,7 @@ _T = TypeVar("_T", CourseSpec, MemberSpec, EventSpec)
 _I = TypeVar("_I", YearNode, CourseSpec, MemberSpec, EventSpec)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LmsContent:
+class LmsContent(Struct, frozen=True, kw_only=True):
     """A comparable snapshot of what the fake holds for us."""
 
     year_nodes: dict[str, YearNode]

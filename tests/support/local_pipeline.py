@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from local_stack import LocalStack
 from local_stack.site import Site, open_site
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.directory_csv import read_directory_csv
@@ -18,8 +18,7 @@ from edt_import.generator.files import write_establishment
 from itslearning_standin import StandinServer
 
 
-@dataclass(frozen=True)
-class GeneratedSite:
+class GeneratedSite(Struct, frozen=True):
     """A generated establishment's export and people, and its site on the stack (its stand-in started)."""
 
     site: Site

@@ -8,10 +8,11 @@ follow an import from its upload to its outcome without moto.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
+
+from msgspec import field
 
 from edt_import.adapters.establishment_documents import BlobRekeyStore
 from edt_import.api.services import wizard_stores
@@ -71,7 +72,6 @@ def college_imported_once(import_id: str) -> PipelineWorld:
     return world
 
 
-@dataclass
 class PipelineWorld(InMemorySharedStores):
     chunk_actions: int = 2000
     uploads: InMemoryBlobStore = field(default_factory=InMemoryBlobStore)

@@ -11,16 +11,16 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 EDT_IMPORT = str(Path(sys.executable).with_name("edt-import"))
 _API_LINE = re.compile(r"admin API on (?P<url>http://\S+?) ")
 _START_TIMEOUT_S = 120
 
 
-@dataclass(frozen=True)
-class GeneratedSchool:
+class GeneratedSchool(Struct, frozen=True):
     """``edt-import generate``'s files and the UAI its export names."""
 
     uai: str
@@ -46,8 +46,7 @@ def generate_school(out: Path, *, seed: int, size: str = "college") -> Generated
     )
 
 
-@dataclass
-class ServedStack:
+class ServedStack(Struct):
     """A running ``edt-import serve``; ``stop()`` ends it as Ctrl-C would."""
 
     process: subprocess.Popen[str]

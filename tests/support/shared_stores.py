@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from tests.support.in_memory_state_store import InMemoryAppliedStateStore
 from tests.support.pipeline_fakes import (
@@ -14,8 +14,7 @@ from tests.support.pipeline_fakes import (
 from tests.support.wizard_fakes import InMemoryExecutionResumer, InMemoryTaskTokenStore
 
 
-@dataclass
-class InMemorySharedStores:
+class InMemorySharedStores(Struct):
     """One import history, working bucket (applied states included), establishment table and state machine (with its
     paused executions)."""
 

@@ -6,10 +6,11 @@ import contextlib
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from edt_import.adapters.itslearning import ItslearningSettings, SoapLmsGateway
 from edt_import.adapters.itslearning.sync_keys import wire_key
@@ -28,8 +29,7 @@ from tests.support.clock import FakeClock
 TODAY = date(2027, 5, 3)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class College:
+class College(Struct, frozen=True, kw_only=True):
     export: Path
     key: Path
     directory: Path
@@ -116,8 +116,7 @@ def a_gateway(server: StandinServer, *, clock: FakeClock | None = None, **settin
     return SoapLmsGateway(config, sleep=clock.sleep, clock=clock, rand=lambda: 0.5)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Landed:
+class Landed(Struct, frozen=True, kw_only=True):
     """What the stand-in holds for one establishment, in the plan's terms (keys and event times)."""
 
     courses: frozenset[str]

@@ -7,8 +7,9 @@ and has its own tests): it lets the engine's tests re-plan after failures withou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+
+from msgspec import Struct, field
 
 from edt_import.domain.applied_state import AppliedState, member_spec
 from edt_import.domain.directory import PersonKey
@@ -21,8 +22,7 @@ YEAR_NODE = YearNode(key=f"edt:{UAI}:2025", title="Cours 2025 - 2026", parent_ke
 FIRST_DAY = date(2025, 9, 1)
 
 
-@dataclass(slots=True, kw_only=True)
-class Target:
+class Target(Struct, kw_only=True):
     year_node: YearNode = YEAR_NODE
     courses: dict[str, CourseSpec] = field(default_factory=dict)
     members: dict[str, MemberSpec] = field(default_factory=dict)

@@ -4,11 +4,11 @@ stand-in ends up holding exactly what the per-item results say was accepted."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.plan import EventSpec
 from itslearning_standin import StandinServer
@@ -54,7 +54,7 @@ def test_gateway_events_state_matches_accepted_results(
         # When each operation is sent, the model following only what was reported accepted
         for kind, items in operations:
             events: list[EventSpec] = [
-                replace(an_event(COURSES[course], day), title=title) for course, day, title in items
+                structs.replace(an_event(COURSES[course], day), title=title) for course, day, title in items
             ]
             send = {"create": gateway.create_events, "update": gateway.update_events, "delete": gateway.delete_events}
             results = send[kind](events)

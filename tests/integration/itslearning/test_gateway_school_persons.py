@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from lxml import etree
+from msgspec import structs
 
 from edt_import.adapters.itslearning import SoapLmsGateway
 from edt_import.adapters.itslearning.ims import ImsMembership
@@ -21,7 +20,7 @@ OTHER_UAI = "0750002V"
 
 def a_namesake(person: DirectoryPerson, index: int) -> DirectoryPerson:
     """Another school's account with the same names (and, for the worst case, the same birth date)."""
-    return dataclasses.replace(person, person_key=PersonKey(f"other{index:04d}"), cas_id=f"other-cas{index}")
+    return structs.replace(person, person_key=PersonKey(f"other{index:04d}"), cas_id=f"other-cas{index}")
 
 
 def two_schools() -> tuple[list[DirectoryPerson], list[DirectoryPerson], StandinServer]:

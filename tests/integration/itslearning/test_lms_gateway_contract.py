@@ -7,12 +7,12 @@ passes its unit tests could fail against the stand-in. Each test runs against bo
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import pytest
+from msgspec import structs
 
 from edt_import.adapters.itslearning.sync_keys import wire_key
 from edt_import.domain.directory import DirectoryPerson, Profile, Source
@@ -163,8 +163,8 @@ def test_lms_year_node_needs_an_existing_parent_and_is_upserted(lms: LmsUnderTes
 def test_lms_courses_need_their_parent_and_a_title_each_judged_alone(lms: LmsUnderTest) -> None:
     # Given the year node, and a batch with a sound course, an orphan and an untitled one
     assert lms.gateway.upsert_year_node(a_year()).ok
-    orphan = dataclasses.replace(a_course(1), parent_key=f"edt:{UAI}:1999")
-    untitled = dataclasses.replace(a_course(2), title="")
+    orphan = structs.replace(a_course(1), parent_key=f"edt:{UAI}:1999")
+    untitled = structs.replace(a_course(2), title="")
     # When the batch is sent
     results = lms.gateway.upsert_courses([a_course(0), orphan, untitled])
     # Then each item has its own verdict, in request order, and only the sound course exists
@@ -175,7 +175,7 @@ def test_lms_courses_need_their_parent_and_a_title_each_judged_alone(lms: LmsUnd
 
 def test_lms_course_sent_again_is_updated_in_place(lms: LmsUnderTest) -> None:
     with_course(lms, a_course(0))
-    renamed = dataclasses.replace(a_course(0), title="MATHEMATIQUES - 3A0 (groupe)")
+    renamed = structs.replace(a_course(0), title="MATHEMATIQUES - 3A0 (groupe)")
     assert reasons(lms.gateway.upsert_courses([renamed])) == [None]
     assert lms.course_title(renamed.key) == renamed.title
 
@@ -216,8 +216,8 @@ def test_lms_events_need_their_course_a_title_of_1_to_80_characters_and_an_end_a
         an_event(course, 2, title=""),
         an_event(course, 3, title="x" * 81),
         an_event(course, 4, title="x" * 80),
-        dataclasses.replace(at_start, end=at_start.start),
-        dataclasses.replace(an_event(course, 6), end=an_event(course, 6).start - timedelta(minutes=5)),
+        structs.replace(at_start, end=at_start.start),
+        structs.replace(an_event(course, 6), end=an_event(course, 6).start - timedelta(minutes=5)),
     ]
     # When they are created
     results = lms.gateway.create_events(events)
@@ -248,7 +248,7 @@ def test_lms_event_update_needs_the_event(lms: LmsUnderTest) -> None:
     with_course(lms, a_course(0))
     event = an_event(a_course(0), 0)
     assert lms.gateway.create_events([event])[0].ok
-    retitled: EventSpec = dataclasses.replace(event, title="MATHEMATIQUES - 3A (salle B12)")
+    retitled: EventSpec = structs.replace(event, title="MATHEMATIQUES - 3A (salle B12)")
     # When it and an event never created are updated
     results = lms.gateway.update_events([retitled, an_event(a_course(0), 1)])
     # Then the first changes, the second is refused

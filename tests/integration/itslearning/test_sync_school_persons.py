@@ -7,12 +7,12 @@ ambiguous; read from the school node they change nothing.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from edt_import.cli.main import build_parser
 from edt_import.cli.sandbox_cmd import build_standin
@@ -32,7 +32,7 @@ def college(tmp_path_factory: pytest.TempPathFactory) -> College:
 
 def namesakes(persons: tuple[DirectoryPerson, ...]) -> tuple[DirectoryPerson, ...]:
     return tuple(
-        dataclasses.replace(person, person_key=PersonKey(f"other-{index}"), cas_id=f"other-cas-{index}")
+        structs.replace(person, person_key=PersonKey(f"other-{index}"), cas_id=f"other-cas-{index}")
         for index, person in enumerate(persons)
         if person.integration_managed
     )
@@ -77,7 +77,7 @@ def test_sync_persons_from_itslearning_match_as_the_directory_does(
 def test_sync_namesakes_of_another_school_would_leave_people_unmatched_site_wide(college: College) -> None:
     # Given the college's directory, and the same directory plus the other school's namesakes (a site-wide read)
     own = college.plan().report
-    site_wide = dataclasses.replace(college, persons=college.persons + namesakes(college.persons)).plan().report
+    site_wide = structs.replace(college, persons=college.persons + namesakes(college.persons)).plan().report
 
     # When both are planned
     lost_teachers = own.matched_teachers - site_wide.matched_teachers

@@ -6,7 +6,6 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.client import RemoteDisconnected
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from local_front.events import ApiResource
 from local_front.server import OPERATOR_ROLE, LocalFront
 from local_front.tokens import TokenSigner
+from msgspec import Struct, field
 
 from tests.support.http_client import http
 from tests.support.log_capture import captured_log
@@ -25,8 +25,7 @@ SIGNER = TokenSigner(b"front-secret")
 UAI = "0750001U"
 
 
-@dataclass
-class Recorder:
+class Recorder(Struct):
     events: list[dict[str, Any]] = field(default_factory=list)
     registered: list[dict[str, Any]] = field(default_factory=list)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import signal
@@ -12,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from edt_import.adapters.itslearning.sync_keys import wire_key
 from edt_import.adapters.state_files import FileAppliedStateStore
@@ -157,7 +157,7 @@ def test_engine_locked_events_and_long_titles_are_counted_per_item(college: Coll
         members = [m for m in state.members.values() if m.course_key in dropped]
         kept = next(e for e in state.events.values() if e.course_key not in dropped)
         new_events = [
-            dataclasses.replace(kept, key=f"{kept.key}:x{n}", title=title)
+            structs.replace(kept, key=f"{kept.key}:x{n}", title=title)
             for n, title in enumerate(["Soutien", "x" * (MAX_EVENT_TITLE + 1), "Rattrapage"])
         ]
         assert state.year_node is not None

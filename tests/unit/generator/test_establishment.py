@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from msgspec import structs
 
 from edt_import.domain.directory_csv import write_directory_csv
 from edt_import.domain.timetable import Ident, Lesson, LessonLink, Timetable
@@ -56,7 +57,7 @@ def test_audience_occurrences_counts_class_and_group_weeks_not_cancelled() -> No
         teachers=(LessonLink(ident=Ident("1"), weeks=mask_of([1, 2, 3, 4])),),
     )
     timetable = cached.establishment(Size.COLLEGE).timetable
-    small = Timetable(**{**{f: getattr(timetable, f) for f in Timetable.__slots__}, "lessons": (lesson,)})
+    small = structs.replace(timetable, lessons=(lesson,))
     # Then class: 3 weeks, first group: 2, second group: 1 (parts and teachers do not count)
     assert audience_occurrences(small) == 6
 

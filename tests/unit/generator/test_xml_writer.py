@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, time
 
 import pytest
 from lxml import etree
+from msgspec import structs
 
 from edt_import.domain.timetable import (
     ClassPart,
@@ -95,9 +95,9 @@ def test_timetable_to_xml_small_timetable_reads_back_equal() -> None:
 def test_timetable_to_xml_class_part_is_written_with_its_ident_only() -> None:
     # Given a class part that carries a name (as a newer export may give one)
     base = _small_timetable()
-    named = dataclasses.replace(base.class_parts[Ident("9")], name="3A1")
+    named = structs.replace(base.class_parts[Ident("9")], name="3A1")
     # When
-    text = timetable_to_xml(dataclasses.replace(base, class_parts={Ident("9"): named})).decode()
+    text = timetable_to_xml(structs.replace(base, class_parts={Ident("9"): named})).decode()
     # Then the class lists it by ident alone, as the format does
     assert '<Classe Ident="1" Nom="3A">\r\n      <PartieDeClasse Ident="9"/>\r\n' in text
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 from array import array
 from datetime import UTC, date, datetime
@@ -9,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.applied_state import (
     AppliedState,
@@ -48,7 +48,7 @@ def test_applied_state_round_trips_a_planned_state_exactly() -> None:
     # Given the state a plan leaves, with a mapping and an event recorded by hand
     planned = plan_of(a_timetable()).state
     odd = an_event("2025-09-01:0:2", title="Réunion « parents »", rooms=("A", "B"))
-    state = dataclasses.replace(
+    state = structs.replace(
         planned.recorded([Action(type=ActionType.CREATE_EVENT, target=odd)]), pronote_ids={"PN1": PersonKey("T-t1")}
     )
     # When
@@ -198,7 +198,7 @@ def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
 
 def test_applied_state_refuses_an_event_key_outside_its_course() -> None:
     with pytest.raises(ValueError, match="extends its course key"):
-        event_values(dataclasses.replace(an_event("2025-09-01:0"), key="elsewhere:1"))
+        event_values(structs.replace(an_event("2025-09-01:0"), key="elsewhere:1"))
 
 
 TEXT = st.text(max_size=12)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.plan import ActionType, CourseSpec, EventSpec
@@ -33,7 +33,7 @@ def applied(result: PlanResult, previous: AppliedState | None = None) -> Applied
     """What a sync leaves when every action succeeds, the way the sync engine records it."""
     state = previous if previous is not None else AppliedState(uai=result.plan.uai)
     state = state.recorded(result.plan.actions).settled(result.plan, open_courses=())
-    state = replace(
+    state = structs.replace(
         state, year_node=result.plan.year_node, pronote_ids={**state.pronote_ids, **result.plan.pronote_ids}
     )
     return decode_state(encode_state(state))
@@ -123,7 +123,7 @@ def test_plan_result_state_is_what_recording_every_action_gives() -> None:
     result = plan_of(timetable, today=TODAY, previous=applied(first))
     # Then its state equals the previous state with every action recorded
     # (but for the plan's selection, its own section: no action carries it)
-    recorded = replace(applied(result, applied(first)), selection=result.report.selection)
+    recorded = structs.replace(applied(result, applied(first)), selection=result.report.selection)
     assert encode_state(result.state) == encode_state(recorded)
 
 
@@ -141,7 +141,7 @@ lesson_strategy = st.builds(
 def numbered(lessons: list[Lesson]) -> Timetable:
     return a_timetable(
         rooms=[a_room(), a_room("r2", "LABO")],
-        lessons=[replace(lesson, index=i) for i, lesson in enumerate(lessons)],
+        lessons=[structs.replace(lesson, index=i) for i, lesson in enumerate(lessons)],
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import copy
 import sys
-from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.applied_state import AppliedState, StoredBlock
 from edt_import.domain.plan import ActionType
@@ -38,12 +38,12 @@ def synced(result: PlanResult, previous: AppliedState | None = None) -> AppliedS
     """The state a sync leaves when every action of ``result`` is confirmed, as stored and read back."""
     state = previous if previous is not None else AppliedState(uai=result.plan.uai)
     state = state.recorded(result.plan.actions).settled(result.plan, open_courses=())
-    state = replace(state, year_node=result.plan.year_node, selection=result.plan.selection)
+    state = structs.replace(state, year_node=result.plan.year_node, selection=result.plan.selection)
     return decode_state(encode_state(state))
 
 
 def without_fingerprints(state: AppliedState) -> AppliedState:
-    return replace(decode_state(encode_state(state)), fingerprints={}, planned_on=None)
+    return structs.replace(decode_state(encode_state(state)), fingerprints={}, planned_on=None)
 
 
 def two_courses(maths_room: str = "r1", maths_teacher: str = "t1") -> Timetable:
@@ -157,7 +157,7 @@ def numbered(lessons: list[Lesson], class_name: str) -> Timetable:
         rooms=[a_room(), a_room("r2", "LABO")],
         teachers=[a_teacher(), a_teacher("t2", "DURAND", "Paul")],
         classes=[a_class("c1", class_name)],
-        lessons=[replace(lesson, index=i) for i, lesson in enumerate(lessons)],
+        lessons=[structs.replace(lesson, index=i) for i, lesson in enumerate(lessons)],
     )
 
 
@@ -190,11 +190,13 @@ def test_fingerprints_depend_on_values_not_on_objects() -> None:
     # Given the same timetable twice: once with texts shared and interned, once with every text a copy of its own
     timetable = two_courses()
     copied = copy.deepcopy(timetable)
-    copied = replace(
-        copied, rooms={ident: replace(room, name="".join(list(room.name))) for ident, room in copied.rooms.items()}
+    copied = structs.replace(
+        copied,
+        rooms={ident: structs.replace(room, name="".join(list(room.name))) for ident, room in copied.rooms.items()},
     )
-    interned = replace(
-        timetable, rooms={ident: replace(room, name=sys.intern(room.name)) for ident, room in timetable.rooms.items()}
+    interned = structs.replace(
+        timetable,
+        rooms={ident: structs.replace(room, name=sys.intern(room.name)) for ident, room in timetable.rooms.items()},
     )
     # When both are planned, Then every course has the same fingerprint
     assert plan_of(copied).state.fingerprints == plan_of(interned).state.fingerprints != {}

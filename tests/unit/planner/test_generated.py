@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, timedelta
 from functools import cache
 
 import pytest
+from msgspec import structs
 
 from edt_import.domain.course_rules import SkipReason
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile
@@ -196,11 +196,9 @@ def with_unrelated_class(timetable: Timetable) -> tuple[Timetable, Lesson, Ident
         for p in timetable.groups[link.ident].class_part_idents
     }
     guest = next(ident for ident in timetable.classes if ident not in held)
-    changed = dataclasses.replace(
-        lesson, classes=(*lesson.classes, LessonLink(ident=guest, weeks=lesson.groups[0].weeks))
-    )
+    changed = structs.replace(lesson, classes=(*lesson.classes, LessonLink(ident=guest, weeks=lesson.groups[0].weeks)))
     lessons = tuple(changed if item is lesson else item for item in timetable.lessons)
-    return dataclasses.replace(timetable, lessons=lessons), changed, guest
+    return structs.replace(timetable, lessons=lessons), changed, guest
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -244,8 +242,8 @@ def test_generated_cas_id_naming_another_account_wins_over_the_stored_idpn(size:
         first_name=teacher.first_name,
         cas_id="cas-new",
     )
-    teachers = {**school.timetable.teachers, teacher.ident: dataclasses.replace(teacher, cas_id=CasId("cas-new"))}
-    timetable = dataclasses.replace(school.timetable, teachers=teachers)
+    teachers = {**school.timetable.teachers, teacher.ident: structs.replace(teacher, cas_id=CasId("cas-new"))}
+    timetable = structs.replace(school.timetable, teachers=teachers)
     settings = PlanSettings(today=timetable.school_year.week1_monday + timedelta(days=21))
     # When planned again
     result = plan_import(timetable, (*school.directory, new), previous=state, selection=None, settings=settings)

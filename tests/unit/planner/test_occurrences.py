@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.errors import ConfigError, ErrorCode
 from edt_import.domain.occurrences import UtcClock, zone_named
@@ -240,7 +240,7 @@ def test_plan_events_shared_slot_suffix_follows_lesson_content_not_export_order(
     unrelated = a_lesson(day=5, classes=(), class_parts=())
     keyed = []
     for lessons in ([long_one, short_one], [short_one, long_one], [unrelated, long_one, unrelated, short_one]):
-        numbered = [replace(lesson, index=i) for i, lesson in enumerate(lessons)]
+        numbered = [structs.replace(lesson, index=i) for i, lesson in enumerate(lessons)]
         result = plan_of(a_timetable(rooms=rooms, lessons=numbered))
         keyed.append({key: (e.rooms, e.end) for key, e in result.events.items()})
     # Then the one-place lesson keeps the plain key, the two-place one the suffix, whatever the order
@@ -330,7 +330,7 @@ def test_plan_event_keys_do_not_depend_on_lesson_positions_in_the_file(
     classes = [a_class(), a_class("c2", "3B")]
 
     def events_of(lessons: list[Lesson]) -> dict[str, tuple[object, ...]]:
-        numbered = [replace(lesson, index=i) for i, lesson in enumerate(lessons)]
+        numbered = [structs.replace(lesson, index=i) for i, lesson in enumerate(lessons)]
         result = plan_of(a_timetable(rooms=rooms, classes=classes, lessons=numbered))
         return {k: (e.start, e.end, e.rooms) for k, e in result.events.items() if e.course_key == course_key()}
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.selection import Choices, NewSince, Selection, StoredSelection, parse_selection
@@ -157,7 +157,7 @@ def test_plan_records_the_manual_choices_as_a_stored_selection() -> None:
 def test_plan_stored_selection_imports_only_what_was_selected_and_reports_what_is_new() -> None:
     # Given the selection of a manual import, then an export with class 3C, group GREC and subject SVT added
     stored = plan_of(school(), selection=manual_choices()).report.selection
-    later = replace(
+    later = structs.replace(
         school(),
         subjects={**school().subjects, Ident("m4"): a_subject("m4", "SVT", "SVT")},
         classes={**school().classes, Ident("c3"): a_class("c3", "3C")},
@@ -218,7 +218,7 @@ def test_parse_selection_damaged_stored_forms_are_refused(document: dict[str, ob
 
 
 def test_plan_stored_selection_of_another_establishment_is_refused() -> None:
-    stored = replace(plan_of(school()).report.selection, uai="0010001W")
+    stored = structs.replace(plan_of(school()).report.selection, uai="0010001W")
     with pytest.raises(EdtImportError) as caught:
         plan_of(school(), selection=stored)
     assert caught.value.code is ErrorCode.INVALID_SELECTION

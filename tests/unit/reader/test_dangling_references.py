@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
+from msgspec import structs
 
 from edt_import.domain.dangling_references import drop_dangling_references
 from edt_import.domain.export_reader import read_export
@@ -21,14 +20,14 @@ from tests.support.export_xml_builder import ALL_WEEKS, LESSONS, STUDENTS, expec
 
 def _group_with(**change: tuple[Ident, ...]) -> Timetable:
     base = expected_timetable()
-    group = dataclasses.replace(base.groups[Ident("40")], **change)  # type: ignore[arg-type]
-    return dataclasses.replace(base, groups={Ident("40"): group})
+    group = structs.replace(base.groups[Ident("40")], **change)
+    return structs.replace(base, groups={Ident("40"): group})
 
 
 def _student_with(**change: tuple[Membership, ...]) -> Timetable:
     base = expected_timetable()
-    student = dataclasses.replace(base.students[Ident("51")], **change)  # type: ignore[arg-type]
-    return dataclasses.replace(base, students={**base.students, Ident("51"): student})
+    student = structs.replace(base.students[Ident("51")], **change)
+    return structs.replace(base, students={**base.students, Ident("51"): student})
 
 
 def test_drop_dangling_references_consistent_timetable_is_returned_as_is() -> None:
@@ -124,7 +123,7 @@ def test_drop_dangling_references_membership_is_dropped_and_counted_without_name
 def test_drop_dangling_references_class_of_undefined_establishment_loses_its_establishment() -> None:
     # Given class 33 belonging to establishment 5 in an export that lists only establishment 1
     base = expected_timetable()
-    timetable = dataclasses.replace(
+    timetable = structs.replace(
         base,
         establishments={Ident("1"): Establishment(ident=Ident("1"), uai=Uai("0750001U"), name="A")},
         classes={**base.classes, Ident("33"): SchoolClass(ident=Ident("33"), name="3B", establishment=Ident("5"))},
@@ -141,11 +140,11 @@ def test_drop_dangling_references_counts_each_holder_once_per_ident() -> None:
     base = expected_timetable()
     part = Membership(ident=Ident("99"))
     students = {
-        ident: dataclasses.replace(student, class_parts=(*student.class_parts, part, part))
+        ident: structs.replace(student, class_parts=(*student.class_parts, part, part))
         for ident, student in base.students.items()
     }
-    group = dataclasses.replace(base.groups[Ident("40")], class_part_idents=(Ident("99"),))
-    timetable = dataclasses.replace(base, students=students, groups={Ident("40"): group})
+    group = structs.replace(base.groups[Ident("40")], class_part_idents=(Ident("99"),))
+    timetable = structs.replace(base, students=students, groups={Ident("40"): group})
     # When
     result, warnings = drop_dangling_references(timetable)
     # Then one warning per kind, counting holders, not references

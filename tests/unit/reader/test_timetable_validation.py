@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
+from msgspec import structs
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.timetable import (
@@ -37,7 +37,7 @@ def test_validate_timetable_consistent_export_has_no_warning() -> None:
 def test_validate_timetable_year_ending_before_start_is_invalid() -> None:
     # Given a school year whose end precedes its start
     base = expected_timetable()
-    timetable = dataclasses.replace(base, school_year=dataclasses.replace(base.school_year, end=date(2025, 8, 1)))
+    timetable = structs.replace(base, school_year=structs.replace(base.school_year, end=date(2025, 8, 1)))
     # When / Then
     assert invalid(timetable).message == "The school year ends (2025-08-01) before it starts (2025-09-01)."
 
@@ -65,8 +65,8 @@ def test_validate_timetable_lesson_on_non_working_day_warns() -> None:
 def test_validate_timetable_student_without_class_warns_with_a_count_only() -> None:
     # Given student 51 with no class membership
     base = expected_timetable()
-    student = dataclasses.replace(base.students[Ident("51")], classes=())
-    timetable = dataclasses.replace(base, students={**base.students, Ident("51"): student})
+    student = structs.replace(base.students[Ident("51")], classes=())
+    timetable = structs.replace(base, students={**base.students, Ident("51"): student})
     # When / Then
     assert validate_timetable(timetable) == (
         ReadWarning(
@@ -79,7 +79,7 @@ def test_validate_timetable_student_without_class_warns_with_a_count_only() -> N
 def test_validate_timetable_empty_sections_warn_once() -> None:
     # Given an export with no rooms and no teachers
     base = expected_timetable()
-    timetable = dataclasses.replace(base, rooms={}, teachers={})
+    timetable = structs.replace(base, rooms={}, teachers={})
     # When / Then
     assert validate_timetable(timetable) == (
         ReadWarning(code=WarningCode.EMPTY_SECTION, message="The export has no teachers, no rooms."),
@@ -88,7 +88,7 @@ def test_validate_timetable_empty_sections_warn_once() -> None:
 
 def test_validate_timetable_no_lesson_at_all_is_invalid() -> None:
     # Given an export without a single lesson: importing it would only empty every course
-    timetable = dataclasses.replace(expected_timetable(), lessons=())
+    timetable = structs.replace(expected_timetable(), lessons=())
     # When
     error = invalid(timetable)
     # Then
@@ -100,7 +100,7 @@ def test_validate_timetable_no_lesson_at_all_is_invalid() -> None:
 
 def test_validate_timetable_wrong_uai_check_letter_warns() -> None:
     # Given a UAI whose check letter is wrong (0750001 takes U)
-    timetable = dataclasses.replace(expected_timetable(), uai=Uai("0750001A"))
+    timetable = structs.replace(expected_timetable(), uai=Uai("0750001A"))
     # When / Then
     assert validate_timetable(timetable) == (
         ReadWarning(
@@ -113,9 +113,7 @@ def test_validate_timetable_wrong_uai_check_letter_warns() -> None:
 def test_validate_timetable_week1_not_monday_warns() -> None:
     # Given week 1 starting on a Tuesday
     base = expected_timetable()
-    timetable = dataclasses.replace(
-        base, school_year=dataclasses.replace(base.school_year, week1_monday=date(2025, 9, 2))
-    )
+    timetable = structs.replace(base, school_year=structs.replace(base.school_year, week1_monday=date(2025, 9, 2)))
     # When / Then
     assert codes(validate_timetable(timetable)) == [WarningCode.WEEK1_NOT_MONDAY]
 
@@ -140,8 +138,8 @@ def test_validate_timetable_weeks_after_year_end_warn() -> None:
 def test_validate_timetable_many_lessons_warn_once_per_code() -> None:
     # Given 30 lessons outside the grid
     lesson = Lesson(index=0, day=1, start_place=7, place_count=1, subject=Ident("10"))
-    lessons = tuple(dataclasses.replace(lesson, index=index) for index in range(30))
-    timetable = dataclasses.replace(
+    lessons = tuple(structs.replace(lesson, index=index) for index in range(30))
+    timetable = structs.replace(
         expected_timetable(), lessons=lessons, groups={Ident("40"): Group(ident=Ident("40"), name="G")}
     )
     # When

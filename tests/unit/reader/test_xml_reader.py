@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import dataclasses
 from datetime import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError
 from edt_import.domain.timetable import ClassPart, Establishment, Ident, LessonLink, SchoolClass, Uai
@@ -131,9 +131,7 @@ def test_parse_timetable_multi_establishment_reads_establishments_and_class_link
         Ident("2"): Establishment(ident=Ident("2"), uai=Uai("0750002V"), name="Lycee Victor Hugo"),
     }
     assert timetable.classes[Ident("33")] == SchoolClass(ident=Ident("33"), name="3B", establishment=Ident("2"))
-    assert dataclasses.replace(timetable, establishments={}, classes=expected_timetable().classes) == (
-        expected_timetable()
-    )
+    assert structs.replace(timetable, establishments={}, classes=expected_timetable().classes) == (expected_timetable())
 
 
 def test_parse_timetable_lesson_index_counts_cours_in_order() -> None:

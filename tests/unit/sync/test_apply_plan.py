@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 
 import pytest
+from msgspec import structs
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
@@ -52,7 +52,7 @@ def test_apply_plan_first_sync_sends_each_phase_in_dependency_order() -> None:
     before = a_target(courses=3, members=2, events=2)
     state = synced(before, lms)
     after = a_target(courses=2, members=1, events=3)
-    moved = dataclasses.replace(after.events[an_event(a_course(0), 0).key], rooms=("C01",))
+    moved = structs.replace(after.events[an_event(a_course(0), 0).key], rooms=("C01",))
     after.events[moved.key] = moved
     renamed = a_course(1, title="Mathématiques - 6e1 (groupe)")
     after.courses[renamed.key] = renamed
@@ -167,7 +167,7 @@ def test_apply_plan_failed_year_node_skips_courses_but_still_removes() -> None:
     lms = InMemoryLmsGateway()
     state = synced(a_target(courses=2, members=1, events=1), lms)
     target = a_target(courses=1, members=1, events=1)
-    target.year_node = dataclasses.replace(YEAR_NODE, title="Cours 2025-2026")
+    target.year_node = structs.replace(YEAR_NODE, title="Cours 2025-2026")
     new_course = a_course(5)
     target.courses[new_course.key] = new_course
     target.events[an_event(new_course, 0).key] = an_event(new_course, 0)
@@ -341,7 +341,7 @@ def test_apply_plan_stores_pronote_ids_of_synchronised_people_only() -> None:
 def test_apply_plan_held_plan_is_refused() -> None:
     # Given a plan held by the deletion guard
     state = AppliedState(uai=UAI)
-    plan = dataclasses.replace(plan_towards(a_target(), state), hold=Hold(reasons=("deletions",)))
+    plan = structs.replace(plan_towards(a_target(), state), hold=Hold(reasons=("deletions",)))
 
     # When it is applied, Then nothing is sent
     lms = InMemoryLmsGateway()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import Struct, structs
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import LmsUnavailableError
@@ -27,7 +27,7 @@ class SimulatedKillError(Exception):
 def targets(draw: st.DrawFn) -> Target:
     target = Target()
     if draw(st.booleans()):
-        target.year_node = dataclasses.replace(YEAR_NODE, title="Cours 2025-2026")
+        target.year_node = structs.replace(YEAR_NODE, title="Cours 2025-2026")
     for n in draw(st.sets(st.integers(0, 4), max_size=4)):
         course = a_course(n, title=draw(st.sampled_from(["Maths - 6e", "Maths - 6e (groupe)"])))
         target.courses[course.key] = course
@@ -40,8 +40,7 @@ def targets(draw: st.DrawFn) -> Target:
     return target
 
 
-@dataclasses.dataclass(slots=True)
-class Faults:
+class Faults(Struct):
     """Seeded faults, active during the first rounds only (itslearning recovers eventually)."""
 
     rng: random.Random

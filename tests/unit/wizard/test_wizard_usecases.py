@@ -3,10 +3,10 @@ takes the administrator's choices, and goes on with them once launched."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 
 import pytest
+from msgspec import structs
 
 from edt_import.domain.errors import EdtImportError, ErrorCode
 from edt_import.domain.imports import ImportKind, ImportStatus
@@ -160,7 +160,9 @@ def test_automatic_import_has_no_wizard() -> None:
     world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
     world.run_started()
     world.upload(sealed_export(), uai=uai, import_id=IMPORT_B)
-    world.history.records[(uai, IMPORT_B)] = replace(world.history.records[(uai, IMPORT_B)], kind=ImportKind.AUTOMATIC)
+    world.history.records[(uai, IMPORT_B)] = structs.replace(
+        world.history.records[(uai, IMPORT_B)], kind=ImportKind.AUTOMATIC
+    )
     record = world.run_execution(world.starter.started[-1][1])
     # Then it goes straight on, and shows no selection
     assert record.status is ImportStatus.DONE

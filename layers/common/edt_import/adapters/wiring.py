@@ -3,7 +3,6 @@ before a test's mock is in place would escape it). The local stack swaps the clo
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from botocore.config import Config
+from msgspec import structs
 
 from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory, DynamoPronoteIdStore
 from edt_import.adapters.dynamo.models import EstablishmentItem, ImportItem, PronoteIdItem
@@ -155,7 +155,7 @@ def lms(itslearning_secret: str, *, retry_budget_s: float, message_budget_s: flo
     ``LmsUnavailableError`` and the state machine's Retry sends the step again later.
     """
     settings = secrets(itslearning_secret=itslearning_secret).itslearning()
-    settings = dataclasses.replace(settings, retry_budget_s=retry_budget_s, message_budget_s=message_budget_s)
+    settings = structs.replace(settings, retry_budget_s=retry_budget_s, message_budget_s=message_budget_s)
     return SoapLmsGateway(settings)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote
+
+from msgspec import Struct
 
 from edt_import.usecases.admin.errors import AdminErrorCode, ForbiddenError, UnauthorizedError
 
@@ -26,8 +27,7 @@ class CallerRole(StrEnum):
     MACHINE = "machine"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Caller:
+class Caller(Struct, frozen=True, kw_only=True):
     uais: frozenset[str]
     role: CallerRole
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
+
+from msgspec import Struct, field
 
 from edt_import.adapters import wiring
 from edt_import.adapters.establishment_documents import BlobRekeyStore, BlobSubjectReferential
@@ -38,8 +39,7 @@ def wizard_stores(history: ImportHistory, work: BlobStore, states: AppliedStateS
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ApiServices:
+class ApiServices(Struct, frozen=True, kw_only=True):
     history: ImportHistory
     work: BlobStore
     establishments: EstablishmentStore

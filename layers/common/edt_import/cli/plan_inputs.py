@@ -7,8 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from edt_import.domain.container import DEFAULT_LIMITS
 from edt_import.domain.errors import ConfigError, ErrorCode, rejected
-from edt_import.domain.export_reader import DEFAULT_LIMITS
 from edt_import.domain.occurrences import zone_named
 from edt_import.usecases.plan_inputs import PlanInputs, RawPlanInputs, open_plan_inputs
 

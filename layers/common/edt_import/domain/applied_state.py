@@ -8,12 +8,13 @@ course whose members or events did not change then costs the planner one compari
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache, reduce
 from itertools import compress
 from operator import add
 from typing import Any, NamedTuple
+
+from msgspec import Struct, field, structs
 
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.plan import Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan, Role, YearNode
@@ -56,8 +57,7 @@ class EventValues(NamedTuple):
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class CourseEvents:
+class CourseEvents(Struct, frozen=True):
     """One course's events as columns (event i is ``suffixes[i]``, ``days[i]``, ...), in the planner's order.
 
     Each suffix starts with its day's ISO date and a colon (``EventValues``): the planner makes them so,
@@ -239,12 +239,11 @@ class EventBlocks(Mapping[str, CourseEvents]):
         return f"EventBlocks({len(self)} courses)"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
-class AppliedState:
+class AppliedState(Struct, frozen=True, kw_only=True, eq=False):
     """The previous state: year node, courses, members and events by course key, and the IDPN mappings.
 
     Frozen: the sync builds the next state from what itslearning confirmed with ``recorded`` (and ``settled``,
-    ``dataclasses.replace``). Courses, groups and event blocks are never empty. A course's fingerprint
+    ``msgspec.structs.replace``). Courses, groups and event blocks are never empty. A course's fingerprint
     (``occurrences.course_fingerprint``) says that its events from ``planned_on`` on are exactly those its
     lessons give: a plan from that date on whose lessons give the same fingerprint neither builds nor compares
     them.
@@ -296,7 +295,7 @@ class AppliedState:
                     fingerprints.pop(action.key, None)
                 elif isinstance(action.target, CourseSpec):
                     specs[action.key] = action.target
-            state = replace(state, courses=specs, fingerprints=fingerprints)
+            state = structs.replace(state, courses=specs, fingerprints=fingerprints)
         if members:
             groups = dict(self.member_groups)
             for key, actions in members.items():
@@ -305,14 +304,14 @@ class AppliedState:
                     groups[key] = group
                 else:
                     groups.pop(key, None)
-            state = replace(state, member_groups=groups)
+            state = structs.replace(state, member_groups=groups)
         if events:
             blocks = {
                 key: _recorded_events(self.course_events.get(key, NO_EVENTS), acts) for key, acts in events.items()
             }
             # A course whose events changed has no fingerprint until ``settled`` knows all were confirmed.
             fingerprints = {key: f for key, f in state.fingerprints.items() if key not in blocks}
-            state = replace(state, course_events=self.course_events.changed(blocks), fingerprints=fingerprints)
+            state = structs.replace(state, course_events=self.course_events.changed(blocks), fingerprints=fingerprints)
         return state
 
     def settled(self, plan: Plan, *, open_courses: Collection[str]) -> AppliedState:
@@ -326,7 +325,7 @@ class AppliedState:
             for key, fingerprint in plan.fingerprints.items()
             if key in self.courses and key not in open_courses
         }
-        return replace(self, fingerprints=fingerprints, planned_on=plan.planned_on)
+        return structs.replace(self, fingerprints=fingerprints, planned_on=plan.planned_on)
 
     def __eq__(self, other: object) -> bool:
         """Same content; a course's events in any order (the sync records them in the order confirmed)."""

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus
@@ -30,8 +31,7 @@ _SECOND = timedelta(seconds=1)
 COMPLETED = frozenset({ImportStatus.DONE, ImportStatus.DONE_WITH_ERRORS})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AutoImportSchedule:
+class AutoImportSchedule(Struct, frozen=True, kw_only=True):
     """An establishment's automatic-import settings (the console's "Import automatique" screen)."""
 
     enabled: bool = True
@@ -149,8 +149,7 @@ def superseded(records: Iterable[ImportRecord]) -> list[ImportRecord]:
 
 
 # --- whether automatic imports are accepted at all ------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AutoImportRefusal:
+class AutoImportRefusal(Struct, frozen=True, kw_only=True):
     code: ErrorCode
     message: str
 

@@ -17,12 +17,12 @@ import hashlib
 import hmac
 import re
 import zlib
-from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from lxml import etree
+from msgspec import Struct, field
 
 from edt_import.domain.errors import ConfigError, ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Uai
@@ -55,8 +55,7 @@ _INFLATE_CHUNK = 4 * _MIB
 _SOFTWARE_YEAR = re.compile(r"\b(EDT|PRONOTE)\s+(\d{4})\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReaderLimits:
+class ReaderLimits(Struct, frozen=True, kw_only=True):
     """Caps on what an upload may cost: its own size, the inner XML's size once inflated, its number of elements."""
 
     max_upload_bytes: int = 64 * _MIB
@@ -72,6 +71,9 @@ class ReaderLimits:
             raise ValueError("reader limits must be positive")
 
 
+DEFAULT_LIMITS = ReaderLimits()
+
+
 def is_container(data: bytes) -> bool:
     """True when the document's root element is ``EXPORT_INDEX_EDUCATION`` (cheap: reads the prolog only)."""
     scan = scan_prolog(data)
@@ -81,8 +83,7 @@ def is_container(data: bytes) -> bool:
 # --- reading the outer XML -------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True, kw_only=True)
-class _Outer:
+class _Outer(Struct, kw_only=True):
     """The container's elements as written (text still base64)."""
 
     texts: dict[str, str] = field(default_factory=dict)
@@ -136,8 +137,7 @@ def _container_parser() -> etree.XMLPullParser:
     )
 
 
-@dataclass(slots=True)
-class _OuterCollector:
+class _OuterCollector(Struct):
     """Consumes parser events: checks the root, counts elements, records and frees each child of the root."""
 
     outer: _Outer = field(default_factory=_Outer)
@@ -473,7 +473,7 @@ def open_container(
     *,
     private_key: RSAPrivateKey | None,
     partner: str,
-    limits: ReaderLimits = ReaderLimits(),
+    limits: ReaderLimits = DEFAULT_LIMITS,
     allow_any_version: bool = False,
 ) -> tuple[ContainerInfo, bytes]:
     """The container's facts and the inner XML (UTF-8 BOM stripped); ExportRejectedError with its code otherwise."""

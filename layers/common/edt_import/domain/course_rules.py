@@ -13,9 +13,10 @@ lesson naming G1, G2 and both halves must not put each half into the other's cou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
+
+from msgspec import Struct
 
 from edt_import.domain.timetable import Group, Ident, Lesson, LessonLink, Subject, Timetable
 
@@ -39,16 +40,14 @@ class AudienceKind(StrEnum):
     GROUP = "g"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseLesson:
+class CourseLesson(Struct, frozen=True, kw_only=True):
     """One lesson feeding a course, with the weeks its class or group is present (cancellations removed)."""
 
     lesson: Lesson
     weeks: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DerivedCourse:
+class DerivedCourse(Struct, frozen=True, kw_only=True):
     key: str
     title: str
     subject: Subject
@@ -60,16 +59,14 @@ class DerivedCourse:
     extra_students: frozenset[Ident]  # students attached to a lesson directly (newer exports)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LessonPart:
+class LessonPart(Struct, frozen=True, kw_only=True):
     """A class part attached to a lesson, as a report shows it: class parts carry no name of their own."""
 
     ident: Ident
     class_name: str | None  # None when the export does not define the part or its class
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SkippedLesson:
+class SkippedLesson(Struct, frozen=True, kw_only=True):
     """A lesson that is not imported, with what the school needs to find it in its timetable and fix it."""
 
     index: int  # position in the export
@@ -86,8 +83,7 @@ class SkippedLesson:
     students: int  # pupils attached directly (counted, never named here)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseDerivation:
+class CourseDerivation(Struct, frozen=True, kw_only=True):
     courses: tuple[DerivedCourse, ...]  # in key order
     skipped: tuple[SkippedLesson, ...]  # in export order
 

@@ -8,10 +8,10 @@ lesson as skipped (``unknown_subject``) with its day, time and audience.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Final, TypeVar
+
+from msgspec import Struct, structs
 
 from edt_import.domain.timetable import (
     Group,
@@ -31,8 +31,7 @@ _HOLDERS: Final = {"class": "class(es)", "group": "group(s)", "student": "studen
 _Item = TypeVar("_Item", Ident, LessonLink, Membership)
 
 
-@dataclass(slots=True)
-class _Tally:
+class _Tally(Struct):
     holders: int = 0
     first_lesson: str = ""
 
@@ -117,7 +116,7 @@ def drop_dangling_references(timetable: Timetable) -> tuple[Timetable, tuple[Rea
     lessons = [_lesson(lesson, timetable, kinds, dropped) for lesson in timetable.lessons]
     if not dropped.tallies:
         return timetable, ()
-    changed = dataclasses.replace(timetable, classes=classes, groups=groups, students=students, lessons=tuple(lessons))
+    changed = structs.replace(timetable, classes=classes, groups=groups, students=students, lessons=tuple(lessons))
     return changed, tuple(dropped.warnings())
 
 
@@ -139,7 +138,7 @@ def _class(school_class: SchoolClass, timetable: Timetable, dropped: _Dropped) -
     if establishment is None or establishment in timetable.establishments:
         return school_class
     dropped.count("class", "establishment", establishment)
-    return dataclasses.replace(school_class, establishment=None)
+    return structs.replace(school_class, establishment=None)
 
 
 def _group(group: Group, timetable: Timetable, dropped: _Dropped) -> Group:
@@ -148,7 +147,7 @@ def _group(group: Group, timetable: Timetable, dropped: _Dropped) -> Group:
     students = dropped.kept("group", "student", group.student_idents, timetable.students)
     if classes is group.class_idents and parts is group.class_part_idents and students is group.student_idents:
         return group
-    return dataclasses.replace(group, class_idents=classes, class_part_idents=parts, student_idents=students)
+    return structs.replace(group, class_idents=classes, class_part_idents=parts, student_idents=students)
 
 
 def _student(student: Student, timetable: Timetable, dropped: _Dropped) -> Student:
@@ -156,7 +155,7 @@ def _student(student: Student, timetable: Timetable, dropped: _Dropped) -> Stude
     parts = dropped.kept("student", "class part", student.class_parts, timetable.class_parts)
     if classes is student.classes and parts is student.class_parts:
         return student
-    return dataclasses.replace(student, classes=classes, class_parts=parts)
+    return structs.replace(student, classes=classes, class_parts=parts)
 
 
 def _lesson(
@@ -169,7 +168,7 @@ def _lesson(
     }
     if all(kept is getattr(lesson, name) for name, kept in links.items()):
         return lesson
-    return dataclasses.replace(lesson, **links)  # type: ignore[arg-type]
+    return structs.replace(lesson, **links)
 
 
 def _lesson_links(timetable: Timetable) -> tuple[tuple[str, str, Mapping[Ident, object]], ...]:

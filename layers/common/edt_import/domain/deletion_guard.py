@@ -7,21 +7,20 @@ Each object type (courses, members, future events) is judged on its own against 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from edt_import.domain.plan import Hold
 
 EMPTY_EXPORT = "empty_export"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GuardLimit:
+class GuardLimit(Struct, frozen=True, kw_only=True):
     max_delete_share: float = 0.10  # of the type's objects in the previous state
     max_delete_count: int | None = None  # absolute ceiling, checked as well when set
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GuardSettings:
+class GuardSettings(Struct, frozen=True, kw_only=True):
     """One limit for every type, unless ``per_type`` names its own ("courses", "members", "events")."""
 
     max_delete_share: float = 0.10
@@ -35,8 +34,7 @@ class GuardSettings:
         return GuardLimit(max_delete_share=self.max_delete_share, max_delete_count=self.max_delete_count)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Deletions:
+class Deletions(Struct, frozen=True, kw_only=True):
     deleted: int
     before: int  # objects of that type in the previous state (future ones, for events)
 

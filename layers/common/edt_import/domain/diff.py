@@ -9,8 +9,9 @@ someone asks for the actions.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import Struct, field
 
 from edt_import.domain.applied_state import (
     MEMBER_GROUP_ROLES,
@@ -26,8 +27,7 @@ MemberBatch = tuple[str, Role, tuple[PersonKey, ...]]  # course key, role, perso
 EventBatch = tuple[str, CourseEvents]  # course key, some of its events
 
 
-@dataclass(slots=True)
-class Changes:
+class Changes(Struct):
     """What must change: course specs, member batches and event batches by action type (a first import's
     memberships and events stay a few thousand batches until the actions are asked for)."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import NewType
+
+from msgspec import Struct
 
 PersonKey = NewType("PersonKey", str)  # the account's sync key in the LMS, set by the AAF/CSV integration
 
@@ -22,8 +23,7 @@ class Source(StrEnum):
     MANUAL = "manual"  # created by hand in the ENT: never takes part in reconciliation
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DirectoryPerson:
+class DirectoryPerson(Struct, frozen=True, kw_only=True):
     person_key: PersonKey
     profile: Profile
     last_name: str

@@ -6,19 +6,22 @@ This is the one entry point the use cases and the CLI call; everything it refuse
 
 from __future__ import annotations
 
-import dataclasses
-
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from msgspec import structs
 
-from edt_import.domain.container import ReaderLimits, check_upload_size, is_container, open_container
+from edt_import.domain.container import (
+    DEFAULT_LIMITS,
+    ReaderLimits,
+    check_upload_size,
+    is_container,
+    open_container,
+)
 from edt_import.domain.dangling_references import drop_dangling_references
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Export, ReadWarning, Timetable, Uai
 from edt_import.domain.timetable_validation import WarningCode, printable_ident, shown, validate_timetable
 from edt_import.domain.uai import is_valid_uai, normalise_uai
 from edt_import.domain.xml_reader import parse_timetable
-
-DEFAULT_LIMITS = ReaderLimits()
 
 
 def read_export(
@@ -46,7 +49,7 @@ def read_export(
     timetable, read_warnings = parse_timetable(inner, max_bytes=limits.max_inflated_bytes)
     if not timetable.uai and container is not None and container.uai:
         # Sync keys are built from the timetable's UAI: a root without one takes the container's (checked alike).
-        timetable = dataclasses.replace(timetable, uai=Uai(normalise_uai(container.uai)))
+        timetable = structs.replace(timetable, uai=Uai(normalise_uai(container.uai)))
     # References are resolved first, so that the checks count what will be imported (a pupil whose only class
     # is undefined is a pupil without a class).
     timetable, dangling = drop_dangling_references(timetable)

@@ -9,7 +9,8 @@ the plan stays held.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from edt_import.domain.plan import ActionType, CourseSpec, Plan
 

@@ -7,9 +7,10 @@ unit tests, and one contract suite runs against both.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
@@ -86,8 +87,7 @@ class ImportHistory(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EstablishmentSettings:
+class EstablishmentSettings(Struct, frozen=True, kw_only=True):
     uai: str
     partner: str = "ITSLEARNING"  # the name Index Education registered our key under
     timezone: str = "Europe/Paris"
@@ -160,8 +160,7 @@ class ExecutionStarter(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportStores:
+class ImportStores(Struct, frozen=True, kw_only=True):
     """Everything the steps that end an import touch."""
 
     work: BlobStore

@@ -8,10 +8,11 @@ person). ``queued_at`` orders the imports of one establishment waiting for their
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct, field
 
 
 class ImportStatus(StrEnum):
@@ -75,16 +76,14 @@ class ImportKind(StrEnum):
     AUTOMATIC = "automatic"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportFailure:
+class ImportFailure(Struct, frozen=True, kw_only=True):
     """Why an import failed: the stable error code and the administrator's sentence."""
 
     code: str
     message: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportRecord:
+class ImportRecord(Struct, frozen=True, kw_only=True):
     uai: str
     import_id: str
     kind: ImportKind

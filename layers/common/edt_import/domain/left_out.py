@@ -9,8 +9,9 @@ and on memberships whatever their dates (a pupil who left is not left out by a r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from edt_import.domain.course_rules import AudienceKind, CourseDerivation
 from edt_import.domain.timetable import Ident, Lesson, Student, Timetable
@@ -22,15 +23,13 @@ class LeftOutReason(StrEnum):
     IN_NO_LESSON = "in_no_lesson"  # no lesson names them, nor a class, part or group of theirs
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LeftOut:
+class LeftOut(Struct, frozen=True, kw_only=True):
     teachers: tuple[tuple[Ident, LeftOutReason], ...]  # in export order
     students: tuple[tuple[Ident, LeftOutReason], ...]
     classes: tuple[tuple[Ident, LeftOutReason], ...]
 
 
-@dataclass(slots=True)
-class _Reach:
+class _Reach(Struct):
     """Who a set of lessons reaches: classes, class parts and pupils named (through groups too), teachers."""
 
     classes: set[Ident]

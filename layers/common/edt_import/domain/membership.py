@@ -7,21 +7,20 @@ up front); without, they are timetable idents.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from edt_import.domain.course_rules import AudienceKind, DerivedCourse
 from edt_import.domain.timetable import Ident, Timetable
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseMembers:
+class CourseMembers(Struct, frozen=True, kw_only=True):
     teachers: frozenset[str]
     students: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Rosters:
+class Rosters(Struct, frozen=True, kw_only=True):
     """Students by class and by class part, counting only memberships active on the import date."""
 
     of_class: Mapping[Ident, frozenset[str]]

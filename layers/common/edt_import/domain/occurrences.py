@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from msgspec import Struct, field
 
 from edt_import.domain.applied_state import CourseEvents, EventValues
 from edt_import.domain.course_rules import CourseLesson, DerivedCourse
@@ -36,8 +37,7 @@ def zone_named(name: str) -> ZoneInfo:
         raise ConfigError("The time zone is not a known IANA zone name.", {"zone": name}) from exc
 
 
-@dataclass(slots=True)
-class UtcClock:
+class UtcClock(Struct):
     """Local wall time of one zone to aware UTC, cached per (date, time): a school has few distinct ones."""
 
     zone: ZoneInfo
@@ -55,8 +55,7 @@ class UtcClock:
 Presence = tuple[tuple[str, ...], tuple[PersonKey, ...]]  # room names, matched teachers' accounts
 
 
-@dataclass(frozen=True, slots=True)
-class _DatedWeeks:
+class _DatedWeeks(Struct, frozen=True):
     """One slot of the grid in some weeks, as event columns hold it (see ``CourseEvents``)."""
 
     suffixes: tuple[str, ...]  # "ISO date:start place"
@@ -65,8 +64,7 @@ class _DatedWeeks:
     ends: tuple[int, ...]
 
 
-@dataclass(slots=True)
-class _LessonCast:
+class _LessonCast(Struct):
     """A lesson's rooms and teachers with their weeks; who is there is computed once per distinct pattern."""
 
     rooms: tuple[tuple[int, str], ...]
@@ -94,8 +92,7 @@ def _presence(rooms: tuple[tuple[int, str], ...], teachers: tuple[tuple[int, Per
     )
 
 
-@dataclass(slots=True)
-class LessonCalendar:
+class LessonCalendar(Struct):
     """Per-lesson facts computed once and shared by every course the lesson feeds."""
 
     timetable: Timetable

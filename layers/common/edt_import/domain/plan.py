@@ -5,9 +5,10 @@ Keys are stable across imports and carry no personal data (see itslearning-api.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+from msgspec import Struct, field
 
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.selection import StoredSelection
@@ -43,8 +44,7 @@ class Role(StrEnum):
     INSTRUCTOR = "Instructor"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class YearNode:
+class YearNode(Struct, frozen=True, kw_only=True):
     """The per-year hierarchy node every imported course hangs under (``Cours 2025 - 2026``)."""
 
     key: str  # edt:{uai}:{school_year}
@@ -52,24 +52,21 @@ class YearNode:
     parent_key: str  # the establishment's school node in itslearning
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseSpec:
+class CourseSpec(Struct, frozen=True, kw_only=True):
     key: str  # edt:{uai}:{school_year}:{subject_code}:{class_or_group_ident}
     title: str  # SUBJECT_LABEL - CLASS_OR_GROUP_NAME, within itslearning's limit
     code: str  # the subject's code
     parent_key: str  # the year node
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MemberSpec:
+class MemberSpec(Struct, frozen=True, kw_only=True):
     key: str  # {course_key}|{person_key}|{role}
     course_key: str
     person_key: PersonKey
     role: Role
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EventSpec:
+class EventSpec(Struct, frozen=True, kw_only=True):
     key: str  # {course_key}:{local_date}:{start_place}[:n]
     course_key: str
     title: str  # at most 80 characters
@@ -81,8 +78,7 @@ class EventSpec:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Action:
+class Action(Struct, frozen=True, kw_only=True):
     type: ActionType
     target: CourseSpec | MemberSpec | EventSpec
 
@@ -91,16 +87,14 @@ class Action:
         return self.target.key
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Hold:
+class Hold(Struct, frozen=True, kw_only=True):
     """Why a plan waits for an administrator: deletions above the guard, or an empty export."""
 
     reasons: tuple[str, ...]
     figures: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Plan:
+class Plan(Struct, frozen=True, kw_only=True):
     """Everything a sync applies: the year node, the actions in any order, the mappings to remember."""
 
     uai: str

@@ -12,8 +12,9 @@ benchmarks/plan_bench.py; the member groups, once built lazily too, saved under 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import Struct, field
 
 from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup, StoredBlock
 from edt_import.domain.course_rules import (
@@ -46,8 +47,7 @@ from edt_import.domain.subject_referential import SubjectReport, subject_reports
 from edt_import.domain.timetable import Timetable
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanSettings:
+class PlanSettings(Struct, frozen=True, kw_only=True):
     today: date  # the import date: nothing is planned before it
     timezone: str = "Europe/Paris"
     school_node_key: str | None = None  # the establishment's node in itslearning; default the UAI
@@ -55,8 +55,7 @@ class PlanSettings:
     known_subject_codes: frozenset[str] | None = None  # the ENT's subject referential, when known
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseReport:
+class CourseReport(Struct, frozen=True, kw_only=True):
     key: str
     title: str
     teachers: int  # matched members
@@ -64,8 +63,7 @@ class CourseReport:
     events: int  # from the import date on
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanReport:
+class PlanReport(Struct, frozen=True, kw_only=True):
     courses: tuple[CourseReport, ...]
     skipped_lessons: tuple[SkippedLesson, ...]  # every lesson not imported, in export order
     skipped_counts: dict[SkipReason, int]  # lessons per reason, every reason present
@@ -84,8 +82,7 @@ class PlanReport:
     selection_unknown: dict[str, tuple[str, ...]] = field(default_factory=dict)  # list -> names the export lacks
 
 
-@dataclass(slots=True, kw_only=True)
-class _Desired:
+class _Desired(Struct, kw_only=True):
     """The planned courses, members and events; some courses' events counted but not built (``pending``)."""
 
     calendar: LessonCalendar

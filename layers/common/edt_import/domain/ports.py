@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import DirectoryPerson
@@ -14,8 +15,7 @@ from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
 BATCH_SIZE = 500  # items per itslearning call (a plural IMS call, a DataService message); a sync batch by default
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ItemResult:
+class ItemResult(Struct, frozen=True, kw_only=True):
     """itslearning's verdict on one item of a batch, in request order."""
 
     key: str

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
+
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile
 from edt_import.domain.plan import Role
@@ -48,8 +49,7 @@ class MatchedBy(StrEnum):
     NAMES = "names"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PersonRef:
+class PersonRef(Struct, frozen=True, kw_only=True):
     """A timetable person as the administrator's report shows them (never logged)."""
 
     role: Role
@@ -59,21 +59,18 @@ class PersonRef:
     birth_date: date | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unmatched:
+class Unmatched(Struct, frozen=True, kw_only=True):
     person: PersonRef
     reason: UnmatchedReason
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Conflict:
+class Conflict(Struct, frozen=True, kw_only=True):
     person: PersonRef
     kind: ConflictKind
     resolved: bool = False  # settled by the rules (reported for the record), not waiting for the administrator
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reconciliation:
+class Reconciliation(Struct, frozen=True, kw_only=True):
     teachers: Mapping[Ident, PersonKey]  # timetable ident -> account
     students: Mapping[Ident, PersonKey]
     unmatched: tuple[Unmatched, ...]
@@ -88,15 +85,13 @@ def normalise_name(text: str) -> str:
     return "".join(char for char in decomposed.casefold() if char.isalnum())
 
 
-@dataclass(slots=True)
-class _Index:
+class _Index(Struct):
     by_key: dict[PersonKey, DirectoryPerson]
     by_cas: dict[str, list[DirectoryPerson]]
     by_names: dict[tuple[str, str], list[DirectoryPerson]]
 
 
-@dataclass(slots=True)
-class _Candidate:
+class _Candidate(Struct):
     ref: PersonRef
     pronote_id: str | None
     account: PersonKey

@@ -11,8 +11,9 @@ run: the account's old IDPNs are forgotten (Pronote may hand them to someone els
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
@@ -21,8 +22,7 @@ from edt_import.domain.reconciliation import ConflictKind, Reconciliation
 from edt_import.domain.timetable import Timetable
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Rekey:
+class Rekey(Struct, frozen=True, kw_only=True):
     """The account ``account`` is now known by ``pronote_id``; ``replaces`` are the IDPNs it was known by."""
 
     pronote_id: str

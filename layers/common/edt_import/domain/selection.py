@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from edt_import.domain.course_rules import AudienceKind, DerivedCourse
 from edt_import.domain.errors import ErrorCode, rejected
@@ -35,8 +36,7 @@ STORED_KIND = "edt-import-selection"
 STORED_SCHEMA = 1
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Selection:
+class Selection(Struct, frozen=True, kw_only=True):
     """What the administrator switched off in the wizard of a manual import."""
 
     disabled_subjects: frozenset[str] = frozenset()  # subject codes
@@ -89,8 +89,7 @@ class Selection:
         return json.dumps({"disabled": lists}, ensure_ascii=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Choices:
+class Choices(Struct, frozen=True, kw_only=True):
     """One list of the wizard: what was enabled and what was disabled (together: what the wizard showed)."""
 
     enabled: frozenset[str] = frozenset()
@@ -101,8 +100,7 @@ class Choices:
         return self.enabled | self.disabled
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewSince:
+class NewSince(Struct, frozen=True, kw_only=True):
     """What an export has that the last manual import did not show (all empty without a stored selection)."""
 
     subjects: tuple[str, ...] = ()  # codes
@@ -111,8 +109,7 @@ class NewSince:
     courses: tuple[tuple[str, str], ...] = ()  # key, title; in key order
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredSelection:
+class StoredSelection(Struct, frozen=True, kw_only=True):
     """The selection of the last manual import, re-applied as it was by the automatic imports after it."""
 
     uai: str

@@ -8,8 +8,9 @@ all the same), the ones the administrator switched off red (``disabled``: not im
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from edt_import.domain.course_rules import DerivedCourse
 from edt_import.domain.errors import ErrorCode, rejected
@@ -23,8 +24,7 @@ class SubjectStatus(StrEnum):
     DISABLED = "disabled"  # switched off by the administrator (red); not imported
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SubjectReport:
+class SubjectReport(Struct, frozen=True, kw_only=True):
     code: str
     label: str
     status: SubjectStatus

@@ -7,10 +7,11 @@ Mappings are keyed by ident and preserve the export's order.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 from typing import NewType
+
+from msgspec import Struct, field
 
 from edt_import.domain.week_mask import WeekMask
 
@@ -20,8 +21,7 @@ PronoteId = NewType("PronoteId", str)
 CasId = NewType("CasId", str)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SchoolYear:
+class SchoolYear(Struct, frozen=True, kw_only=True):
     start: date
     end: date
     week1_monday: date  # DatePremierJourSemaine1
@@ -32,37 +32,32 @@ class SchoolYear:
         return f"{self.start.year} - {self.end.year}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Place:
+class Place(Struct, frozen=True, kw_only=True):
     number: int  # the day's first place is 0
     start: time
     end: time
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Grid:
+class Grid(Struct, frozen=True, kw_only=True):
     places_per_day: int
     place_minutes: int
     working_days: tuple[int, ...]  # 1 = Monday
     places: Mapping[int, Place]  # by number
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Establishment:
+class Establishment(Struct, frozen=True, kw_only=True):
     ident: Ident
     uai: Uai
     name: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Subject:
+class Subject(Struct, frozen=True, kw_only=True):
     ident: Ident
     code: str  # national short code, e.g. AGL1
     label: str  # e.g. ANGLAIS LV1
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Teacher:
+class Teacher(Struct, frozen=True, kw_only=True):
     ident: Ident
     last_name: str
     first_name: str
@@ -72,23 +67,20 @@ class Teacher:
     cas_id: CasId | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClassPart:
+class ClassPart(Struct, frozen=True, kw_only=True):
     ident: Ident
     class_ident: Ident
     name: str | None = None  # the 2013 schema gives class parts no name; newer exports may
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SchoolClass:
+class SchoolClass(Struct, frozen=True, kw_only=True):
     ident: Ident
     name: str
     part_idents: tuple[Ident, ...] = ()
     establishment: Ident | None = None  # multi-establishment exports
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Group:
+class Group(Struct, frozen=True, kw_only=True):
     ident: Ident
     name: str
     class_idents: tuple[Ident, ...] = ()
@@ -96,8 +88,7 @@ class Group:
     student_idents: tuple[Ident, ...] = ()  # newer exports place students in a group directly
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Room:
+class Room(Struct, frozen=True, kw_only=True):
     ident: Ident
     name: str
 
@@ -107,8 +98,7 @@ class Sex(StrEnum):
     FEMALE = "Feminin"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Membership:
+class Membership(Struct, frozen=True, kw_only=True):
     """A student's dated place in a class or a class part."""
 
     ident: Ident  # of the class or class part
@@ -119,8 +109,7 @@ class Membership:
         return (self.entry is None or self.entry <= day) and (self.exit is None or day <= self.exit)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Student:
+class Student(Struct, frozen=True, kw_only=True):
     ident: Ident
     last_name: str
     first_name: str
@@ -133,16 +122,14 @@ class Student:
     class_parts: tuple[Membership, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LessonLink:
+class LessonLink(Struct, frozen=True, kw_only=True):
     """One child of a lesson (teacher, class, class part, group, room, student) and its own weeks."""
 
     ident: Ident
     weeks: WeekMask
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Lesson:
+class Lesson(Struct, frozen=True, kw_only=True):
     """One weekly slot (``Cours/Cours``). ``index`` is its position in the export (stable tie-breaker)."""
 
     index: int
@@ -159,8 +146,7 @@ class Lesson:
     students: tuple[LessonLink, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Timetable:
+class Timetable(Struct, frozen=True, kw_only=True):
     uai: Uai
     version: str
     school_year: SchoolYear
@@ -176,8 +162,7 @@ class Timetable:
     establishments: Mapping[Ident, Establishment] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ContainerInfo:
+class ContainerInfo(Struct, frozen=True, kw_only=True):
     """What the encrypted container says about itself (outer layer)."""
 
     version: str
@@ -189,8 +174,7 @@ class ContainerInfo:
     establishment_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReadWarning:
+class ReadWarning(Struct, frozen=True, kw_only=True):
     """Something suspicious but usable, for the administrator's summary; ``details`` holds safe facts only."""
 
     code: str
@@ -198,8 +182,7 @@ class ReadWarning:
     details: Mapping[str, str | int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Export:
+class Export(Struct, frozen=True, kw_only=True):
     """An opened, validated export: the container's facts (None for a clear XML), the timetable, warnings."""
 
     container: ContainerInfo | None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
+from msgspec import Struct, field
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PresignedUpload:
+
+class PresignedUpload(Struct, frozen=True, kw_only=True):
     """A presigned POST: the form ``fields`` to send with the file to ``url`` (the fields carry the signature)."""
 
     url: str

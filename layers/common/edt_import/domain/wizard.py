@@ -11,9 +11,10 @@ automatic imports re-apply (the same as a plan records with ``record_selection``
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from msgspec import Struct
 
 from edt_import.domain.course_rules import AudienceKind, derive_courses
 from edt_import.domain.directory import DirectoryPerson, PersonKey
@@ -29,14 +30,12 @@ WIZARD_SCHEMA = 1
 _SHOWN_IN_MESSAGE = 5  # unknown names quoted in a refusal; the rest counted
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SubjectEntry:
+class SubjectEntry(Struct, frozen=True, kw_only=True):
     code: str
     label: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseEntry:
+class CourseEntry(Struct, frozen=True, kw_only=True):
     key: str
     title: str
     subject_code: str
@@ -46,8 +45,7 @@ class CourseEntry:
     students: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UserEntry:
+class UserEntry(Struct, frozen=True, kw_only=True):
     """One timetable person as the wizard's users screen shows them (personal data: the API only, never a log)."""
 
     role: Role
@@ -59,8 +57,7 @@ class UserEntry:
     rekey: bool  # matched, but the account is known under another Pronote id (to confirm)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WizardLists:
+class WizardLists(Struct, frozen=True, kw_only=True):
     uai: str
     subjects: tuple[SubjectEntry, ...]  # in code order
     classes: tuple[str, ...]  # names, sorted
@@ -239,22 +236,19 @@ def stored_selection(lists: WizardLists, selection: Selection) -> StoredSelectio
 # --- what the wizard shows --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SubjectRow:
+class SubjectRow(Struct, frozen=True, kw_only=True):
     code: str
     label: str
     status: SubjectStatus
     courses: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NamedRow:
+class NamedRow(Struct, frozen=True, kw_only=True):
     name: str
     enabled: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CourseRow:
+class CourseRow(Struct, frozen=True, kw_only=True):
     key: str
     title: str
     subject_code: str
@@ -266,8 +260,7 @@ class CourseRow:
     students: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WizardView:
+class WizardView(Struct, frozen=True, kw_only=True):
     subjects: tuple[SubjectRow, ...]
     classes: tuple[NamedRow, ...]
     groups: tuple[NamedRow, ...]

@@ -18,13 +18,13 @@ never parsed, and expat never fetches anything; only the predefined entities and
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, Final
 from xml.parsers import expat
+
+from msgspec import Struct, structs
 
 from edt_import.domain.clock_time import parse_clock_time
 from edt_import.domain.errors import ErrorCode, ExportRejectedError, rejected
@@ -161,8 +161,7 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Section:
+class _Section(Struct, frozen=True):
     """How one section is read: its start-tag handler, what completes its open record, what reads its own tag."""
 
     start: _Start
@@ -232,7 +231,7 @@ class _TimetableReader:
         never = self._records("", lambda _attrib: False)
         return {
             "": never,  # a section this reader does not use
-            "AnneeScolaire": dataclasses.replace(never, opened=self._school_year),
+            "AnneeScolaire": structs.replace(never, opened=self._school_year),
             "GrilleHoraire": _Section(self._grid_start, opened=self._grid),
             "Matieres": self._records("Matiere", self._subject),
             "Professeurs": self._records("Professeur", self._teacher),

@@ -10,10 +10,11 @@ of its root element.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum, auto
 from typing import Final, NoReturn
 from xml.parsers import expat
+
+from msgspec import Struct
 
 from edt_import.domain.errors import ErrorCode, ExportRejectedError, rejected
 
@@ -40,8 +41,7 @@ class Prolog(Enum):
     ROOT = auto()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PrologScan:
+class PrologScan(Struct, frozen=True, kw_only=True):
     kind: Prolog
     local_name: str = ""  # of the root element, or of the DOCTYPE's
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 # (Code, Libelle) as the national nomenclature spells them in exports.
 SUBJECTS: tuple[tuple[str, str], ...] = (
@@ -44,8 +45,7 @@ class Mode(StrEnum):
     PAIR = "pair"  # one group made of two whole classes, two teachers
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Teaching:
+class Teaching(Struct, frozen=True, kw_only=True):
     code: str
     sessions: tuple[int, ...]  # places per weekly session
     mode: Mode = Mode.CLASS

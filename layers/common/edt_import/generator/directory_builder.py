@@ -11,8 +11,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey, Profile, Source
 from edt_import.domain.timetable import Ident, Timetable
@@ -23,8 +24,7 @@ CAS_SHARE = 0.6
 VARIED_SHARE = 0.25
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GeneratedDirectory:
+class GeneratedDirectory(Struct, frozen=True, kw_only=True):
     people: tuple[DirectoryPerson, ...]
     teacher_accounts: Mapping[Ident, PersonKey]  # the account that truly is each teacher (absent: missing)
     student_accounts: Mapping[Ident, PersonKey]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.timetable import Ident, Timetable, Uai
@@ -44,8 +45,7 @@ class Size(StrEnum):
     CITE = "cite"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GeneratedEstablishment:
+class GeneratedEstablishment(Struct, frozen=True, kw_only=True):
     size: Size
     seed: int
     uai: Uai

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import Struct, field
 
 from edt_import.domain.timetable import (
     CasId,
@@ -61,8 +62,7 @@ BAC_BLANC_WEEK = 24
 Slot = tuple[int, int]  # (day, start place)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SchoolSpec:
+class SchoolSpec(Struct, frozen=True, kw_only=True):
     """One establishment of the export: its levels and how many classes each has."""
 
     uai: Uai
@@ -73,8 +73,7 @@ class SchoolSpec:
     support_scheme: str  # ULIS (collège) or UPE2A (lycée)
 
 
-@dataclass(slots=True, kw_only=True)
-class _ClassDraft:
+class _ClassDraft(Struct, kw_only=True):
     ident: Ident
     name: str
     level: str
@@ -88,8 +87,7 @@ class _ClassDraft:
     pupils: list[_StudentDraft] = field(default_factory=list)
 
 
-@dataclass(slots=True, kw_only=True)
-class _StudentDraft:
+class _StudentDraft(Struct, kw_only=True):
     ident: Ident
     last_name: str
     first_name: str
@@ -104,8 +102,7 @@ class _StudentDraft:
     half: int = 0
 
 
-@dataclass(slots=True, kw_only=True)
-class _GroupDraft:
+class _GroupDraft(Struct, kw_only=True):
     ident: Ident
     name: str
     classes: list[Ident] = field(default_factory=list)
@@ -113,8 +110,7 @@ class _GroupDraft:
     students: list[Ident] = field(default_factory=list)
 
 
-@dataclass(slots=True, kw_only=True)
-class _LessonDraft:
+class _LessonDraft(Struct, kw_only=True):
     day: int
     start: int
     count: int
@@ -128,8 +124,7 @@ class _LessonDraft:
     cancelled: WeekMask = 0
 
 
-@dataclass(slots=True, kw_only=True)
-class _Support:
+class _Support(Struct, kw_only=True):
     """ULIS / UPE2A: a class of its own whose parts join chosen lessons of host classes."""
 
     school_class: _ClassDraft

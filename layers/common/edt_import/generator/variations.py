@@ -7,7 +7,7 @@ the export's own order.
 
 from __future__ import annotations
 
-import dataclasses
+from msgspec import structs
 
 from edt_import.domain.timetable import Lesson, LessonLink, Membership, Student, Timetable
 from edt_import.generator.establishment import GeneratedEstablishment
@@ -16,7 +16,7 @@ from edt_import.generator.establishment import GeneratedEstablishment
 def moved_and_transferred(generated: GeneratedEstablishment) -> GeneratedEstablishment:
     """``generated`` with one lesson in another room and one pupil in another class."""
     timetable = _pupil_changes_class(_lesson_changes_room(generated.timetable))
-    return dataclasses.replace(generated, timetable=timetable)
+    return structs.replace(generated, timetable=timetable)
 
 
 def _lesson_changes_room(timetable: Timetable) -> Timetable:
@@ -26,9 +26,9 @@ def _lesson_changes_room(timetable: Timetable) -> Timetable:
         if len(lesson.rooms) == 1 and len(rooms) > 1:
             (link,) = lesson.rooms
             other = next(room for room in rooms if room != link.ident)
-            moved: Lesson = dataclasses.replace(lesson, rooms=(LessonLink(ident=other, weeks=link.weeks),))
+            moved: Lesson = structs.replace(lesson, rooms=(LessonLink(ident=other, weeks=link.weeks),))
             lessons[position] = moved
-            return dataclasses.replace(timetable, lessons=tuple(lessons))
+            return structs.replace(timetable, lessons=tuple(lessons))
     raise ValueError("no lesson with one room to move")
 
 
@@ -39,14 +39,14 @@ def _pupil_changes_class(timetable: Timetable) -> Timetable:
             (membership,) = student.classes
             other = next(c for c in classes if c != membership.ident)
             # The class parts were the old class's: the pupil leaves them with it.
-            transferred: Student = dataclasses.replace(
+            transferred: Student = structs.replace(
                 student,
                 classes=(Membership(ident=other, entry=membership.entry, exit=membership.exit),),
                 class_parts=(),
             )
             groups = {
-                g_ident: dataclasses.replace(group, student_idents=tuple(s for s in group.student_idents if s != ident))
+                g_ident: structs.replace(group, student_idents=tuple(s for s in group.student_idents if s != ident))
                 for g_ident, group in timetable.groups.items()
             }
-            return dataclasses.replace(timetable, students={**timetable.students, ident: transferred}, groups=groups)
+            return structs.replace(timetable, students={**timetable.students, ident: transferred}, groups=groups)
     raise ValueError("no pupil in exactly one class")

@@ -22,9 +22,10 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, NamedTuple
+
+from msgspec import Struct, field, structs
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import PersonKey
@@ -45,8 +46,7 @@ Checkpoint = Callable[[AppliedState], None]
 Confirmation = Callable[[Sequence[Action]], None]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TypeCounts:
+class TypeCounts(Struct, frozen=True, kw_only=True):
     succeeded: int = 0
     failed: int = 0
     skipped: int = 0
@@ -56,8 +56,7 @@ class TypeCounts:
         return self.succeeded + self.failed + self.skipped
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReasonGroup:
+class ReasonGroup(Struct, frozen=True, kw_only=True):
     """Items that failed (or were skipped) for one reason; the sample keys carry no personal data."""
 
     reason: str
@@ -72,8 +71,7 @@ class YearNodeOutcome(StrEnum):
     NOT_ATTEMPTED = "not_attempted"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SyncReport:
+class SyncReport(Struct, frozen=True, kw_only=True):
     uai: str
     year_node: YearNodeOutcome
     counts: dict[ActionType, TypeCounts]  # every ActionType, zeros included
@@ -121,8 +119,7 @@ def _group_dict(group: ReasonGroup) -> dict[str, Any]:
     return {"reason": group.reason, "count": group.count, "sample_keys": list(group.sample_keys)}
 
 
-@dataclass(slots=True)
-class _Tally:
+class _Tally(Struct):
     """Outcomes as they come, grouped by reason with a bounded sample of keys."""
 
     succeeded: Counter[ActionType] = field(default_factory=Counter)
@@ -168,8 +165,7 @@ class _SyncStoppedError(Exception):
         self.code = code
 
 
-@dataclass(slots=True)
-class _Run:
+class _Run(Struct):
     plan: Plan
     state: AppliedState
     gateway: LmsGateway
@@ -215,7 +211,7 @@ class _Run:
             raise _SyncStoppedError(exc.code) from exc
         if result.ok:
             self.year_node = YearNodeOutcome.SUCCEEDED
-            self.state = replace(self.state, year_node=node)
+            self.state = structs.replace(self.state, year_node=node)
             self.save()
         else:
             if not self._school_node_exists(node.parent_key):
@@ -349,7 +345,7 @@ def store_pronote_ids(plan: Plan, state: AppliedState) -> AppliedState:
         return state
     people = synchronised_people(state)
     new = {idpn: key for idpn, key in pending.items() if key in people}
-    return replace(state, pronote_ids={**state.pronote_ids, **new}) if new else state
+    return structs.replace(state, pronote_ids={**state.pronote_ids, **new}) if new else state
 
 
 class AppliedPlan(NamedTuple):

@@ -7,7 +7,7 @@ re-sends only what was not confirmed. The plan's selection is recorded only by a
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec import structs
 
 from edt_import.domain.ports import BATCH_SIZE, AppliedStateStore, LmsGateway
 from edt_import.usecases.apply_plan import SyncReport, ThrottledCheckpoint, apply_plan
@@ -36,5 +36,5 @@ def apply_sync(
         if report is not None and report.stopped is None and planned.plan.selection is not None:
             # A run that went to its end (item refusals included) records the selection it ran with, for the
             # automatic imports after it; a stopped one leaves the previous selection.
-            latest = replace(latest, selection=planned.plan.selection)
+            latest = structs.replace(latest, selection=planned.plan.selection)
         checkpoint.flush(latest)

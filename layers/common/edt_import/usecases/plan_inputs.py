@@ -5,22 +5,21 @@ Shared by the ``plan`` and ``sync`` commands and by the plan step, which fetch t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.container import ReaderLimits
+from edt_import.domain.container import DEFAULT_LIMITS, ReaderLimits
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.directory_csv import read_directory_csv
 from edt_import.domain.errors import ErrorCode, rejected
-from edt_import.domain.export_reader import DEFAULT_LIMITS, read_export
+from edt_import.domain.export_reader import read_export
 from edt_import.domain.private_key import load_private_key
 from edt_import.domain.selection import AnySelection, parse_selection
 from edt_import.domain.state_encoding import decode_state
 from edt_import.domain.timetable import Export
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RawPlanInputs:
+class RawPlanInputs(Struct, frozen=True, kw_only=True):
     export: bytes
     private_key: bytes | None = None
     partner: str = "ITSLEARNING"
@@ -32,8 +31,7 @@ class RawPlanInputs:
     limits: ReaderLimits = DEFAULT_LIMITS
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanInputs:
+class PlanInputs(Struct, frozen=True, kw_only=True):
     export: Export
     directory: tuple[DirectoryPerson, ...] | None  # None: the caller reads persons from itslearning
     selection: AnySelection | None

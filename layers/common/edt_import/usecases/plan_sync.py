@@ -7,7 +7,8 @@ here but the reading of people, and only when no directory file is given.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+
+from msgspec import Struct, structs
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import DirectoryPerson
@@ -19,8 +20,7 @@ from edt_import.domain.selection import AnySelection
 from edt_import.domain.timetable import Timetable
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlannedSync:
+class PlannedSync(Struct, frozen=True, kw_only=True):
     """A plan and the applied state it was made against (empty before the first sync), which applying it updates."""
 
     result: PlanResult
@@ -39,7 +39,7 @@ class PlannedSync:
     def approve(self, code: str) -> PlannedSync:
         """This sync released from its hold when ``code`` is the approval code of its deletions; else unchanged."""
         plan = released(self.plan, code)
-        return self if plan is self.plan else replace(self, approved_plan=plan)
+        return self if plan is self.plan else structs.replace(self, approved_plan=plan)
 
 
 def plan_sync(

@@ -11,8 +11,9 @@ what it had confirmed before and sends only the rest; sending an item again is h
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct, structs
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, Plan
@@ -22,8 +23,7 @@ from edt_import.usecases.apply_plan import SyncReport, apply_plan, store_pronote
 _ORDER = {action_type: index for index, action_type in enumerate(APPLY_ORDER)}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Confirmed:
+class Confirmed(Struct, frozen=True, kw_only=True):
     """What itslearning confirmed of a plan: its year node, and each action by (type, key). Keys only: no data."""
 
     year_node: bool = False
@@ -51,8 +51,10 @@ class Confirmed:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChunkOutcome:
+NOTHING_CONFIRMED = Confirmed()
+
+
+class ChunkOutcome(Struct, frozen=True, kw_only=True):
     report: SyncReport  # this run's counts (what was confirmed before it is not sent again, nor counted)
     confirmed: Confirmed  # everything confirmed of the chunk so far, earlier runs included
 
@@ -97,7 +99,7 @@ def apply_chunk(
     *,
     lms: LmsGateway,
     batch_size: int = BATCH_SIZE,
-    confirmed_before: Confirmed = Confirmed(),
+    confirmed_before: Confirmed = NOTHING_CONFIRMED,
     progress: Callable[[Confirmed], None] | None = None,
 ) -> ChunkOutcome:
     """Send the chunk's actions not in ``confirmed_before``, against ``state`` (the applied state the chunk starts
@@ -155,10 +157,10 @@ def finalize_sync(
         everything |= each
     state = store.load(plan.uai) or AppliedState(uai=plan.uai)
     if everything.year_node:
-        state = replace(state, year_node=plan.year_node)
+        state = structs.replace(state, year_node=plan.year_node)
     state = state.recorded(action for action in plan.actions if action in everything)
     state = store_pronote_ids(plan, state.settled(plan, open_courses=unconfirmed_event_courses(plan, everything)))
     if completed and plan.selection is not None:
-        state = replace(state, selection=plan.selection)
+        state = structs.replace(state, selection=plan.selection)
     store.save(state)
     return state

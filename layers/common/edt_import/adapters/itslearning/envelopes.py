@@ -7,9 +7,9 @@ returned body element instead of re-parsing anything.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from lxml import etree
+from msgspec import Struct
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
@@ -34,14 +34,12 @@ class UnreadableReplyError(Exception):
     """The bytes are not a SOAP 1.1 envelope with a body."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SoapFault:
+class SoapFault(Struct, frozen=True, kw_only=True):
     code: str  # e.g. "soap:Client", "wsse:FailedAuthentication"
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SoapReply:
+class SoapReply(Struct, frozen=True, kw_only=True):
     header: etree._Element | None
     payload: etree._Element | None  # the first child of Body
     fault: SoapFault | None = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TypeVar
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from edt_import.adapters.itslearning.dataservice import CREATE_EVENT, DELETE_EVENT, UPDATE_EVENT, DataServiceClient
 from edt_import.adapters.itslearning.fan_out import fan_out
@@ -27,8 +28,7 @@ T = TypeVar("T")
 _PROFILES = {"learner": Profile.STUDENT, "student": Profile.STUDENT, "instructor": Profile.TEACHER}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ItslearningSettings:
+class ItslearningSettings(Struct, frozen=True, kw_only=True):
     """Where and how to reach itslearning. The credentials come from Secrets Manager in AWS, never from code.
 
     ``base_url`` is the address the services hang under: ``{base_url}/GroupManagement.svc``,
@@ -37,7 +37,7 @@ class ItslearningSettings:
 
     base_url: str
     username: str
-    password: str = field(repr=False)
+    password: str
     timeout_s: float = 30.0  # one HTTP exchange
     batch_size: int = BATCH_SIZE  # items per plural call and events per message
     retry_budget_s: float = 120.0  # transient trouble is retried this long per call
@@ -45,6 +45,11 @@ class ItslearningSettings:
     message_budget_s: float = 600.0  # a message not Finished after this long makes the call unavailable
     page_size: int = MAX_PAGE_SIZE  # readAllPersons (itslearning's limit is 100)
     connections: int = 4  # batches of one call sent in parallel over this many kept-alive connections
+
+    def __repr__(self) -> str:
+        # The password never shows in a repr, hence in a log line or a traceback.
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__struct_fields__ if name != "password")
+        return f"ItslearningSettings({shown}, password=<hidden>)"
 
     @property
     def sync_batch_size(self) -> int:

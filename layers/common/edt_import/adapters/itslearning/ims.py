@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from lxml import etree
+from msgspec import Struct
 
 from edt_import.adapters.itslearning.envelopes import (
     GMS_NS,
@@ -34,8 +34,7 @@ MAX_PAGE_SIZE = 100
 UNKNOWN_OBJECT = "unknownobject"  # IMS codeMinor: the request names an object the system does not have
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImsGroup:
+class ImsGroup(Struct, frozen=True, kw_only=True):
     key: str
     parent_key: str
     title: str
@@ -43,16 +42,14 @@ class ImsGroup:
     course_code: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImsMembership:
+class ImsMembership(Struct, frozen=True, kw_only=True):
     key: str
     group_key: str
     person_key: str
     role: str  # "Learner" | "Instructor"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImsPerson:
+class ImsPerson(Struct, frozen=True, kw_only=True):
     key: str  # "" for a person created by hand (no sync key)
     role: str
     first_name: str

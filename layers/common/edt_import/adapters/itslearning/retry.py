@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TypeVar
+
+from msgspec import Struct, field
 
 from edt_import.domain.errors import LmsUnavailableError
 
@@ -22,8 +23,7 @@ class TransientError(Exception):
         self.retry_after_s = retry_after_s
 
 
-@dataclass(slots=True, kw_only=True)
-class RetryPolicy:
+class RetryPolicy(Struct, kw_only=True):
     """Full jitter (AWS architecture blog): sleep a uniform share of ``min(cap, base * 2**attempt)``.
 
     The budget counts from the first attempt; a sleep that would end past it is not taken, and the call

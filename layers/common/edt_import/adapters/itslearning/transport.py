@@ -9,10 +9,11 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from edt_import.adapters.itslearning.retry import TransientError
 from edt_import.domain.errors import ConfigError, LmsProtocolError
@@ -20,16 +21,14 @@ from edt_import.domain.errors import ConfigError, LmsProtocolError
 _STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HttpReply:
+class HttpReply(Struct, frozen=True, kw_only=True):
     status: int
     body: bytes
     content_type: str = ""
     retry_after_s: float | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HttpFigures:
+class HttpFigures(Struct, frozen=True, kw_only=True):
     exchanges: int  # HTTP requests sent (retries included)
     waiting_s: float  # wall-clock time with at least one request in flight, over all connections
 
@@ -163,8 +162,7 @@ class KeepAliveTransport:
             self._drop()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Address:
+class Address(Struct, frozen=True, kw_only=True):
     https: bool
     host: str
     port: int | None

@@ -8,9 +8,10 @@ its slot if any, and when the next one may start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from edt_import.domain.auto_import import (
     AutoImportRefusal,
@@ -26,8 +27,7 @@ from edt_import.usecases.admin.errors import ConflictError
 from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, slot_of
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AutoImportView:
+class AutoImportView(Struct, frozen=True, kw_only=True):
     schedule: AutoImportSchedule
     timezone: str
     refusal: AutoImportRefusal | None  # None: automatic imports are accepted

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, new_import
@@ -25,20 +26,17 @@ _BEFORE_RECONCILIATION = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadLimits:
+class UploadLimits(Struct, frozen=True, kw_only=True):
     max_bytes: int  # the presigned POST refuses a larger file
     expires_s: int  # how long the upload permission lasts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewImport:
+class NewImport(Struct, frozen=True, kw_only=True):
     record: ImportRecord
     upload: PresignedUpload
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportPage:
+class ImportPage(Struct, frozen=True, kw_only=True):
     items: list[ImportItem]
     next: str | None  # the cursor of the following page; None on the last
 

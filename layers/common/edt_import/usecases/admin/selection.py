@@ -10,9 +10,10 @@ with it. A launched import that fails changes neither.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from msgspec import Struct
 
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportRecord, ImportStatus
@@ -41,8 +42,7 @@ class WizardErrorCode(StrEnum):
     SELECTION_EXPIRED = "selection_expired"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WizardStores:
+class WizardStores(Struct, frozen=True, kw_only=True):
     """What the wizard's use cases read and write."""
 
     history: ImportHistory

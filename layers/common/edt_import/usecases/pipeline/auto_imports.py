@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.auto_import import (
@@ -41,8 +42,7 @@ def refusal_of_automatic(
     return automatic_refusal(history.list(uai), establishments.auto_import(uai))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Waiting:
+class Waiting(Struct, frozen=True, kw_only=True):
     import_id: str  # the automatic export the next slot imports
     slot: datetime  # when that slot comes, as things stand
     superseded: tuple[str, ...]  # the exports it replaced
@@ -98,8 +98,7 @@ def supersede(record: ImportRecord, *, by: str, now: datetime, work: BlobStore, 
     return record.import_id
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TickOutcome:
+class TickOutcome(Struct, frozen=True, kw_only=True):
     sent: dict[str, int]  # UAI -> the delay its message was sent with (seconds)
     refused: tuple[str, ...]  # waiting imports ended because automatic imports were switched off
 

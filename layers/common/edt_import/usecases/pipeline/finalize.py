@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import EdtImportError, ErrorCode
@@ -30,8 +31,7 @@ _OUR_ERRORS = frozenset({EdtImportError.__name__, *(cls.__name__ for cls in EdtI
 _CODES = frozenset(code.value for code in ErrorCode)
 
 
-@dataclass(slots=True)
-class SyncTally:
+class SyncTally(Struct):
     succeeded: Counter[str] = field(default_factory=Counter)
     failed: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)

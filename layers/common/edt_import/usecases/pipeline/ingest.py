@@ -11,8 +11,9 @@ deadline passed, ``upload_expiry.py``) is refused: deleted unread, noted in the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from edt_import.domain.container import is_container, open_container
 from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
@@ -34,15 +35,13 @@ from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_k
 MAX_WARNINGS_KEPT = 50  # the history item stays small; the count says how many there were
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UploadedObject:
+class UploadedObject(Struct, frozen=True, kw_only=True):
     bucket: str
     key: str
     etag: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IngestResult:
+class IngestResult(Struct, frozen=True, kw_only=True):
     uai: str
     import_id: str
     status: ImportStatus

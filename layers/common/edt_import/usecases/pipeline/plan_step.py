@@ -6,9 +6,10 @@ guard) stops here: nothing is written for the sync.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, structs
 
 from edt_import.domain.hold_approval import approval_code, deleted_courses, released
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ImportHistory
@@ -39,8 +40,7 @@ from edt_import.usecases.sync_chunks import split_plan
 MAX_DELETED_COURSES_SHOWN = 500  # the history item stays small; the count says how many there are
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanOutcome:
+class PlanOutcome(Struct, frozen=True, kw_only=True):
     held: bool
     chunks: tuple[int, ...]
     year_node_changed: bool
@@ -73,7 +73,7 @@ def plan_step(
     previous = states.load(ref.uai)
     confirmed = rekeys.load(ref.uai)
     if previous is not None and confirmed:  # the administrator confirmed re-keyings: the plan starts from them
-        previous = replace(previous, pronote_ids=rekeyed(previous.pronote_ids, confirmed))
+        previous = structs.replace(previous, pronote_ids=rekeyed(previous.pronote_ids, confirmed))
     today = import_date(record, settings.timezone)
     result = plan_import(
         timetable,

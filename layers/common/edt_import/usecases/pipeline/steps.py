@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct
 
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.export_reader import read_export
@@ -16,8 +17,7 @@ from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.work_keys import timetable_key
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ImportRef:
+class ImportRef(Struct, frozen=True, kw_only=True):
     uai: str
     import_id: str
     attempt: int = 1
