@@ -4,8 +4,10 @@ Targets: plan within 3x the bare parse, peak memory within 512 MB, an unchanged 
 ``--write-state``) no slower than the first plan, and the automatic import's path (plan against the previous
 state and write the next, four times a day) within 3x too. That path is also timed with the state's course
 fingerprints removed (every event built and compared, every block re-encoded): what the fingerprints save.
-Every figure is a separate subprocess, best of ``--runs``; peak RSS is the largest child's ``ru_maxrss``.
-Run: `.venv/bin/python benchmarks/plan_bench.py [--size cite] [--runs 3]`.
+Every figure is a separate subprocess, the best of ``--runs`` rounds that each run every command once (the
+baseline swings most on a busy machine: timed in the same rounds, it swings with them); peak RSS is the largest
+child's ``ru_maxrss``.
+Run: `.venv/bin/python benchmarks/plan_bench.py [--size cite] [--runs 5]`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from msgspec import structs
 
@@ -31,21 +34,26 @@ TODAY = "2026-09-14"  # the Monday of week 3 of the generated school year
 BARE_PARSE = "import sys; from lxml import etree; etree.fromstring(open(sys.argv[1], 'rb').read())"
 
 
-def timed(argv: list[str], runs: int) -> tuple[float, float, float, str]:
-    """Best wall time (s), best CPU time (s, user + system: steadier on a busy machine), the peak RSS of the
-    largest child so far (MB), and the last run's stdout."""
-    best_wall = best_cpu = float("inf")
-    out = ""
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(argv, check=True, capture_output=True, text=True)
-        best_wall = min(best_wall, time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        best_cpu = min(best_cpu, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        out = done.stdout
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
-    return best_wall, best_cpu, peak_mb, out
+class Timing(NamedTuple):
+    wall: float  # best wall time (s)
+    cpu: float  # best CPU time (s, user + system: steadier on a busy machine)
+    stdout: str  # the last run's
+
+
+def timed_round_robin(commands: dict[str, list[str]], rounds: int) -> dict[str, Timing]:
+    """Each command's best of ``rounds`` runs, one run of every command per round: a slow spell of the machine
+    then slows the bare parse as much as the commands measured against it."""
+    best: dict[str, Timing] = {name: Timing(float("inf"), float("inf"), "") for name in commands}
+    for _ in range(rounds):
+        for name, argv in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(argv, check=True, capture_output=True, text=True)
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            best[name] = Timing(min(best[name].wall, wall), min(best[name].cpu, cpu), done.stdout)
+    return best
 
 
 PHASES = """
@@ -54,6 +62,7 @@ gc.disable()
 started = time.process_time()
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 import edt_import.cli.main
 from edt_import.cli.plan_cmd import plan_summary
 from edt_import.domain.directory_csv import read_directory_csv
@@ -79,11 +88,21 @@ for name, at in marks:
 """
 
 
+ROWS = (
+    ("bare", "bare lxml parse (process)", ""),
+    ("plan", "plan (process)", ""),
+    ("written", "plan --write-state (process)", ""),
+    ("again", "re-plan --previous (process)", ""),
+    ("auto", "automatic import (process)", "plan --previous S --write-state S2"),
+    ("full", "  without fingerprints", "the same with the state's fingerprints removed"),
+)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=[s.value for s in Size], default=Size.CITE.value)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     # A deployed layer ships compiled bytecode; with PYTHONDONTWRITEBYTECODE set (as on this machine) the
     # children would otherwise compile every module of the package on each run and time that instead.
@@ -96,24 +115,26 @@ def main() -> int:
             sys.executable, "-m", "edt_import.cli.main", "plan", str(paths["export"]), "--key", str(paths["key"]),
             "--directory", str(paths["directory"]), "--today", TODAY,
         ]  # fmt: skip
-        bare, bare_cpu, bare_rss, _ = timed([sys.executable, "-c", BARE_PARSE, str(paths["inner"])], args.runs)
-        first, first_cpu, first_rss, out = timed(plan, args.runs)
-        written, written_cpu, written_rss, _ = timed([*plan, "--write-state", str(state)], args.runs)
-        again, again_cpu, again_rss, again_out = timed([*plan, "--previous", str(state)], args.runs)
-        auto, auto_cpu, auto_rss, _ = timed(
-            [*plan, "--previous", str(state), "--write-state", str(next_state)], args.runs
-        )
+        subprocess.run([*plan, "--write-state", str(state)], check=True, capture_output=True)
         unprinted = Path(folder) / "state-without-fingerprints.json"
-        unprinted.write_bytes(
-            encode_state(structs.replace(decode_state(state.read_bytes()), fingerprints={}, planned_on=None))
+        stripped = structs.replace(decode_state(state.read_bytes()), fingerprints={}, planned_on=None)
+        unprinted.write_bytes(encode_state(stripped))
+        runs = timed_round_robin(
+            {
+                "bare": [sys.executable, "-c", BARE_PARSE, str(paths["inner"])],
+                "plan": plan,
+                "written": [*plan, "--write-state", str(Path(folder) / "first-state.json")],
+                "again": [*plan, "--previous", str(state)],
+                "auto": [*plan, "--previous", str(state), "--write-state", str(next_state)],
+                "full": [*plan, "--previous", str(unprinted), "--write-state", str(next_state)],
+            },
+            args.runs,
         )
-        full, full_cpu, full_rss, _ = timed(
-            [*plan, "--previous", str(unprinted), "--write-state", str(next_state)], args.runs
-        )
+        peak_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux
         state_mb = state.stat().st_size / 1e6
-        summary = json.loads(out)
+        summary = json.loads(runs["plan"].stdout)
         events = summary["actions"]["create_event"]
-        leftover = sum(json.loads(again_out)["actions"].values())
+        leftover = sum(json.loads(runs["again"].stdout)["actions"].values())
         phases = subprocess.run(
             [sys.executable, "-c", PHASES, str(paths["export"]), str(paths["key"]), str(paths["directory"])],
             check=True,
@@ -121,35 +142,22 @@ def main() -> int:
             text=True,
         ).stdout
     print(f"establishment: {args.size} seed {args.seed}, inner XML {paths['inner'].name}, {events} events planned")
+    print(f"best of {args.runs} rounds, each running every command once")
     print("                               wall (s)  ratio    CPU (s)  ratio")
-    print(f"bare lxml parse (process)      {bare:8.3f}  {1:5.1f}x  {bare_cpu:8.3f}  {1:5.1f}x")
-    print(
-        f"plan (process)                 {first:8.3f}  {first / bare:5.1f}x  {first_cpu:8.3f}  "
-        f"{first_cpu / bare_cpu:5.1f}x"
-    )
-    print(
-        f"plan --write-state (process)   {written:8.3f}  {written / bare:5.1f}x  {written_cpu:8.3f}  "
-        f"{written_cpu / bare_cpu:5.1f}x"
-    )
-    print(
-        f"re-plan --previous (process)   {again:8.3f}  {again / bare:5.1f}x  {again_cpu:8.3f}  "
-        f"{again_cpu / bare_cpu:5.1f}x"
-    )
-    print(
-        f"automatic import (process)     {auto:8.3f}  {auto / bare:5.1f}x  {auto_cpu:8.3f}  "
-        f"{auto_cpu / bare_cpu:5.1f}x   plan --previous S --write-state S2"
-    )
-    print(
-        f"  without fingerprints         {full:8.3f}  {full / bare:5.1f}x  {full_cpu:8.3f}  "
-        f"{full_cpu / bare_cpu:5.1f}x   fingerprints save {1 - auto_cpu / full_cpu:.0%} of its CPU time"
-    )
+    bare = runs["bare"]
+    for name, label, note in ROWS:
+        run = runs[name]
+        print(
+            f"{label:<30} {run.wall:8.3f}  {run.wall / bare.wall:5.1f}x  {run.cpu:8.3f}  {run.cpu / bare.cpu:5.1f}x   "
+            f"{note}".rstrip()
+        )
+    print(f"fingerprints save {1 - runs['auto'].cpu / runs['full'].cpu:.0%} of the automatic import's CPU time")
     print(
         "targets: plan and automatic import <= 3x the bare parse; re-plan no slower than the first plan "
         "(which wrote the state)"
     )
     print(f"state file                     {state_mb:7.1f} MB")
     print(f"re-plan actions (must be 0)    {leftover:7d}")
-    peak_rss = max(bare_rss, first_rss, written_rss, again_rss, auto_rss, full_rss)
     print(f"peak RSS of any child          {peak_rss:7.0f} MB (target <= 512 MB)")
     print(f"courses                        {len(summary['courses']):7d}")
     print("CPU time by phase of one plan process (in process, GC paused as in the command):")
