@@ -1,5 +1,5 @@
 """ExpireUploadsFunction: on a schedule (EventBridge), end the imports whose export never arrived before their
-upload deadline as ``expired`` (``upload_missing``)."""
+upload deadline as ``expired`` (``upload_missing``), and those whose check of the export stopped as ``failed``."""
 
 from __future__ import annotations
 
@@ -26,11 +26,15 @@ copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
 @tracer.capture_lambda_handler(capture_response=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = load_settings(UploadExpirySettings)
-    expired = expire_missing_uploads(
+    outcome = expire_missing_uploads(
         now=wiring.now(),
         wait=timedelta(seconds=settings.UPLOAD_DEADLINE_S),
         history=wiring.import_history(settings.IMPORTS_TABLE),
     )
-    metrics.add_metric(name="UploadsExpired", unit=MetricUnit.Count, value=len(expired))
-    logger.info("missing uploads expired", expired=len(expired))
-    return {"expired": [{"uai": r.uai, "import_id": r.import_id} for r in expired]}
+    metrics.add_metric(name="UploadsExpired", unit=MetricUnit.Count, value=len(outcome.expired))
+    metrics.add_metric(name="ValidationsStalled", unit=MetricUnit.Count, value=len(outcome.stalled))
+    logger.info("missing uploads expired", expired=len(outcome.expired), stalled=len(outcome.stalled))
+    return {
+        "expired": [{"uai": r.uai, "import_id": r.import_id} for r in outcome.expired],
+        "stalled": [{"uai": r.uai, "import_id": r.import_id} for r in outcome.stalled],
+    }

@@ -200,7 +200,7 @@ def test_auto_import_local_clock_action_moves_the_clock_and_runs_the_schedules(s
     # Then the stack's clock moved and the scheduler ran
     assert answer.status == 200
     assert answer.json()["now"] == when.isoformat()
-    assert answer.json()["scheduled"] == [{"sent": [], "refused": []}, {"expired": []}]  # scheduler, upload expiry
+    assert answer.json()["scheduled"] == [{"sent": [], "refused": []}, {"expired": [], "stalled": []}]
     operator = school.session.token([school.uai], role="operator")  # minted at the new time
     bad = http("POST", f"{school.session.url}/_local/clock", token=operator, body={"now": "tomorrow"})
     assert (bad.status, bad.json()["code"]) == (400, "invalid_request")

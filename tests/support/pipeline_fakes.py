@@ -82,9 +82,8 @@ class InMemoryImportHistory:
         return self.update(uai, import_id, status=status, now=now, section=section, error=error)
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
-        waiting = [
-            r for r in self.records.values() if r.status is ImportStatus.UPLOADED and r.created_at <= created_before
-        ]
+        not_taken_in = {ImportStatus.UPLOADED, ImportStatus.VALIDATING}
+        waiting = [r for r in self.records.values() if r.status in not_taken_in and r.created_at <= created_before]
         return [(r.uai, r.import_id) for r in sorted(waiting, key=lambda r: (r.created_at, r.uai, r.import_id))]
 
     def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:

@@ -37,22 +37,26 @@ def _create(history: Any, uai: str, import_id: str, minutes: int) -> None:
 def test_import_history_lists_imports_awaiting_their_upload_across_establishments_oldest_first(
     aws: None, make: Callable[[], Any]
 ) -> None:
-    # Given imports of two establishments created at 06:00, 06:10, 06:20 and 06:40, one of which got its file
+    # Given imports of two establishments created at 06:00 to 06:40: one validated (queued), one being validated
     history = make()
     _create(history, OTHER, "b000000001", 10)
     _create(history, UAI, "a000000001", 0)
     _create(history, UAI, "a000000002", 20)
     _create(history, UAI, "a000000003", 40)
+    _create(history, UAI, "a000000004", 5)
     history.update(UAI, "a000000002", status=ImportStatus.VALIDATING, now=T0 + timedelta(minutes=21))
-    # When asking for those still waiting, created by 06:20
+    history.update(UAI, "a000000002", status=ImportStatus.QUEUED, now=T0 + timedelta(minutes=22))
+    history.update(UAI, "a000000004", status=ImportStatus.VALIDATING, now=T0 + timedelta(minutes=6))
+    # When asking for those whose export is not taken in yet, created by 06:20
     waiting = history.awaiting_upload(created_before=T0 + timedelta(minutes=20))
-    # Then only the waiting ones up to that instant come, oldest first, whatever their establishment
-    assert waiting == [(UAI, "a000000001"), (OTHER, "b000000001")]
+    # Then the waiting and validating ones up to that instant come, oldest first, whatever their establishment
+    assert waiting == [(UAI, "a000000001"), (UAI, "a000000004"), (OTHER, "b000000001")]
     # and once one ends, it leaves the list
     history.update_from(
         UAI, "a000000001", expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=T0, error=upload_missing()
     )
     assert history.awaiting_upload(created_before=T0 + timedelta(hours=1)) == [
+        (UAI, "a000000004"),
         (OTHER, "b000000001"),
         (UAI, "a000000003"),
     ]
@@ -115,9 +119,11 @@ def test_dynamo_update_from_loses_to_a_write_between_its_read_and_its_write(
     stale = history.update_from(
         UAI, "a000000001", expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=T0, error=upload_missing()
     )
-    # Then the sweep's write is refused: the upload's status stands, and the record left the sparse index
+    # Then the sweep's write is refused: the upload's status stands
     assert stale is None
     assert history.get(UAI, "a000000001").status is ImportStatus.VALIDATING  # type: ignore[union-attr]
+    # and once validated, the record leaves the sparse index
+    history.update(UAI, "a000000001", status=ImportStatus.QUEUED, now=T0 + timedelta(minutes=32))
     assert "awaiting_upload" not in _item("a000000001")
 
 

@@ -69,8 +69,9 @@ class ImportHistory(Protocol):
         ...
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
-        """(UAI, import id) of every import, all establishments together, still waiting for its export and created
-        at or before ``created_before``, oldest first. Reads only those (a sparse index), not the history."""
+        """(UAI, import id) of every import, all establishments together, whose export is not taken in yet (still
+        ``uploaded`` or ``validating``) and created at or before ``created_before``, oldest first. Reads only those
+        (a sparse index), not the history."""
         ...
 
     def newest(self, uai: str, *, limit: int, before: tuple[datetime, str] | None = None) -> list[ImportRecord]:

@@ -6,7 +6,11 @@ well beyond the form's life, counts from the record's creation. Past it, a recor
 ``expired`` with ``upload_missing``: the history stops showing it as pending, and a late upload of its key is
 refused (never imported). The record stays in the history, as every import does.
 
-Pure: the clock and the deadline are arguments.
+An upload whose check stopped half-way (the upload function timed out or crashed, and S3's retries found the import
+already ``validating``) would stay ``validating`` for ever: once its validation has been still for
+``VALIDATION_WAIT``, it ends ``failed`` (``internal_error``), the administrator told to upload it again.
+
+Pure: the clock and the deadlines are arguments.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from datetime import datetime, timedelta
 
 from edt_import.domain.errors import ErrorCode
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
+
+# Far beyond one check of the file (the upload function's timeout is 2 minutes) and S3's two retries of it.
+VALIDATION_WAIT = timedelta(minutes=15)
 
 
 def upload_cutoff(now: datetime, *, wait: timedelta) -> datetime:
@@ -38,3 +45,15 @@ def upload_missing() -> ImportFailure:
 def late_upload_section(*, now: datetime, size_bytes: int) -> tuple[str, dict[str, object]]:
     """What an expired import notes of an upload that arrived after all (refused, deleted, never imported)."""
     return "late_upload", {"received_at": now.isoformat(), "size_bytes": size_bytes}
+
+
+def validation_stalled(record: ImportRecord, *, now: datetime, wait: timedelta = VALIDATION_WAIT) -> bool:
+    """Whether ``record``'s export has been ``validating`` for ``wait`` without an outcome."""
+    return record.status is ImportStatus.VALIDATING and record.updated_at <= now - wait
+
+
+def validation_stopped() -> ImportFailure:
+    return ImportFailure(
+        code=ErrorCode.INTERNAL_ERROR.value,
+        message="Checking the uploaded file stopped before its end; start a new import and upload it again.",
+    )

@@ -12,6 +12,7 @@ from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind,
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
 
 KEEP_FOR = timedelta(days=550)
+_NOT_TAKEN_IN = frozenset({ImportStatus.UPLOADED, ImportStatus.VALIDATING})  # in the ``awaiting_upload`` index
 
 
 class DynamoImportHistory:
@@ -117,7 +118,7 @@ def _fill(item: ImportItem, record: ImportRecord) -> None:
     item.queued_at = record.queued_at
     waiting = record.queued_at if record.status is ImportStatus.QUEUED else None
     item.queue_rank = f"{waiting.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}#{record.import_id}" if waiting else None
-    item.awaiting_upload = AWAITING_UPLOAD if record.status is ImportStatus.UPLOADED else None
+    item.awaiting_upload = AWAITING_UPLOAD if record.status in _NOT_TAKEN_IN else None
     item.started_at = record.started_at
     item.finished_at = record.finished_at
     item.attempt = record.attempt

@@ -42,9 +42,10 @@ class QueuedImportsIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no
 
 
 class AwaitingUploadIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no-untyped-call]
-    """Sparse: only an import still waiting for its export has ``awaiting_upload`` (``awaiting_upload`` in
-    template.yaml), all establishments under one key, oldest first: the expiry sweep reads the overdue ones only.
-    One partition is enough: it holds the uploads of the last half hour, and each is written twice."""
+    """Sparse: only an import whose export is not taken in yet (``uploaded``, ``validating``) has
+    ``awaiting_upload`` (``awaiting_upload`` in template.yaml), all establishments under one key, oldest first: the
+    expiry sweep reads those only. One partition is enough: it holds the uploads of the last half hour, and each is
+    written a few times."""
 
     class Meta:
         index_name = "awaiting_upload"
@@ -71,7 +72,7 @@ class ImportItem(Model):
     upload_key = UnicodeAttribute(default="")
     queued_at = UTCDateTimeAttribute(null=True)
     queue_rank = UnicodeAttribute(null=True)  # set while queued only: "<queued_at ISO>#<import_id>"
-    awaiting_upload = UnicodeAttribute(null=True)  # set while its export has not arrived only: AWAITING_UPLOAD
+    awaiting_upload = UnicodeAttribute(null=True)  # AWAITING_UPLOAD while its export is not taken in only
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
     attempt = NumberAttribute(default=1)

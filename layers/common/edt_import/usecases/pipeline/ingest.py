@@ -25,7 +25,7 @@ from edt_import.domain.import_ports import (
     ExecutionStarter,
     ImportHistory,
 )
-from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
+from edt_import.domain.imports import OUTCOMES, ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
 from edt_import.domain.upload_expiry import late_upload_section
 from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, wait_for_slot
@@ -98,10 +98,13 @@ def _not_waiting(
     record: ImportRecord, upload: UploadedObject, *, now: datetime, uploads: BlobStore, history: ImportHistory
 ) -> IngestResult:
     """The upload's import no longer waits for it. An expired one refuses it: the late file is deleted unread
-    and noted in the history, and no execution starts."""
+    and noted in the history, and no execution starts. One already over (a redelivery, a check the expiry ended)
+    keeps its outcome, and the file goes."""
     uai, import_id = record.uai, record.import_id
     current = history.get(uai, import_id) or record
     if current.status is not ImportStatus.EXPIRED:
+        if current.status in OUTCOMES:
+            uploads.delete(upload.key)
         return IngestResult(uai=uai, import_id=import_id, status=current.status)
     data = uploads.get(upload.key)
     uploads.delete(upload.key)

@@ -1,8 +1,10 @@
-"""The housekeeping sweep: imports whose export never arrived end ``expired`` (``domain/upload_expiry.py``).
+"""The housekeeping sweep: imports whose export never arrived end ``expired``, those whose check of the export
+stopped half-way end ``failed`` (``domain/upload_expiry.py``).
 
-Run on a schedule. The candidates come from the history's sparse index of imports still waiting for their
-export; the domain rule decides, and the write is conditional on the import still waiting, so an upload landing
-at that very moment either wins (and is imported) or finds the import expired (and is refused), never both.
+Run on a schedule. The candidates come from the history's sparse index of imports whose export has not been taken
+in yet (``uploaded`` or ``validating``); the domain rules decide, and the write is conditional on the import's
+status being still the one read, so an upload landing at that very moment either wins (and is imported) or finds
+the import expired (and is refused), never both.
 
 A waiting import holds nothing else: the establishment's turn is taken only by a queued import (``turns.py``),
 and the automatic-import marker only by a validated one, so nothing else needs to be released.
@@ -12,21 +14,43 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from msgspec import Struct
+
 from edt_import.domain.import_ports import ImportHistory
 from edt_import.domain.imports import ImportRecord, ImportStatus
-from edt_import.domain.upload_expiry import upload_cutoff, upload_missing, upload_overdue
+from edt_import.domain.upload_expiry import (
+    VALIDATION_WAIT,
+    upload_cutoff,
+    upload_missing,
+    upload_overdue,
+    validation_stalled,
+    validation_stopped,
+)
 
 
-def expire_missing_uploads(*, now: datetime, wait: timedelta, history: ImportHistory) -> list[ImportRecord]:
-    """End every import still without its export ``wait`` after its creation; the records now ``expired``."""
+class SweepOutcome(Struct, frozen=True, kw_only=True):
+    expired: tuple[ImportRecord, ...]  # their export never arrived
+    stalled: tuple[ImportRecord, ...]  # their check of the export stopped half-way: failed
+
+
+def expire_missing_uploads(
+    *, now: datetime, wait: timedelta, history: ImportHistory, validation_wait: timedelta = VALIDATION_WAIT
+) -> SweepOutcome:
+    """End every import still without its export ``wait`` after its creation (``expired``), and every one whose
+    validation stopped half-way (``failed``)."""
     expired: list[ImportRecord] = []
-    for uai, import_id in history.awaiting_upload(created_before=upload_cutoff(now, wait=wait)):
+    stalled: list[ImportRecord] = []
+    for uai, import_id in history.awaiting_upload(created_before=upload_cutoff(now, wait=min(wait, validation_wait))):
         record = history.get(uai, import_id)
-        if record is None or not upload_overdue(record, now=now, wait=wait):
-            continue  # its export arrived since the index was read
-        ended = history.update_from(
-            uai, import_id, expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=now, error=upload_missing()
-        )
-        if ended is not None:
-            expired.append(ended)
-    return expired
+        if record is None:
+            continue
+        if upload_overdue(record, now=now, wait=wait):
+            status, error, ended = ImportStatus.EXPIRED, upload_missing(), expired
+        elif validation_stalled(record, now=now, wait=validation_wait):
+            status, error, ended = ImportStatus.FAILED, validation_stopped(), stalled
+        else:
+            continue  # its export arrived, or its check is still running
+        done = history.update_from(uai, import_id, expected=record.status, status=status, now=now, error=error)
+        if done is not None:
+            ended.append(done)
+    return SweepOutcome(expired=tuple(expired), stalled=tuple(stalled))
