@@ -7,12 +7,13 @@ moto through the same assertions, so a fake cannot drift from what it stands in 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
+from edt_import.domain.errors import ConcurrentUpdateError
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced, queue_positions
 
@@ -35,8 +36,15 @@ class InMemoryBlobStore:
 
 
 class InMemoryImportHistory:
+    """Versioned as the table is: a write lands only on the record it read. ``interleave`` models a race: each
+    write it queues lands between one later ``update``'s read and its write, the first for the next update."""
+
     def __init__(self) -> None:
         self.records: dict[tuple[str, str], ImportRecord] = {}
+        self.interleaved: list[Callable[[], object]] = []
+
+    def interleave(self, *writes: Callable[[], object]) -> None:
+        self.interleaved.extend(writes)
 
     def create(self, record: ImportRecord) -> bool:
         key = (record.uai, record.import_id)
@@ -59,8 +67,18 @@ class InMemoryImportHistory:
         section: tuple[str, Mapping[str, Any]] | None = None,
         error: ImportFailure | None = None,
         attempt: int | None = None,
+        expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
         record = self.records[(uai, import_id)]  # KeyError, as the table raises DoesNotExist
+        if self.interleaved:
+            racing, *later = self.interleaved
+            self.interleaved = []  # the racing write's own update is not raced
+            racing()
+            self.interleaved = later
+        if self.records[(uai, import_id)] is not record:  # another write since the read: the version moved
+            raise ConcurrentUpdateError()
+        if expected_status is not None and record.status is not expected_status:
+            raise ConcurrentUpdateError()
         updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         self.records[(uai, import_id)] = updated
         return copy.deepcopy(updated)

@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     LMS_UNAVAILABLE = "lms_unavailable"
     LMS_PROTOCOL_ERROR = "lms_protocol_error"
     IMPORT_IN_PROGRESS = "import_in_progress"
+    CONCURRENT_UPDATE = "concurrent_update"  # a record changed between its read and its write: nothing written
     # Automatic imports (domain.md, "The automatic import").
     NO_MANUAL_IMPORT_YET = "no_manual_import_yet"
     AUTO_IMPORT_DISABLED = "auto_import_disabled"
@@ -90,6 +91,18 @@ class ImportInProgressError(EdtImportError):
 
     def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
         super().__init__(ErrorCode.IMPORT_IN_PROGRESS, message, details)
+
+
+class ConcurrentUpdateError(EdtImportError):
+    """Someone else wrote the same record between our read and our write (optimistic versioning): nothing of
+    ours was written. Reading again and deciding again is safe; blindly writing again is not."""
+
+    def __init__(
+        self,
+        message: str = "The import changed while this change was being saved; reload it and try again.",
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(ErrorCode.CONCURRENT_UPDATE, message, details)
 
 
 def rejected(code: ErrorCode, message: str, **details: object) -> ExportRejectedError:

@@ -49,8 +49,13 @@ class ImportHistory(Protocol):
         section: tuple[str, Mapping[str, Any]] | None = None,
         error: ImportFailure | None = None,
         attempt: int | None = None,
+        expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        """Move the import to ``status``; ``section`` (name, figures) is set into its summary."""
+        """Move the import to ``status``; ``section`` (name, figures) is set into its summary.
+
+        ``ConcurrentUpdateError`` (and nothing written) when another writer saved the record between this call's
+        read and its write, or when ``expected_status`` is given and the import is no longer in it: a decision taken
+        on an earlier read only lands if that read still holds."""
         ...
 
     def update_from(

@@ -8,7 +8,8 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind, conditional_failure
+from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind, conditional_failure, save_versioned
+from edt_import.domain.errors import ConcurrentUpdateError
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
 
 KEEP_FOR = timedelta(days=550)
@@ -46,12 +47,15 @@ class DynamoImportHistory:
         section: tuple[str, Mapping[str, Any]] | None = None,
         error: ImportFailure | None = None,
         attempt: int | None = None,
+        expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
         item = ImportItem.get(uai, import_id, consistent_read=True)
         record = _record(item)
+        if expected_status is not None and record.status is not expected_status:
+            raise ConcurrentUpdateError()
         updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         _fill(item, updated)
-        item.save()  # conditional on the version read above
+        save_versioned(item)
         return updated
 
     def update_from(

@@ -12,8 +12,11 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
+
+from edt_import.domain.errors import ConcurrentUpdateError
 
 UNBOUND = "unbound"
 AWAITING_UPLOAD = "uploaded"  # the one key of the ``awaiting_upload`` index
@@ -120,3 +123,13 @@ def bind(model: type[Model], table_name: str) -> None:
 def conditional_failure(exc: Exception) -> bool:
     """Whether a pynamodb write failed on its condition (the expected race), not on something else."""
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def save_versioned(item: Model) -> None:
+    """Save ``item`` if no one saved it since it was read (its ``VersionAttribute``); else ConcurrentUpdateError."""
+    try:
+        item.save()
+    except PutError as exc:
+        if conditional_failure(exc):
+            raise ConcurrentUpdateError() from exc
+        raise

@@ -3,9 +3,8 @@ import's item (an attribute the import history never reads, so the API never sho
 
 from __future__ import annotations
 
-from pynamodb.exceptions import PutError
-
-from edt_import.adapters.dynamo.models import ImportItem, bind, conditional_failure
+from edt_import.adapters.dynamo.models import ImportItem, bind, save_versioned
+from edt_import.domain.errors import ConcurrentUpdateError
 
 
 class DynamoTaskTokenStore:
@@ -15,21 +14,25 @@ class DynamoTaskTokenStore:
     def put(self, uai: str, import_id: str, token: str) -> None:
         item = ImportItem.get(uai, import_id, consistent_read=True)
         item.task_token = token
-        item.save()  # conditional on the version read
+        save_versioned(item)
 
     def take(self, uai: str, import_id: str) -> str | None:
         try:
-            item = ImportItem.get(uai, import_id, consistent_read=True)
-        except ImportItem.DoesNotExist:
-            return None
-        token = item.task_token
-        if not token:  # never set, or taken already
-            return None
-        item.task_token = None
-        try:
-            item.save()  # another caller taking it first changed the version: this one gets nothing
-        except PutError as exc:
-            if conditional_failure(exc):
-                return None
-            raise
-        return token
+            return _take(uai, import_id)
+        except ConcurrentUpdateError:
+            # Another write of the import between the read and the save: a step's or a note's leaves the token
+            # to take; another caller's take leaves none, and the second read finds that out.
+            return _take(uai, import_id)
+
+
+def _take(uai: str, import_id: str) -> str | None:
+    try:
+        item = ImportItem.get(uai, import_id, consistent_read=True)
+    except ImportItem.DoesNotExist:
+        return None
+    token = item.task_token
+    if not token:  # never set, or taken already
+        return None
+    item.task_token = None
+    save_versioned(item)
+    return token
