@@ -14,6 +14,7 @@ from edt_import.api.resolver import resolver
 from edt_import.api.services import ApiServices, use_services
 from edt_import.domain.upload_ports import PresignedUpload
 from edt_import.usecases.admin.imports import UploadLimits
+from tests.support.pipeline_world import PipelineWorld
 from tests.support.shared_stores import InMemorySharedStores
 
 UAI = "0750001A"
@@ -72,6 +73,19 @@ class ApiWorld(InMemorySharedStores):
         text = raw.get("body") or ""
         content = json.loads(text) if headers.get("Content-Type", "").startswith("application/json") else text
         return int(raw["statusCode"]), content, headers
+
+
+def api_over(world: PipelineWorld) -> ApiWorld:
+    """The API over the stores of a pipeline run in memory: what the steps wrote, the API reads and answers."""
+    return ApiWorld(
+        history=world.history,
+        work=world.work,
+        establishments=world.establishments,
+        states=world.states,
+        starter=world.starter,
+        tokens=world.tokens,
+        resumer=world.resumer,
+    )
 
 
 def admin_of(*uais: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from edt_import.domain.imports import ImportStatus
-from tests.support.admin_api import ApiWorld, admin_of
+from tests.support.admin_api import ApiWorld, admin_of, api_over
 from tests.support.pipeline_world import PipelineWorld, college, college_imported_once, sealed_export
 from tests.support.wizard_exports import reinstalled_export
 
@@ -22,18 +22,6 @@ def waiting() -> tuple[PipelineWorld, ApiWorld, str]:
     uai = college().uai
     world.run_to_wizard(sealed_export(), uai=uai, import_id=IMPORT_A)
     return world, api_over(world), uai
-
-
-def api_over(world: PipelineWorld) -> ApiWorld:
-    return ApiWorld(
-        history=world.history,
-        work=world.work,
-        establishments=world.establishments,
-        states=world.states,
-        starter=world.starter,
-        tokens=world.tokens,
-        resumer=world.resumer,
-    )
 
 
 def call(api: ApiWorld, uai: str, method: str, path: str, body: object = None) -> tuple[int, Any]:

@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from edt_import.api.auth import authorise
 from edt_import.domain.error_traces import error_trace
 from edt_import.domain.errors import (
+    ConcurrentUpdateError,
     EdtImportError,
     ImportInProgressError,
     LmsUnavailableError,
@@ -41,6 +42,11 @@ _STATUS: dict[type[AdminError], HTTPStatus] = {
     NotFoundError: HTTPStatus.NOT_FOUND,
     InvalidRequestError: HTTPStatus.BAD_REQUEST,
     ConflictError: HTTPStatus.CONFLICT,
+}
+_PRODUCT_STATUS: dict[type[EdtImportError], HTTPStatus] = {
+    LmsUnavailableError: HTTPStatus.SERVICE_UNAVAILABLE,
+    ImportInProgressError: HTTPStatus.CONFLICT,
+    ConcurrentUpdateError: HTTPStatus.CONFLICT,  # a pipeline step wrote the record meanwhile: reload, try again
 }
 _UAI_PARAMETER = ("path", "uai")
 
@@ -83,11 +89,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         return error_response(HTTPStatus.NOT_FOUND, AdminErrorCode.NOT_FOUND, "There is nothing at this address.")
 
     def product_error(exc: EdtImportError) -> Response[str]:
-        status = HTTPStatus.BAD_REQUEST
-        if isinstance(exc, LmsUnavailableError):
-            status = HTTPStatus.SERVICE_UNAVAILABLE
-        elif isinstance(exc, ImportInProgressError):
-            status = HTTPStatus.CONFLICT
+        status = next((s for cls, s in _PRODUCT_STATUS.items() if isinstance(exc, cls)), HTTPStatus.BAD_REQUEST)
         return error_response(status, exc.code.value, exc.message)
 
     def unexpected(exc: Exception) -> Response[str]:

@@ -143,7 +143,8 @@ def put_selection(uai: Uai, import_id: ImportId, body: SelectionChoice) -> Selec
     status_code=202,
     summary="Launch the import with the current choices; they become the establishment's selection",
     description="The automatic imports after it re-apply this selection. Only from awaiting_selection (409 "
-    "import_not_awaiting_selection, import_already_launched, selection_expired).",
+    "import_not_awaiting_selection, import_already_launched, selection_expired; concurrent_update: a step wrote the "
+    "import meanwhile, reload and try again).",
     responses={**ERROR_RESPONSES, **NOT_FOUND, **CONFLICT, 202: {"description": "the import goes on: planning"}},
 )
 def post_launch(uai: Uai, import_id: ImportId) -> ImportState:
@@ -159,7 +160,8 @@ def post_launch(uai: Uai, import_id: ImportId) -> ImportState:
     status_code=202,
     summary="Release an import held by the deletion guard: it is queued again and applies what it showed",
     description="The body may carry the approval code the import shows (plan.approval). If its plan's deletions "
-    "have changed when it runs again, it is held again with the new figures. 409 import_not_held, approval_mismatch.",
+    "have changed when it runs again, it is held again with the new figures. 409 import_not_held, approval_mismatch, "
+    "concurrent_update (a step wrote the import meanwhile: reload and try again).",
     responses={**ERROR_RESPONSES, **NOT_FOUND, **CONFLICT, 202: {"description": "queued again (its next attempt)"}},
 )
 def post_approve(uai: Uai, import_id: ImportId, body: ApprovalRequest | None = None) -> ImportState:
@@ -180,7 +182,8 @@ def post_approve(uai: Uai, import_id: ImportId, body: ApprovalRequest | None = N
     "/establishments/<uai>/imports/<import_id>/confirm-rekey",
     summary="Confirm the Pronote re-keyings the import reported (known people arriving with new Pronote ids)",
     description="Pronote regenerated its identifiers (a reinstallation): the accounts matched are kept, and from "
-    "now on known by their new ids only. 409 no_rekey_to_confirm.",
+    "now on known by their new ids only. 409 no_rekey_to_confirm, concurrent_update (a step wrote the import "
+    "meanwhile: reload and try again).",
     responses={**ERROR_RESPONSES, **NOT_FOUND, **CONFLICT, 200: {"description": "how many were confirmed"}},
 )
 def post_confirm_rekey(uai: Uai, import_id: ImportId) -> RekeysConfirmed:

@@ -14,6 +14,7 @@ from edt_import.domain.import_ports import BlobStore, EstablishmentStore, Execut
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.domain.rekeying import Rekey
 from edt_import.domain.wizard_ports import RekeyStore
+from edt_import.usecases.admin.conflicts import retried_once_on_conflict
 from edt_import.usecases.admin.errors import ConflictError
 from edt_import.usecases.admin.selection import import_record
 from edt_import.usecases.pipeline.codecs import decode_document
@@ -36,6 +37,14 @@ def approve_import(
     starter: ExecutionStarter,
 ) -> ImportRecord:
     """Release a held import: queued again (its next attempt), carrying the approval of what it showed."""
+    queued = retried_once_on_conflict(lambda: _queue_approved(uai, import_id, code=code, now=now, history=history))
+    start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
+    return queued
+
+
+def _queue_approved(
+    uai: str, import_id: str, *, code: str | None, now: datetime, history: ImportHistory
+) -> ImportRecord:
     record = import_record(uai, import_id, history)
     hold = record.summary.get("plan", {}).get("hold") if record.status is ImportStatus.HELD else None
     if not isinstance(hold, dict) or not hold.get("approval"):
@@ -46,23 +55,35 @@ def approve_import(
             "This approval code is not the one the import shows; read the hold again.", APPROVAL_MISMATCH
         )
     section = ("approval", {"code": approval, "approved_at": now.isoformat()})
-    queued = history.update(
-        uai, import_id, status=ImportStatus.QUEUED, now=now, section=section, attempt=record.attempt + 1
+    return history.update(
+        uai,
+        import_id,
+        status=ImportStatus.QUEUED,
+        now=now,
+        section=section,
+        attempt=record.attempt + 1,
+        expected_status=ImportStatus.HELD,
     )
-    start_next_import(uai, now=now, history=history, establishments=establishments, starter=starter)
-    return queued
 
 
 def confirm_rekeys(
     uai: str, import_id: str, *, now: datetime, history: ImportHistory, work: BlobStore, rekeys: RekeyStore
 ) -> tuple[Rekey, ...]:
     """Confirm every Pronote re-keying the import reported (noted in its history); the re-keyings confirmed."""
-    record = import_record(uai, import_id, history)
+    import_record(uai, import_id, history)
     data = work.get(rekeys_report_key(uai, import_id))
     found = tuple(Rekey.from_row(row) for row in decode_document(data, "re-keyings")["rekeys"]) if data else ()
     if not found:
         raise ConflictError("This import reported no change of Pronote identifiers to confirm.", NO_REKEY)
-    rekeys.add(uai, found)
+    rekeys.add(uai, found)  # a repeated confirmation is not added twice
     section = ("rekey", {"confirmed": len(found), "confirmed_at": now.isoformat()})
-    history.update(uai, import_id, status=record.status, now=now, section=section)
+    retried_once_on_conflict(lambda: _note_in_history(uai, import_id, section, now=now, history=history))
     return found
+
+
+def _note_in_history(
+    uai: str, import_id: str, section: tuple[str, dict[str, object]], *, now: datetime, history: ImportHistory
+) -> ImportRecord:
+    """Add ``section`` to the import's summary, its status as it is now (a step may have moved it on)."""
+    status = import_record(uai, import_id, history).status
+    return history.update(uai, import_id, status=status, now=now, section=section, expected_status=status)

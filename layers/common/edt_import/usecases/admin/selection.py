@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from msgspec import Struct
 
+from edt_import.domain.errors import ConcurrentUpdateError
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.domain.ports import AppliedStateStore
@@ -30,6 +31,7 @@ from edt_import.domain.wizard import (
     wizard_view,
 )
 from edt_import.domain.wizard_ports import ExecutionResumer, SubjectReferentialStore, TaskTokenStore
+from edt_import.usecases.admin.conflicts import retried_once_on_conflict
 from edt_import.usecases.admin.errors import ConflictError, NotFoundError
 from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.work_keys import launched_selection_key, selection_draft_key, wizard_key
@@ -102,7 +104,6 @@ def launch_import(
     token = tokens.take(uai, import_id)
     if token is None:  # another launch took it a moment ago
         raise ConflictError("This import has been launched already.", WizardErrorCode.ALREADY_LAUNCHED)
-    stores.work.put(launched_selection_key(uai, import_id), selection.to_json().encode("utf-8"))
     stored = stored_selection(lists, selection)
     figures = {
         "subjects_disabled": len(stored.subjects.disabled),
@@ -112,10 +113,23 @@ def launch_import(
         "courses_disabled": len(stored.courses.disabled),
         "launched_at": now.isoformat(),
     }
-    # The status first: once resumed, the plan step writes the record too.
-    launched = stores.history.update(
-        uai, import_id, status=ImportStatus.PLANNING, now=now, section=("selection", figures)
-    )
+    # The status first: once resumed, the plan step writes the record too. Written only if the import still
+    # awaits its selection, so once more after a racing write; if that too loses, the token goes back for a retry.
+    try:
+        launched = retried_once_on_conflict(
+            lambda: stores.history.update(
+                uai,
+                import_id,
+                status=ImportStatus.PLANNING,
+                now=now,
+                section=("selection", figures),
+                expected_status=ImportStatus.AWAITING_SELECTION,
+            )
+        )
+    except ConcurrentUpdateError:
+        tokens.put(uai, import_id, token)
+        raise
+    stores.work.put(launched_selection_key(uai, import_id), selection.to_json().encode("utf-8"))
     if not resumer.resume(token):
         raise ConflictError(
             "This import waited too long for its launch and has stopped; upload the export again.",
