@@ -154,6 +154,7 @@ const fr = {
   "rekey.count": "{count} compte(s) concerné(s)",
   "rekey.confirm": "Confirmer le changement d’identifiants",
   "rekey.confirmed": "Changement d’identifiants confirmé.",
+  "rekey.already": "Confirmé : les prochains imports connaissent ces personnes par leur nouvel identifiant.",
 
   "auto.title": "Import automatique",
   "auto.intro": "Pronote envoie l’emploi du temps selon son propre réglage (Fichier > Socle ENT > Export automatique de l’emploi du temps). L’ENT n’accepte au plus que le nombre d’imports par jour et l’intervalle réglés ici ; les cours importés sont ceux sélectionnés au dernier import manuel.",
@@ -411,6 +412,7 @@ const en = {
   "rekey.count": "{count} account(s) concerned",
   "rekey.confirm": "Confirm the identifier change",
   "rekey.confirmed": "Identifier change confirmed.",
+  "rekey.already": "Confirmed: the next imports know these people by their new identifier.",
 
   "auto.title": "Automatic import",
   "auto.intro": "Pronote sends the timetable on its own schedule (File > ENT > Automatic timetable export). The ENT accepts at most the imports per day and the interval set here; the courses imported are those selected at the last manual import.",

@@ -112,3 +112,9 @@ export function rekeys(doc) {
   const rekey = object(doc.rekey);
   return rekey ? number(rekey.count) : 0;
 }
+
+/** Whether an administrator confirmed them already. */
+export function rekeysConfirmed(doc) {
+  const rekey = object(doc.rekey);
+  return Boolean(rekey && rekey.confirmed === true);
+}

@@ -64,6 +64,8 @@ def test_console_rekey_and_held_panels_confirm_and_approve_through_to_their_effe
     panel.get_by_role("button", name="Confirmer le changement d’identifiants").click()
     # Then the console says so, and the import holds the confirmation
     expect(page.locator("#main")).to_contain_text("Changement d’identifiants confirmé.")
+    expect(panel.locator("#rekey-state")).to_contain_text("les prochains imports connaissent ces personnes")
+    expect(panel.get_by_role("button")).to_have_count(0)
     assert admin.detail(rekeying)["rekey"] == {"count": count, "confirmed": True}
     assert admin.launch(rekeying)["status"] == "done"
 

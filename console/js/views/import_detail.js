@@ -164,6 +164,7 @@ function heldPanel(doc, act) {
 function rekeyPanel(doc, act) {
   const count = facts.rekeys(doc);
   if (!count) return null;
+  const confirmed = facts.rekeysConfirmed(doc);
   const button = h("button", { type: "button", class: "primary", id: "confirm-rekey" }, t("rekey.confirm"));
   button.addEventListener("click", () => act(button, "confirm-rekey", "rekey.confirmed", {}));
   return h(
@@ -172,6 +173,6 @@ function rekeyPanel(doc, act) {
     h("h2", { id: "rekey-title" }, t("rekey.title")),
     h("p", {}, t("rekey.intro")),
     h("p", {}, t("rekey.count", { count })),
-    button,
+    confirmed ? h("p", { id: "rekey-state" }, `✓ ${t("rekey.already")}`) : button,
   );
 }
