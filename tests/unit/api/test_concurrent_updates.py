@@ -11,7 +11,7 @@ import pytest
 
 from edt_import.domain.imports import ImportFailure, ImportStatus
 from tests.support.admin_api import ApiWorld, admin_of, api_over
-from tests.support.pipeline_world import NOW, PipelineWorld, college, sealed_export
+from tests.support.pipeline_world import NOW, PipelineWorld, college, college_imported_once, sealed_export
 from tests.support.racing_writes import racing
 from tests.support.wizard_exports import reinstalled_export
 
@@ -26,12 +26,7 @@ def call(api: ApiWorld, uai: str, method: str, path: str, body: object = None) -
 
 
 def imported_once() -> tuple[PipelineWorld, str]:
-    world = PipelineWorld()
-    uai = college().uai
-    world.upload(sealed_export(), uai=uai, import_id=IMPORT_A)
-    world.run_started()
-    world.launch_manual = False
-    return world, uai
+    return college_imported_once(IMPORT_A), college().uai
 
 
 def rekeying_launched() -> tuple[PipelineWorld, ApiWorld, str]:
