@@ -5,9 +5,9 @@ showed). The imports themselves are made through the API, as the manual import's
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
+from msgspec import Struct
 from playwright.sync_api import expect
 
 from edt_import.domain.plan import ActionType
@@ -19,8 +19,7 @@ from tests.support.wizard_exports import resealed_export
 IMPORT_TIMEOUT_MS = 300_000  # the whole pipeline on the local stack, on a busy 2-core machine
 
 
-@dataclass(frozen=True)
-class AnsweringSchool:
+class AnsweringSchool(Struct, frozen=True):
     """A school of its own (its history is this test's), its exports sealed for the stack's partner key."""
 
     admin: AdminClient

@@ -4,12 +4,12 @@ this process): approving an import the deletion guard held, and confirming Prono
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from local_front.session import LocalSession, SessionOptions
+from msgspec import Struct
 
 from edt_import.cli.main import main
 from edt_import.domain.export_reader import read_export
@@ -23,8 +23,7 @@ from tests.support.wizard_exports import resealed_export
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)  # late in the generated year: small plans
 
 
-@dataclass(frozen=True)
-class School:
+class School(Struct, frozen=True):
     admin: AdminClient
     export: bytes
     key: Path

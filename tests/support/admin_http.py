@@ -4,10 +4,10 @@ create a manual import, send its export through the presigned form, follow it, m
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from local_stack.stack import LocalStack
+from msgspec import Struct
 
 from tests.support.http_client import HttpAnswer, http
 
@@ -15,8 +15,7 @@ IMPORT_TIMEOUT_S = 300.0  # the whole pipeline on the local stack, on a busy 2-c
 OVER = frozenset({"done", "done_with_errors", "failed", "held", "superseded"})
 
 
-@dataclass(frozen=True)
-class AdminClient:
+class AdminClient(Struct, frozen=True):
     base_url: str
     uai: str
     token: str

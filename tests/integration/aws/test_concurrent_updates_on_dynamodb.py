@@ -4,12 +4,12 @@ done once more when safe, else 409 ``concurrent_update``."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from msgspec import structs
 
 from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.adapters.dynamo.task_tokens import DynamoTaskTokenStore
@@ -30,14 +30,13 @@ IMPORT_ID = "b" * 32
 APPROVAL = "0123456789ab"
 
 
-@dataclasses.dataclass
 class DynamoApiWorld(ApiWorld):
     """The admin API with the import history and the task tokens on the imports table (moto)."""
 
     table: str = ""
 
     def services(self) -> ApiServices:
-        return dataclasses.replace(
+        return structs.replace(
             super().services(), history=DynamoImportHistory(self.table), tokens=DynamoTaskTokenStore(self.table)
         )
 
