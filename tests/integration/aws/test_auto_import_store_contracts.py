@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHistory
+from edt_import.adapters.dynamo.models import EstablishmentItem
 from edt_import.adapters.sqs import SqsAutoImportQueue
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus
@@ -20,13 +21,17 @@ from tests.support.pipeline_fakes import InMemoryAutoImportQueue, InMemoryEstabl
 T0 = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
 UAI = "0214773Z"
 OTHER = "0750001A"
+THIRD = "0330002B"
 
 
-@pytest.mark.parametrize(
+ESTABLISHMENT_STORES = pytest.mark.parametrize(
     "make",
     [InMemoryEstablishmentStore, lambda: DynamoEstablishmentStore(create_table("EstablishmentsTable", "est"))],
     ids=["in-memory", "dynamodb"],
 )
+
+
+@ESTABLISHMENT_STORES
 def test_establishment_store_keeps_auto_import_settings_and_the_waiting_marker(
     aws: None, make: Callable[[], Any]
 ) -> None:
@@ -48,6 +53,64 @@ def test_establishment_store_keeps_auto_import_settings_and_the_waiting_marker(
     store.clear_auto_waiting(UAI, "auto000002")
     store.clear_auto_waiting("0999999Z", "never00001")
     assert store.auto_waiting() == {OTHER: "auto000003"}
+
+
+@ESTABLISHMENT_STORES
+def test_establishment_store_lists_only_establishments_waiting_whatever_else_they_hold(
+    aws: None, make: Callable[[], Any]
+) -> None:
+    # Given establishments with settings, a running import, an applied state, one whose marker was cleared,
+    # and two marked waiting
+    store = make()
+    for uai in (UAI, OTHER, THIRD):
+        store.save_auto_import(uai, AutoImportSchedule(interval_hours=6))
+    store.claim_turn(UAI, "manual0001")
+    store.record_state(UAI, key="states/0214773Z.json", saved_at=T0, figures={"courses": 3})
+    store.mark_auto_waiting(THIRD, "auto000009")
+    store.clear_auto_waiting(THIRD, "auto000009")
+    store.mark_auto_waiting(OTHER, "auto000003")
+    store.mark_auto_waiting(UAI, "auto000001")
+    # When the scheduler asks which wait / Then exactly the marked ones come, each with its import
+    assert store.auto_waiting() == {UAI: "auto000001", OTHER: "auto000003"}
+    # And the marker moves with the newest import; settings written afterwards leave it alone
+    store.mark_auto_waiting(OTHER, "auto000004")
+    store.save_auto_import(OTHER, AutoImportSchedule(enabled=False))
+    store.release_turn(UAI, "manual0001")
+    assert store.auto_waiting() == {UAI: "auto000001", OTHER: "auto000004"}
+
+
+def test_dynamo_establishment_store_reads_no_establishment_with_nothing_waiting(aws: None) -> None:
+    # Given forty establishments with settings, two of them marked waiting and one whose marker was cleared
+    store = DynamoEstablishmentStore(create_table("EstablishmentsTable", "est"))
+    for number in range(40):
+        store.save_auto_import(f"{number:07d}A", AutoImportSchedule())
+    store.mark_auto_waiting("0000007A", "auto000007")
+    store.mark_auto_waiting("0000031A", "auto000031")
+    store.mark_auto_waiting("0000012A", "auto000012")
+    store.clear_auto_waiting("0000012A", "auto000012")
+    calls = _dynamodb_calls()
+    # When the scheduler asks which wait
+    waiting = store.auto_waiting()
+    # Then one query of the sparse index read the two waiting items and nothing else: no scan, no other item
+    assert waiting == {"0000007A": "auto000007", "0000031A": "auto000031"}
+    assert calls == [("Query", "awaiting_slot", 2)]
+
+
+def _dynamodb_calls() -> list[tuple[str, str | None, int]]:
+    """(operation, index, items read) of each call the establishments' pynamodb connection makes from now on."""
+    calls: list[tuple[str, str | None, int]] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        calls.append((model.name, params.get("IndexName"), -1))
+
+    def read(parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        name, index, _unknown = calls.pop()
+        calls.append((name, index, int(parsed.get("ScannedCount", len(parsed.get("Items", []))))))
+
+    events = EstablishmentItem._get_connection().connection.client.meta.events
+    events.register("provide-client-params.dynamodb", record)
+    events.register("after-call.dynamodb", read)
+    return calls
 
 
 @pytest.mark.parametrize(

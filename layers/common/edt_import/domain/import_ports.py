@@ -138,7 +138,8 @@ class EstablishmentStore(Protocol):
         ...
 
     def auto_waiting(self) -> dict[str, str]:
-        """UAI -> the automatic import marked waiting for its slot, for every establishment with one."""
+        """UAI -> the automatic import marked waiting for its slot, for every establishment with one. Reads only
+        those (a sparse index), never an establishment with nothing waiting."""
         ...
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 
-from edt_import.adapters.dynamo.models import EstablishmentItem, bind, conditional_failure
+from edt_import.adapters.dynamo.models import AWAITING_SLOT, EstablishmentItem, bind, conditional_failure
 from edt_import.domain.auto_import import AutoImportSchedule, parse_first_run
 from edt_import.domain.import_ports import EstablishmentSettings
 
@@ -103,23 +103,24 @@ class DynamoEstablishmentStore:
         EstablishmentItem(uai).update(actions=[EstablishmentItem.auto_import.set(document)])
 
     def mark_auto_waiting(self, uai: str, import_id: str) -> None:
-        EstablishmentItem(uai).update(actions=[EstablishmentItem.auto_waiting.set(import_id)])
+        EstablishmentItem(uai).update(
+            actions=[EstablishmentItem.auto_waiting.set(import_id), EstablishmentItem.awaiting_slot.set(AWAITING_SLOT)]
+        )
 
     def clear_auto_waiting(self, uai: str, import_id: str) -> None:
-        _remove_if_held(uai, EstablishmentItem.auto_waiting, import_id)
+        _remove_if_held(uai, EstablishmentItem.auto_waiting, import_id, EstablishmentItem.awaiting_slot)
 
     def auto_waiting(self) -> dict[str, str]:
-        # A filtered scan: the marker is sparse, the table holds one item per establishment, and the scheduler
-        # reads it once a quarter of an hour.
-        waiting = EstablishmentItem.auto_waiting
-        items = EstablishmentItem.scan(waiting.exists(), attributes_to_get=["uai", "auto_waiting"])
-        return {item.uai: item.auto_waiting for item in items if item.auto_waiting is not None}
+        found = EstablishmentItem.awaiting.query(AWAITING_SLOT)
+        return {item.uai: item.auto_waiting for item in found if item.auto_waiting is not None}
 
 
-def _remove_if_held(uai: str, attribute: UnicodeAttribute, import_id: str) -> None:
-    """Remove ``attribute`` if it still names ``import_id`` (another import's value is left as it is)."""
+def _remove_if_held(uai: str, attribute: UnicodeAttribute, import_id: str, *also: UnicodeAttribute) -> None:
+    """Remove ``attribute`` (and ``also``) if it still names ``import_id`` (another import's value is left as it is)."""
     try:
-        EstablishmentItem(uai).update(actions=[attribute.remove()], condition=attribute == import_id)
+        EstablishmentItem(uai).update(
+            actions=[attribute.remove(), *(other.remove() for other in also)], condition=attribute == import_id
+        )
     except UpdateError as exc:
         if not conditional_failure(exc):
             raise

@@ -13,13 +13,14 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.exceptions import PutError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from edt_import.domain.errors import ConcurrentUpdateError
 
 UNBOUND = "unbound"
 AWAITING_UPLOAD = "uploaded"  # the one key of the ``awaiting_upload`` index
+AWAITING_SLOT = "waiting"  # the one key of the establishments' ``awaiting_slot`` index
 
 
 class NewestImportsIndex(GlobalSecondaryIndex["ImportItem"]):  # type: ignore[no-untyped-call]
@@ -87,9 +88,24 @@ class ImportItem(Model):
     version = VersionAttribute()
 
 
+class AwaitingSlotIndex(GlobalSecondaryIndex["EstablishmentItem"]):  # type: ignore[no-untyped-call]
+    """Sparse: only an establishment whose automatic import waits for its slot has ``awaiting_slot``
+    (``awaiting_slot`` in template.yaml), all under one key, by UAI, with the waiting import's id: the scheduler
+    reads those establishments only. One partition is enough: it holds one small item per waiting establishment."""
+
+    class Meta:
+        index_name = "awaiting_slot"
+        projection = IncludeProjection(["auto_waiting"])
+
+    awaiting_slot = UnicodeAttribute(hash_key=True)
+    uai = UnicodeAttribute(range_key=True)
+
+
 class EstablishmentItem(Model):
     class Meta:
         table_name = UNBOUND
+
+    awaiting = AwaitingSlotIndex()
 
     uai = UnicodeAttribute(hash_key=True)
     partner = UnicodeAttribute(null=True)
@@ -101,6 +117,7 @@ class EstablishmentItem(Model):
     state_figures = JSONAttribute(null=True)
     auto_import = JSONAttribute(null=True)  # the automatic-import settings; defaults until saved once
     auto_waiting = UnicodeAttribute(null=True)  # the automatic import waiting for its slot: the scheduler's marker
+    awaiting_slot = UnicodeAttribute(null=True)  # set with ``auto_waiting`` only: AWAITING_SLOT
 
 
 class PronoteIdItem(Model):
