@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from local_stack import LocalStack, StackOptions
-from local_stack.site import open_site
+from local_stack.site import local_site
 
 from edt_import.cli.main import main as edt_import
 from edt_import.domain.directory_csv import read_directory_csv
@@ -41,17 +41,14 @@ NOW = datetime.combine(SCHOOL_YEAR.start, datetime.min.time(), UTC).replace(hour
 def pipeline(paths: dict[str, Path], uai: str) -> tuple[ImportRecord, list[tuple[str, float]], float]:
     persons = read_directory_csv(paths["directory"].read_bytes())
     with LocalStack(StackOptions(now=NOW)) as stack:
-        site = open_site(stack, uai=uai, persons=persons, partner_key_pem=paths["key"].read_bytes())
-        marks: list[tuple[str, float]] = []
-        started = time.perf_counter()
-        try:
+        with local_site(stack, uai=uai, persons=persons, partner_key_pem=paths["key"].read_bytes()) as site:
+            marks: list[tuple[str, float]] = []
+            started = time.perf_counter()
             record = site.import_bytes(
                 paths["export"].read_bytes(),
                 on_status=lambda r: marks.append((r.status.value, time.perf_counter() - started)),
                 timeout_s=3600,
             )
-        finally:
-            site.stop()
         return record, marks, time.perf_counter() - started
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from msgspec import Struct
 
@@ -29,11 +30,9 @@ class Site(Struct):
         """Upload and wait for the import's outcome."""
         return self.stack.wait_for(self.uai, self.upload(data), on_status=on_status, timeout_s=timeout_s)
 
-    def stop(self) -> None:
-        self.standin.stop()
 
-
-def open_site(
+@contextmanager
+def local_site(
     stack: LocalStack,
     *,
     uai: str,
@@ -42,10 +41,10 @@ def open_site(
     partner: str = "ITSLEARNING",
     fault_rate: float = 0.0,
     seed: int | None = None,
-) -> Site:
-    """Start the establishment's ENT stand-in (its people, its school node) and point the stack at it."""
-    standin = StandinServer(persons=persons, schools=(uai,), fault_rate=fault_rate, seed=seed)
-    url = standin.start()
-    stack.configure_itslearning(url=url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD)
-    stack.register_establishment(uai, partner_key_pem=partner_key_pem, partner=partner)
-    return Site(stack=stack, uai=uai, standin=standin)
+) -> Iterator[Site]:
+    """Start the establishment's ENT stand-in (its people, its school node) and point the stack at it; the
+    stand-in stops when the block ends, however it ends."""
+    with StandinServer(persons=persons, schools=(uai,), fault_rate=fault_rate, seed=seed) as standin:
+        stack.configure_itslearning(url=standin.base_url, username=SANDBOX_USERNAME, password=SANDBOX_PASSWORD)
+        stack.register_establishment(uai, partner_key_pem=partner_key_pem, partner=partner)
+        yield Site(stack=stack, uai=uai, standin=standin)

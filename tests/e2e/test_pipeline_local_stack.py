@@ -37,10 +37,8 @@ def stack() -> Iterator[LocalStack]:
 def first_import(
     stack: LocalStack, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[GeneratedSite, ImportRecord]]:
-    site = generated_site(stack, tmp_path_factory.mktemp("college"), seed=21)
-    record = site.import_bytes(site.export)
-    yield site, record
-    site.stop()
+    with generated_site(stack, tmp_path_factory.mktemp("college"), seed=21) as site:
+        yield site, site.import_bytes(site.export)
 
 
 def _landed(site: GeneratedSite) -> dict[str, int]:
@@ -113,8 +111,7 @@ def test_pipeline_same_s3_event_delivered_twice_gives_one_import(
 
 def test_pipeline_broken_file_fails_with_its_code_and_sends_nothing(stack: LocalStack, tmp_path: Path) -> None:
     # Given an establishment and a file that is not an export
-    site = generated_site(stack, tmp_path, seed=22)
-    try:
+    with generated_site(stack, tmp_path, seed=22) as site:
         # When it is uploaded
         record = site.import_bytes(b"<?xml version='1.0'?><html><body>not an export</body></html>")
         # Then the import failed with the reader's code and itslearning received nothing
@@ -122,14 +119,11 @@ def test_pipeline_broken_file_fails_with_its_code_and_sends_nothing(stack: Local
         assert record.error is not None
         assert record.error.code == "not_an_export"
         assert _landed(site)["calls"] == 0
-    finally:
-        site.stop()
 
 
 def test_pipeline_two_uploads_of_one_establishment_run_one_after_the_other(stack: LocalStack, tmp_path: Path) -> None:
     # Given an establishment whose first import is held in itslearning while a second export arrives
-    site = generated_site(stack, tmp_path, seed=23)
-    try:
+    with generated_site(stack, tmp_path, seed=23) as site:
         site.standin.hold_calls_after(0)
         first = site.upload(site.export)
         assert site.standin.wait_until_held(120)
@@ -154,14 +148,11 @@ def test_pipeline_two_uploads_of_one_establishment_run_one_after_the_other(stack
         )
         began = sfn.describe_execution(executionArn=f"{arn}:{second}")["startDate"]
         assert began >= finalizing
-    finally:
-        site.stop()
 
 
 def test_pipeline_transient_itslearning_faults_converge_through_retry(stack: LocalStack, tmp_path: Path) -> None:
     # Given an itslearning answering 10 % of its calls with 503 (and a client that does not retry on its own)
-    site = generated_site(stack, tmp_path, seed=24, fault_rate=0.1)
-    try:
+    with generated_site(stack, tmp_path, seed=24, fault_rate=0.1) as site:
         # When an export is imported
         record = site.import_bytes(site.export)
         # Then the state machine's retries carried it through: done, every planned object once
@@ -175,14 +166,11 @@ def test_pipeline_transient_itslearning_faults_converge_through_retry(stack: Loc
             planned["create_event"],
         )
         assert landed["duplicates"] == 0
-    finally:
-        site.stop()
 
 
 def test_pipeline_failed_execution_rerun_converges_without_duplicates(stack: LocalStack, tmp_path: Path) -> None:
     # Given an import whose itslearning goes down for good in the middle of the sync
-    site = generated_site(stack, tmp_path, seed=25)
-    try:
+    with generated_site(stack, tmp_path, seed=25) as site:
         site.standin.hold_calls_after(4000)
         import_id = site.upload(site.export)
         stack.wait_for(site.uai, import_id, launch=False, timeout_s=300)  # at its wizard
@@ -210,5 +198,3 @@ def test_pipeline_failed_execution_rerun_converges_without_duplicates(stack: Loc
             planned["create_event"],
         )
         assert landed["duplicates"] == 0
-    finally:
-        site.stop()

@@ -34,8 +34,7 @@ def stack() -> Iterator[LocalStack]:
 
 def test_wizard_execution_waits_for_the_launch_then_imports_the_choices(stack: LocalStack, tmp_path: Path) -> None:
     # Given a manual import uploaded through a presigned URL
-    site = generated_site(stack, tmp_path, seed=31)
-    try:
+    with generated_site(stack, tmp_path, seed=31) as site:
         import_id = site.upload(site.export)
         # When it has been reconciled
         waiting = stack.wait_for(site.uai, import_id, launch=False, timeout_s=300)
@@ -66,16 +65,13 @@ def test_wizard_execution_waits_for_the_launch_then_imports_the_choices(stack: L
             if e["type"].endswith("StateEntered")
         ]
         assert states[:6] == ["Parse", "Reconcile", "PrepareSelection", "NeedsSelection", "AwaitSelection", "Plan"]
-    finally:
-        site.stop()
 
 
 def test_wizard_left_waiting_times_out_fails_with_its_code_and_frees_the_turn(
     stack: LocalStack, tmp_path: Path
 ) -> None:
     # Given a manual import waiting for its selection, and a second one queued behind it
-    site = generated_site(stack, tmp_path, seed=32)
-    try:
+    with generated_site(stack, tmp_path, seed=32) as site:
         first = site.upload(site.export)
         stack.wait_for(site.uai, first, launch=False, timeout_s=300)
         second = site.upload(site.export)
@@ -95,8 +91,6 @@ def test_wizard_left_waiting_times_out_fails_with_its_code_and_frees_the_turn(
         nxt = stack.wait_for(site.uai, second, launch=False, timeout_s=300)
         assert nxt.status is ImportStatus.AWAITING_SELECTION
         assert site.standin.stats()["courses"] == 0
-    finally:
-        site.stop()
 
 
 def _finished(stack: LocalStack, uai: str, import_id: str, *, timeout_s: float) -> ImportRecord:

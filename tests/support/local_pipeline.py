@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from local_stack import LocalStack
-from local_stack.site import Site, open_site
+from local_stack.site import Site, local_site
 from msgspec import Struct
 
 from edt_import.domain.directory import DirectoryPerson
@@ -39,17 +41,16 @@ class GeneratedSite(Struct, frozen=True):
     def import_bytes(self, data: bytes) -> ImportRecord:
         return self.site.import_bytes(data, timeout_s=300)
 
-    def stop(self) -> None:
-        self.site.stop()
 
-
+@contextmanager
 def generated_site(
     stack: LocalStack, out_dir: Path, *, seed: int, size: Size = Size.COLLEGE, fault_rate: float = 0.0
-) -> GeneratedSite:
-    """Generate an establishment, start its stand-in, and point the stack's secrets and settings at them."""
+) -> Iterator[GeneratedSite]:
+    """Generate an establishment, start its stand-in, and point the stack's secrets and settings at them; the
+    stand-in stops when the block ends."""
     paths = write_establishment(out_dir, size, seed=seed)
     export, key_pem = paths["export"].read_bytes(), paths["key"].read_bytes()
     uai = read_export(export, private_key=load_private_key(key_pem)).timetable.uai
     persons = read_directory_csv(paths["directory"].read_bytes())
-    site = open_site(stack, uai=uai, persons=persons, partner_key_pem=key_pem, fault_rate=fault_rate, seed=seed)
-    return GeneratedSite(site=site, export=export, persons=persons)
+    with local_site(stack, uai=uai, persons=persons, partner_key_pem=key_pem, fault_rate=fault_rate, seed=seed) as site:
+        yield GeneratedSite(site=site, export=export, persons=persons)

@@ -46,12 +46,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     with LocalStack(StackOptions(now=now)) as stack:
         say(f"  local stack         ready in {time.monotonic() - started:.1f} s, clock at {now.isoformat()}")
-        from local_stack.site import open_site  # noqa: PLC0415
+        from local_stack.site import local_site  # noqa: PLC0415
 
-        site = open_site(
+        with local_site(
             stack, uai=scenario.uai, persons=scenario.persons, partner_key_pem=scenario.key_pem, partner=args.partner
-        )
-        try:
+        ) as site:
             say("first import: the export uploaded through a presigned URL")
             record = _import(site, scenario.export, say)
             _summary(record, site, say, scenario.out)
@@ -60,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
                 record = _import(site, scenario.changed, say)
                 _difference(record, say)
             landed = site.standin.stats()
-        finally:
-            site.stop()
     if args.json:
         print(json.dumps(_result(record, landed), ensure_ascii=False))
     return _status(record)
