@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from cfnlint.decode.cfn_yaml import load
 
+from tests.support.content_security_policy import directives
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,7 +54,38 @@ def test_console_template_is_served_over_https_only_with_security_headers(resour
     assert distribution["DefaultRootObject"] == "index.html"
     assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "ConsoleHeadersPolicy"}
     headers = resources["ConsoleHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
-    policy = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert "script-src 'self'" in policy
-    assert "frame-ancestors 'none'" in policy
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
+
+
+def test_console_template_pages_run_only_their_own_scripts_and_styles_and_are_never_framed(
+    resources: dict[str, Any],
+) -> None:
+    # Given the console's content security policy
+    text, _ = _content_security_policy(resources)
+    policy = directives(text)
+    # Then scripts, styles and everything not named come from the console's own origin only, and no page frames it
+    assert (policy["default-src"], policy["script-src"], policy["style-src"]) == (("'self'",),) * 3
+    assert (policy["frame-ancestors"], policy["base-uri"], policy["form-action"]) == (
+        ("'none'",),
+        ("'none'",),
+        ("'self'",),
+    )
+
+
+def test_console_template_pages_connect_only_to_the_admin_api_and_the_uploads_bucket(resources: dict[str, Any]) -> None:
+    # Given the console's content security policy and the values of its variables
+    text, origins = _content_security_policy(resources)
+    # Then the page connects to its own origin (config.json), the stack's API host and the uploads bucket's regional
+    # host (the presigned POST's URL), nothing else: no wildcard over amazonaws.com, no other bucket
+    assert directives(text)["connect-src"] == ("'self'", "${AdminApiOrigin}", "${UploadsOrigin}")
+    assert origins == {
+        "AdminApiOrigin": {"Fn::Sub": "https://${AdminApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
+        "UploadsOrigin": {"Fn::Sub": "https://${UploadsBucket.RegionalDomainName}"},
+    }
+    assert resources["AdminApi"]["Type"] == "AWS::Serverless::Api"
+
+
+def _content_security_policy(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    headers = resources["ConsoleHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    text, origins = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    return str(text), dict(origins)

@@ -36,6 +36,20 @@ def test_s3_upload_form_policy_names_the_key_the_size_range_and_a_short_expiry()
 
 
 @pytest.mark.usefixtures("aws")
+@pytest.mark.parametrize("region", ["eu-west-3", "us-east-1"])
+def test_s3_upload_form_posts_to_the_buckets_regional_host_the_console_may_connect_to(
+    region: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the functions in a region (us-east-1 included, where S3's default is the global host)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    wiring.reset()
+    # When the API hands out an upload form
+    form = wiring.upload_signer("uploads").presign(KEY, max_bytes=10, expires_s=60)
+    # Then it posts to the bucket's RegionalDomainName, the one upload host the console's CSP names
+    assert form.url == f"https://uploads.s3.{region}.amazonaws.com/"
+
+
+@pytest.mark.usefixtures("aws")
 @pytest.mark.parametrize("signer_kind", ["in-memory", "s3"])
 def test_upload_signer_form_names_its_one_key(signer_kind: str) -> None:
     create_bucket("uploads")

@@ -79,7 +79,13 @@ def blobs(bucket: str) -> S3BlobStore:
 def s3_upload_client() -> S3Client:
     # Virtual-hosted addressing names the bucket's region in the form's URL: the default would give the global
     # endpoint, which answers a new bucket's browser POST with a redirect. (A local endpoint keeps path style.)
-    return boto3.client("s3", config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+    # In us-east-1 too: the URL is then the bucket's RegionalDomainName, the host the console's CSP allows.
+    return boto3.client(
+        "s3",
+        config=Config(
+            signature_version="s3v4", s3={"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"}
+        ),
+    )
 
 
 @functools.cache
