@@ -60,6 +60,7 @@ class LocalFront:
         console_dir: Path,
         context: Any,
         operator_actions: Mapping[str, OperatorAction] | None = None,
+        console_headers: Mapping[str, str] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -70,6 +71,7 @@ class LocalFront:
         self.console_dir = console_dir
         self.context = context
         self.operator_actions = dict(operator_actions or {})
+        self.console_headers = dict(console_headers or {})  # CloudFront's: the content security policy, …
         self.api_lock = threading.Lock()  # one request at a time, as one Lambda instance serves them
         self._server = _Server((host, port), _Handler)
         self._server.daemon_threads = True
@@ -234,18 +236,22 @@ class _Handler(BaseHTTPRequestHandler):
             target = target / "index.html"
         if not target.is_relative_to(root) or not target.is_file():
             if relative == "index.html":
-                self._send(HTTPStatus.OK, PLACEHOLDER, "text/html; charset=utf-8")
+                self._send(HTTPStatus.OK, PLACEHOLDER, "text/html; charset=utf-8", self.front.console_headers)
             else:
                 self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain; charset=utf-8")
             return
-        self._send(HTTPStatus.OK, target.read_bytes(), content_type_of(target))
+        self._send(HTTPStatus.OK, target.read_bytes(), content_type_of(target), self.front.console_headers)
 
     def _send_json(self, status: HTTPStatus, value: object) -> None:
         self._send(status, json.dumps(value, ensure_ascii=False).encode(), "application/json")
 
-    def _send(self, status: HTTPStatus, data: bytes, content_type: str) -> None:
+    def _send(
+        self, status: HTTPStatus, data: bytes, content_type: str, headers: Mapping[str, str] | None = None
+    ) -> None:
         self.send_response(status.value)
         self.send_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("X-Request-Id", uuid.uuid4().hex)
         self.send_header("X-Content-Type-Options", "nosniff")

@@ -24,6 +24,7 @@ from edt_import.adapters import wiring
 from edt_import.domain.directory_csv import read_directory_csv
 from itslearning_standin import SANDBOX_PASSWORD, SANDBOX_USERNAME, StandinServer
 from itslearning_standin.seed import seed_state
+from local_front.console_headers import console_headers
 from local_front.events import ApiResource
 from local_front.server import LocalFront
 from local_front.tokens import TokenSigner
@@ -105,6 +106,12 @@ class LocalSession:
                 memory_limit_in_mb=512,
             ),
             operator_actions={ADD_ESTABLISHMENT: self.add_establishment, SET_CLOCK: self.set_clock},
+            # CloudFront's headers, the API on this origin and the uploads on moto's
+            console_headers=console_headers(
+                stack.template.resources["ConsoleHeadersPolicy"],
+                api_origin=f"http://{self.options.host}:{port}",
+                uploads_origin=os.environ["AWS_ENDPOINT_URL"],
+            ),
             host=self.options.host,
             port=port,
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from msgspec import Struct
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from tests.support.served_stack import GeneratedSchool, ServedStack, generate_school, serve
 
@@ -113,6 +113,11 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestR
 _FAILED = pytest.StashKey[bool]()
 
 
+def _policy_refusals(message: ConsoleMessage) -> list[str]:
+    """What the browser refused under the console's content security policy (served as CloudFront serves it)."""
+    return [message.text] if message.type == "error" and "Content Security Policy" in message.text else []
+
+
 @pytest.fixture
 def console(browser: Browser, stack: ServedStack, request: pytest.FixtureRequest) -> Iterator[Callable[..., Console]]:
     contexts = []
@@ -125,6 +130,7 @@ def console(browser: Browser, stack: ServedStack, request: pytest.FixtureRequest
         page.set_default_timeout(30_000)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.extend(_policy_refusals(message)))
         # Playwright turns on file-chooser interception when a listener is added, without waiting for the browser:
         # listening from the start keeps a busy machine from opening the chooser before it is intercepted.
         page.on("filechooser", lambda _chooser: None)
@@ -139,6 +145,6 @@ def console(browser: Browser, stack: ServedStack, request: pytest.FixtureRequest
         for tab in tabs:  # what the page showed when the test failed
             tab.shoot("echec")
     for tab in tabs:
-        assert tab.page_errors == [], "the page raised errors"
+        assert tab.page_errors == [], "the page raised errors or broke its content security policy"
     for context in contexts:
         context.close()

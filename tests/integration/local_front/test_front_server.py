@@ -12,17 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from local_front.console_headers import console_headers
 from local_front.events import ApiResource
 from local_front.server import OPERATOR_ROLE, LocalFront
 from local_front.tokens import TokenSigner
 from msgspec import Struct, field
 
+from tests.support.content_security_policy import console_headers_policy, directives
 from tests.support.http_client import http
 from tests.support.log_capture import captured_log
 
 NOW = datetime(2026, 9, 14, 8, 0, tzinfo=UTC)
 SIGNER = TokenSigner(b"front-secret")
 UAI = "0750001U"
+API_ORIGIN = "http://127.0.0.1:8000"
+UPLOADS_ORIGIN = "http://127.0.0.1:5000"
 
 
 class Recorder(Struct):
@@ -54,6 +58,7 @@ def front(tmp_path: Path) -> Iterator[tuple[LocalFront, Recorder, Path]]:
         console_dir=console,
         context=None,
         operator_actions={"POST /_local/establishments": recorder.register},
+        console_headers=console_headers(console_headers_policy(), api_origin=API_ORIGIN, uploads_origin=UPLOADS_ORIGIN),
     )
     server.start()
     try:
@@ -114,6 +119,39 @@ def test_front_serves_the_console_files_with_their_types_and_nothing_outside(
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(raw, timeout=10)  # noqa: S310
     assert refused.value.code == 404
+
+
+def test_front_serves_the_console_under_cloudfronts_content_security_policy_with_local_origins(
+    front: tuple[LocalFront, Recorder, Path],
+) -> None:
+    # Given the front, its console headers taken from template.yaml's CloudFront policy
+    server, _, _ = front
+    # When the console's page and a module are fetched, and the API answers
+    page, module = http("GET", f"{server.url}/"), http("GET", f"{server.url}/app.mjs")
+    api = http("GET", f"{server.url}/establishments/{UAI}/imports", token=_token())
+    # Then the console files carry the template's policy, its API and upload hosts being the local ones
+    for answer in (page, module):
+        policy = directives(answer.headers["Content-Security-Policy"])
+        assert policy["connect-src"] == ("'self'", API_ORIGIN, UPLOADS_ORIGIN)
+        assert (policy["script-src"], policy["style-src"], policy["frame-ancestors"]) == (
+            ("'self'",),
+            ("'self'",),
+            ("'none'",),
+        )
+        assert (answer.headers["X-Frame-Options"], answer.headers["Referrer-Policy"]) == ("DENY", "no-referrer")
+    # And the API's answers are the API's own (CloudFront serves only the console)
+    assert "Content-Security-Policy" not in api.headers
+
+
+def test_local_front_console_headers_refuse_a_policy_naming_an_origin_they_do_not_know() -> None:
+    # Given the template's policy with one more variable in its connect-src
+    policy = console_headers_policy()
+    csp = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    text, origins = csp["ContentSecurityPolicy"]["Fn::Sub"]
+    csp["ContentSecurityPolicy"]["Fn::Sub"] = [text.replace("connect-src", "connect-src ${SignInOrigin}"), origins]
+    # When the local front reads it / Then it says which origin it would have to fill in
+    with pytest.raises(ValueError, match="SignInOrigin"):
+        console_headers(policy, api_origin=API_ORIGIN, uploads_origin=UPLOADS_ORIGIN)
 
 
 def test_front_operator_door_needs_an_operator_token(front: tuple[LocalFront, Recorder, Path]) -> None:
