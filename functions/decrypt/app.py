@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -33,6 +34,7 @@ def _ingest(settings: IngestSettings, upload: dict[str, Any]) -> dict[str, Any]:
         starter=wiring.starter(settings.STATE_MACHINE_ARN),
         auto_imports=wiring.auto_import_queue(settings.AUTO_IMPORT_QUEUE_URL),
         partner_key=wiring.secrets(partner_key_secret=settings.PARTNER_KEY_SECRET).partner_key,
+        upload_wait=timedelta(seconds=settings.UPLOAD_DEADLINE_S),
     )
     logger.info(
         "upload ingested",

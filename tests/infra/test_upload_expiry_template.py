@@ -28,6 +28,9 @@ def test_expiry_function_runs_every_five_minutes_with_a_deadline_beyond_the_uplo
     (event,) = expiry["Events"].values()
     assert (event["Type"], event["Properties"]["Schedule"]) == ("Schedule", "rate(5 minutes)")
     assert expiry["Environment"]["Variables"]["UPLOAD_DEADLINE_S"] == {"Ref": "UploadDeadlineSeconds"}
+    # and the upload step refuses a late file by the same deadline, the sweep not yet come
+    decrypt = resources["DecryptFunction"]["Properties"]["Environment"]["Variables"]
+    assert decrypt["UPLOAD_DEADLINE_S"] == {"Ref": "UploadDeadlineSeconds"}
     assert deadline["Default"] == 1800
     assert deadline["MinValue"] >= 2 * form_expiry
 

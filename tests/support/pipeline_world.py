@@ -8,7 +8,7 @@ follow an import from its upload to its outcome without moto.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -41,6 +41,7 @@ from tests.support.shared_stores import InMemorySharedStores
 
 # A Monday nine weeks before the generated year's end: small plans.
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
+UPLOAD_WAIT = timedelta(minutes=30)  # the template's default UploadDeadlineSeconds
 
 
 @cache
@@ -118,6 +119,7 @@ class PipelineWorld(InMemorySharedStores):
             starter=self.starter,
             auto_imports=self.auto_queue,
             partner_key=partner_pem,
+            upload_wait=UPLOAD_WAIT,
             kind=kind,
         )
 

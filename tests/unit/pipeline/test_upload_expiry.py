@@ -145,17 +145,34 @@ def test_late_upload_of_an_expired_import_is_refused_deleted_and_never_started()
 
 
 def test_upload_taken_before_the_sweep_wins_and_the_sweep_skips_it() -> None:
-    # Given an overdue import whose file lands just before the sweep reads it
+    # Given an import created 30.5 minutes ago whose file landed a minute ago, just inside its deadline
     world = PipelineWorld()
     uai = college().uai
-    _created(world, "race000001", minutes_ago=40)
-    world.upload(sealed_export(), uai=uai, import_id="race000001", now=NOW)
+    _created(world, "race000001", minutes_ago=30.5)
+    world.upload(sealed_export(), uai=uai, import_id="race000001", now=NOW - timedelta(minutes=1))
     # When the sweep runs
     outcome = expire_missing_uploads(now=NOW, wait=WAIT, history=world.history)
     # Then the import goes on: the sweep only ends imports still waiting
     assert outcome == SweepOutcome(expired=(), stalled=())
     assert world.history.get(uai, "race000001").status is ImportStatus.QUEUED  # type: ignore[union-attr]
     assert [name for name, _ in world.starter.started] == ["race000001"]
+
+
+def test_upload_past_its_deadline_is_refused_even_before_the_sweep_came() -> None:
+    # Given an import created 31 minutes ago, which no sweep has expired yet
+    world = PipelineWorld()
+    uai = college().uai
+    _created(world, "late000002", minutes_ago=31)
+    # When its file lands now
+    result = world.upload(sealed_export(), uai=uai, import_id="late000002", now=NOW)
+    # Then the upload step expires the import itself and refuses the file, as the sweep would have
+    assert (result.status, result.error_code) == (ImportStatus.EXPIRED, "upload_missing")
+    record = world.history.get(uai, "late000002")
+    assert record is not None
+    assert (record.status, record.error, record.finished_at) == (ImportStatus.EXPIRED, upload_missing(), NOW)
+    assert record.summary["late_upload"]["received_at"] == NOW.isoformat()
+    assert world.uploads.objects == {}
+    assert world.starter.started == []
 
 
 def test_expiry_fails_an_import_whose_validation_stopped_half_way_and_a_retry_changes_nothing() -> None:

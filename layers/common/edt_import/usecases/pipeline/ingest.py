@@ -11,7 +11,7 @@ deadline passed, ``upload_expiry.py``) is refused: deleted unread, noted in the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from msgspec import Struct
 
@@ -27,7 +27,7 @@ from edt_import.domain.import_ports import (
 )
 from edt_import.domain.imports import OUTCOMES, ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
-from edt_import.domain.upload_expiry import late_upload_section
+from edt_import.domain.upload_expiry import late_upload_section, upload_missing, upload_overdue
 from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, wait_for_slot
 from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_key
@@ -59,14 +59,21 @@ def ingest_upload(
     starter: ExecutionStarter,
     auto_imports: AutoImportQueue,
     partner_key: Callable[[], bytes],
+    upload_wait: timedelta,
     kind: ImportKind = ImportKind.MANUAL,
 ) -> IngestResult:
     """Validate one upload. The admin API creates the record (with its kind) before the upload: that record is
-    kept as it is; ``kind`` only applies to an upload that arrived without one."""
+    kept as it is; ``kind`` only applies to an upload that arrived without one. ``upload_wait``: how long after its
+    creation an import takes its export (``domain/upload_expiry.py``)."""
     uai, import_id = parse_upload_key(upload.key)
     record = new_import(uai=uai, import_id=import_id, kind=kind, now=now, upload_key=upload.key)
     if not history.create(record):
         record = history.get(uai, import_id) or record  # created with its kind by the admin API
+    if upload_overdue(record, now=now, wait=upload_wait):  # past its deadline, before the expiry's sweep came
+        expected = ImportStatus.UPLOADED
+        history.update_from(
+            uai, import_id, expected=expected, status=ImportStatus.EXPIRED, now=now, error=upload_missing()
+        )
     # Only an import still waiting for its export takes it: one past its upload deadline has expired meanwhile,
     # and one further on got this upload already (a redelivery).
     taken = history.update_from(uai, import_id, expected=ImportStatus.UPLOADED, status=ImportStatus.VALIDATING, now=now)

@@ -33,6 +33,7 @@ class IngestSettings(TurnSettings):
     PARTNER_KEY_SECRET: str
     IDEMPOTENCY_TABLE: str
     AUTO_IMPORT_QUEUE_URL: str  # a validated automatic export whose slot has come is started through it
+    UPLOAD_DEADLINE_S: int = Field(ge=60, le=86400)  # an upload arriving later is refused: its import expired
 
 
 class ParseSettings(WorkSettings):
