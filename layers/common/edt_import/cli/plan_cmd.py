@@ -13,7 +13,6 @@ from edt_import.cli import exit_status
 from edt_import.cli.collector import collector_paused
 from edt_import.cli.hold_view import held_line, hold_summary
 from edt_import.cli.plan_inputs import import_date, load_plan_inputs, read_file
-from edt_import.domain.course_rules import SkippedLesson
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.left_out import LeftOutReason
 from edt_import.domain.plan import EventSpec, Role
@@ -22,6 +21,7 @@ from edt_import.domain.reconciliation import PersonRef, person_ref
 from edt_import.domain.state_encoding import encode_state
 from edt_import.domain.subject_referential import parse_subject_codes
 from edt_import.domain.timetable import Student, Teacher, Timetable
+from edt_import.usecases.skipped_lesson_rows import skipped_lesson_row
 
 _ROLE_NAMES = {Role.INSTRUCTOR: "teacher", Role.LEARNER: "student"}
 
@@ -84,7 +84,7 @@ def plan_summary(result: PlanResult, timetable: Timetable, *, with_events: bool 
             {"key": c.key, "title": c.title, "teachers": c.teachers, "students": c.students, "events": c.events}
             for c in report.courses
         ],
-        "skipped_lessons": [_skipped(lesson) for lesson in report.skipped_lessons],
+        "skipped_lessons": [skipped_lesson_row(lesson) for lesson in report.skipped_lessons],
         "skipped_counts": {reason.value: count for reason, count in report.skipped_counts.items()},
         "left_out": _left_out(report, timetable),
         "subjects": [
@@ -108,22 +108,6 @@ def plan_summary(result: PlanResult, timetable: Timetable, *, with_events: bool 
     if with_events:
         summary["events"] = [_event(spec) for spec in result.events.values()]
     return summary
-
-
-def _skipped(lesson: SkippedLesson) -> dict[str, Any]:
-    """A lesson not imported, as the school finds it in its timetable: class parts have no name, only their
-    ident and class; pupils attached directly are counted, never named."""
-    return {
-        "reason": lesson.reason.value,
-        "subject": {"ident": lesson.subject_ident, "code": lesson.subject_code, "label": lesson.subject_label},
-        "day": lesson.day,
-        "place": lesson.start_place,
-        "start": lesson.start.strftime("%H:%M") if lesson.start is not None else None,
-        "classes": list(lesson.classes),
-        "groups": list(lesson.groups),
-        "class_parts": [{"ident": part.ident, "class": part.class_name} for part in lesson.class_parts],
-        "students": lesson.students,
-    }
 
 
 def _left_out(report: PlanReport, timetable: Timetable) -> dict[str, list[dict[str, Any]]]:

@@ -34,7 +34,9 @@ from edt_import.usecases.pipeline.work_keys import (
     directory_key,
     plan_key,
     results_prefix,
+    skipped_lessons_report_key,
 )
+from edt_import.usecases.skipped_lesson_rows import skipped_lessons_report
 from edt_import.usecases.sync_chunks import split_plan
 
 MAX_DELETED_COURSES_SHOWN = 500  # the history item stays small; the count says how many there are
@@ -94,6 +96,11 @@ def plan_step(
         "actions": report.actions,
         "skipped_counts": {reason.value: count for reason, count in report.skipped_counts.items()},
     }
+    # The list itself goes to the reports (the record keeps the counts): a held plan's too, read before approving.
+    work.put(
+        skipped_lessons_report_key(ref.uai, ref.import_id),
+        encode_document(skipped_lessons_report(report.skipped_lessons)),
+    )
     if record.kind is ImportKind.AUTOMATIC:  # the allow-list left these out until the next manual import
         figures["new_since"] = new_since_section(report.new)
     if plan.hold is not None:

@@ -1,9 +1,9 @@
 """Where each import's data lives: the upload key, and the working bucket's layout.
 
 ``imports/`` holds what one import's steps hand each other (plaintext timetable, directory snapshot, plan,
-chunks, results): a lifecycle rule expires it. ``reports/`` holds the administrator's report (unmatched
-accounts), kept with the history. ``state/`` holds each establishment's applied state, never expired
-(``adapters/s3_applied_state.py``).
+chunks, results): a lifecycle rule expires it. ``reports/`` holds the administrator's reports (unmatched
+accounts, lessons not imported), kept with the history. ``state/`` holds each establishment's applied state,
+never expired (``adapters/s3_applied_state.py``).
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ selection_draft_key = _in_import("selection-draft.json")
 # The choices the import was launched with: the plan step applies them (a re-run too).
 launched_selection_key = _in_import("selection.json")
 unmatched_report_key = _in_reports("unmatched.json")
+# The lessons the plan leaves out, each with its reason (kept with the history, read by the admin API).
+skipped_lessons_report_key = _in_reports("skipped-lessons.json")
 # The Pronote re-keyings the import found, for the administrator to confirm (kept with the history).
 rekeys_report_key = _in_reports("rekeys.json")
 
