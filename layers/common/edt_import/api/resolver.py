@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 
 from edt_import.api.auth import authorise
 from edt_import.api.errors import register_error_handlers
-from edt_import.api.routes import auto_import, imports, selection, subjects
+from edt_import.api.routes import auto_import, imports, selection, skipped_lessons, subjects
 
 TITLE = "edt-import admin API"
 VERSION = "1.0.0"
@@ -39,6 +39,7 @@ def resolver(console_origin: str = "*") -> APIGatewayRestResolver:
     app.include_router(auto_import.router)
     app.include_router(selection.router)
     app.include_router(subjects.router)
+    app.include_router(skipped_lessons.router)
     return app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +14,7 @@ from edt_import.api.auth import CallerRole, caller_of
 from edt_import.api.models import CONFLICT, ERROR_RESPONSES, NOT_FOUND, ErrorBody
 from edt_import.api.params import ImportId, Uai
 from edt_import.api.services import services
+from edt_import.api.text_files import TEXT_FILE, text_file
 from edt_import.domain.imports import ImportKind
 from edt_import.domain.uai import normalise_uai
 from edt_import.usecases.admin.auto_import import ensure_automatic_accepted
@@ -117,15 +118,10 @@ def get_import(uai: Uai, import_id: ImportId) -> ImportDetail:
         **ERROR_RESPONSES,
         **NOT_FOUND,
         **CONFLICT,
-        200: {"description": "text/plain; charset=utf-8", "content": {"text/plain": {"schema": {"type": "string"}}}},
+        **TEXT_FILE,
     },
 )
 def get_unmatched(uai: Uai, import_id: ImportId) -> Response[str]:
     svc = services()
     text = unmatched_text(normalise_uai(uai), import_id, history=svc.history, work=svc.work)
-    return Response(
-        status_code=200,
-        content_type=f"{content_types.TEXT_PLAIN}; charset=utf-8",
-        body=text,
-        headers={"Content-Disposition": f'attachment; filename="comptes-non-reconnus-{import_id}.txt"'},
-    )
+    return text_file(text, f"comptes-non-reconnus-{import_id}.txt")
