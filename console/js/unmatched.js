@@ -1,16 +1,8 @@
-// The unrecognised accounts as a text file (the guide's « fichier texte »): fetched with the sign-in
-// token, then handed to the browser as a download.
+// The unrecognised accounts as a text file (the guide's « fichier texte »).
 
-import { establishmentPath, getText } from "./api.js";
+import { establishmentPath } from "./api.js";
+import { downloadText } from "./text_download.js";
 
-export async function downloadUnmatched(uai, importId) {
-  const text = await getText(establishmentPath(uai, "imports", importId, "unmatched.txt"));
-  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = `comptes-non-reconnus-${uai}-${importId}.txt`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+export function downloadUnmatched(uai, importId) {
+  return downloadText(establishmentPath(uai, "imports", importId, "unmatched.txt"), `comptes-non-reconnus-${uai}-${importId}.txt`);
 }

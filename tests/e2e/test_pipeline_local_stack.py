@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from local_stack import LocalStack, StackOptions
 
+from edt_import.adapters import wiring
 from edt_import.domain.imports import ImportRecord, ImportStatus, queue_positions
+from edt_import.usecases.admin.skipped_lessons import skipped_lessons_page
 from tests.support.local_pipeline import GeneratedSite, generated_site
 
 # A Monday nine weeks before the generated school year's end: small, quick plans.
@@ -64,6 +66,27 @@ def test_pipeline_full_import_lands_the_planned_figures_in_the_standin(
     # And every step left its figures in the history
     assert set(record.summary) == {"validation", "timetable", "reconciliation", "selection", "plan", "sync"}
     assert record.summary["reconciliation"]["matched_students"] > 0
+
+
+def test_pipeline_full_import_keeps_its_lessons_not_imported_in_the_reports(
+    stack: LocalStack, first_import: tuple[GeneratedSite, ImportRecord]
+) -> None:
+    # Given the generated college imported, whose lessons attached to class parts alone make no course
+    site, record = first_import
+    # Then the working bucket's reports hold each of them, as many per reason as the history counts
+    work = wiring.blobs(stack.ref("WorkBucket"))
+    page = skipped_lessons_page(site.uai, record.import_id, history=stack.history(), work=work)
+    counts = record.summary["plan"]["skipped_counts"]
+    assert page.by_reason == counts
+    assert page.total == len(page.items) == sum(counts.values()) > 0
+    assert {item.reason for item in page.items} == {"class_part_only"}
+    assert all(item.class_parts and item.start for item in page.items)
+    numbers = [item.lesson for item in page.items]
+    assert numbers == sorted(set(numbers))  # export order
+    # And neither the history record nor the execution's payloads carry the list
+    assert set(record.summary["plan"]) >= {"skipped_counts"}
+    assert "class_parts" not in str(record.summary)
+    assert not [e for e in stack.execution_history(record) if "class_parts" in json.dumps(e, default=str)]
 
 
 def test_pipeline_full_run_logs_no_name_or_birth_date(first_import: tuple[GeneratedSite, ImportRecord]) -> None:

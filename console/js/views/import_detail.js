@@ -8,6 +8,7 @@ import { codeSentence, formatDateTime, statusLabel, t } from "../i18n.js";
 import * as facts from "../import_facts.js";
 import { statusBadge } from "./history.js";
 import { errorPanel, heading, notice } from "./messages.js";
+import { loadSkippedLessons, skippedLessonsSection } from "./skipped_lessons.js";
 import { accountCounts, downloadUnmatchedButton, uaiText, warningList } from "./wizard.js";
 
 const REFRESH_MS = 2000;
@@ -16,6 +17,7 @@ export async function importDetailScreen(ctx, importId) {
   const path = establishmentPath(ctx.uai, "imports", importId);
   let timer = null;
   let message = null; // what the last action (approve, confirm) did, kept across refreshes
+  let lessons = null; // the lessons not imported, fetched once per set of counts (not at each refresh)
   ctx.onLeave(() => clearTimeout(timer));
 
   const act = async (button, suffix, done, body) => {
@@ -36,7 +38,11 @@ export async function importDetailScreen(ctx, importId) {
   const show = async () => {
     clearTimeout(timer);
     const doc = await getJson(path);
-    ctx.show(...detailView(ctx, importId, doc, { message, act }));
+    const counts = JSON.stringify(facts.lessonsNotImported(doc));
+    if (counts !== "[]" && (!lessons || lessons.counts !== counts)) {
+      lessons = { counts, loaded: await loadSkippedLessons(ctx.uai, importId) };
+    }
+    ctx.show(...detailView(ctx, importId, doc, { message, act, lessons: lessons && lessons.loaded }));
     if (ctx.active && facts.RUNNING.has(doc.status)) {
       timer = setTimeout(() => show().catch(ctx.fail), REFRESH_MS);
     }
@@ -44,7 +50,7 @@ export async function importDetailScreen(ctx, importId) {
   await show();
 }
 
-function detailView(ctx, importId, doc, { message, act }) {
+function detailView(ctx, importId, doc, { message, act, lessons }) {
   const when = formatDateTime(doc.created_at);
   const label = statusLabel(doc.status, doc.status_label);
   const rows = [[t("detail.status"), statusBadge(doc.status, label)], [t("history.kind"), t(`kind.${doc.kind}`)]];
@@ -74,7 +80,7 @@ function detailView(ctx, importId, doc, { message, act }) {
     totals.failed ? h("p", { class: "hint" }, t("detail.contact")) : null,
     accountsSection(ctx, importId, doc),
     h("h2", {}, t("detail.lessons")),
-    lessonsList(facts.lessonsNotImported(doc)),
+    skippedLessonsSection(ctx.uai, importId, facts.lessonsNotImported(doc), lessons),
     h("h2", {}, t("detail.warnings")),
     warningList(facts.warnings(doc), facts.warningsLeftOut(doc)),
   ];
@@ -118,17 +124,6 @@ function accountsSection(ctx, importId, doc) {
     accounts.unmatched ? h("p", {}, downloadUnmatchedButton(ctx.uai, importId, problems)) : null,
     problems,
   ];
-}
-
-function lessonsList(lessons) {
-  if (!lessons.length) return h("p", {}, t("detail.lessons.none"));
-  return h(
-    "ul",
-    { class: "lessons", id: "lessons-not-imported" },
-    lessons.map((lesson) =>
-      h("li", { "data-reason": lesson.reason }, t("detail.lessons.count", { count: lesson.count, reason: codeSentence("reason", lesson.reason, lesson.reason) })),
-    ),
-  );
 }
 
 const HOLD_KINDS = ["courses", "members", "events"];
