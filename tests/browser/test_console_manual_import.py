@@ -1,6 +1,7 @@
 """A whole manual import through the console, as an administrator clicks it: sign-in from the URL fragment, the
 export sent through the presigned form with a progress bar, every wizard screen (a subject disabled), the launch,
-the history refreshing by itself until « Fait », the import's summary and the unrecognised accounts' file."""
+the history refreshing by itself until « Fait », the import's summary, the unrecognised accounts' file and the
+lessons not imported, listed by reason (in French and in English) and as a text file."""
 
 from __future__ import annotations
 
@@ -141,6 +142,35 @@ def test_console_manual_import_goes_through_every_screen_until_done(
         assert errors == "0"
     expect(page.locator("#account-counts")).to_be_visible()
     tab.shoot("9-recapitulatif")
+    # And the lessons not imported are listed by reason: those with class parts alone, those of the disabled subject
+    lessons = page.locator("#lessons-not-imported")
+    part_only = lessons.locator("section[data-reason='class_part_only']")
+    expect(part_only.locator("h3")).to_contain_text("elle n’a qu’une partie de classe")
+    part_only_count = int(part_only.locator("h3").inner_text().split(" ")[0])
+    expect(part_only.locator("tbody tr")).to_have_count(part_only_count)
+    expect(part_only.locator("tbody tr").first).to_contain_text("partie de classe")
+    off = lessons.locator("section[data-reason='not_selected']")
+    expect(off.locator("h3")).to_contain_text("ses cours sont désactivés")
+    off_rows = off.locator("tbody tr").all_inner_texts()
+    assert off_rows
+    for text in off_rows:
+        assert subject in text
+        assert re.search(r"n° \d+\s+\w+\s+\d{2}:\d{2}", text), text
+    shown = lessons.locator("tbody tr").count()
+    tab.shoot("9-seances-non-importees")
+    # And the whole list comes as a text file: a header line, then one lesson a line
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la liste des séances non importées (.txt)").click()
+    assert download.value.suggested_filename == f"seances-non-importees-{school.uai}-{import_id}.txt"
+    lines = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t")[:4] == ["séance", "motif", "jour", "heure"]
+    assert len(lines) == 1 + shown
+    # And in English, the same list says so in English
+    page.get_by_label("Langue").select_option("en")
+    expect(part_only.locator("h3")).to_contain_text("it only has a class part: put the class part in a group")
+    expect(page.get_by_role("heading", name="Lessons not imported")).to_be_visible()
+    expect(part_only.locator("tbody tr")).to_have_count(part_only_count)
+    page.get_by_label("Language").select_option("fr")
 
     # And now that a manual import has completed, automatic imports are accepted
     page.get_by_role("link", name="Import automatique").click()
