@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -88,16 +89,17 @@ def test_dynamo_establishment_store_reads_no_establishment_with_nothing_waiting(
     store.mark_auto_waiting("0000031A", "auto000031")
     store.mark_auto_waiting("0000012A", "auto000012")
     store.clear_auto_waiting("0000012A", "auto000012")
-    calls = _dynamodb_calls()
     # When the scheduler asks which wait
-    waiting = store.auto_waiting()
+    with _dynamodb_calls() as calls:
+        waiting = store.auto_waiting()
     # Then one query of the sparse index read the two waiting items and nothing else: no scan, no other item
     assert waiting == {"0000007A": "auto000007", "0000031A": "auto000031"}
     assert calls == [("Query", "awaiting_slot", 2)]
 
 
-def _dynamodb_calls() -> list[tuple[str, str | None, int]]:
-    """(operation, index, items read) of each call the establishments' pynamodb connection makes from now on."""
+@contextmanager
+def _dynamodb_calls() -> Iterator[list[tuple[str, str | None, int]]]:
+    """(operation, index, items read) of each call the establishments' pynamodb connection makes in the block."""
     calls: list[tuple[str, str | None, int]] = []
 
     def record(params: dict[str, Any], model: Any, **_: Any) -> None:
@@ -110,7 +112,11 @@ def _dynamodb_calls() -> list[tuple[str, str | None, int]]:
     events = EstablishmentItem._get_connection().connection.client.meta.events
     events.register("provide-client-params.dynamodb", record)
     events.register("after-call.dynamodb", read)
-    return calls
+    try:
+        yield calls
+    finally:  # the connection outlives the test
+        events.unregister("provide-client-params.dynamodb", record)
+        events.unregister("after-call.dynamodb", read)
 
 
 @pytest.mark.parametrize(
