@@ -30,28 +30,30 @@ export function skippedLessonsSection(uai, importId, counts, loaded) {
     "div",
     { id: "lessons-not-imported" },
     counts.map(({ reason, count }) => reasonGroup(reason, count, items.filter((lesson) => lesson.reason === reason))),
-    loaded && loaded.error ? errorPanel(loaded.error) : null,
+    loaded && loaded.error ? listProblem(loaded.error) : null,
     more > 0 ? h("p", { class: "hint" }, t("lessons.more", { count: more })) : null,
-    h(
-      "p",
-      {},
-      h(
-        "button",
-        {
-          type: "button",
-          class: "secondary",
-          id: "download-skipped-lessons",
-          onclick: () =>
-            downloadText(
-              establishmentPath(uai, "imports", importId, "skipped-lessons.txt"),
-              `seances-non-importees-${uai}-${importId}.txt`,
-            ).catch((error) => problems.replaceChildren(errorPanel(error))),
-        },
-        t("lessons.download"),
-      ),
-    ),
+    loaded && loaded.page ? downloadButton(uai, importId, problems) : null,
     problems,
   );
+}
+
+function downloadButton(uai, importId, problems) {
+  const download = () =>
+    downloadText(
+      establishmentPath(uai, "imports", importId, "skipped-lessons.txt"),
+      `seances-non-importees-${uai}-${importId}.txt`,
+    ).catch((error) => problems.replaceChildren(errorPanel(error)));
+  return h(
+    "p",
+    {},
+    h("button", { type: "button", class: "secondary", id: "download-skipped-lessons", onclick: download }, t("lessons.download")),
+  );
+}
+
+// An import planned before its list was kept has its counts only: a hint, not an error.
+function listProblem(error) {
+  if (error.code !== "not_found") return errorPanel(error);
+  return h("p", { class: "hint", id: "lessons-not-kept" }, t("lessons.notkept"));
 }
 
 function reasonGroup(reason, count, lessons) {
