@@ -277,6 +277,10 @@ const fr = {
   "err.invalid_cursor": "La page demandée de l’historique n’existe plus : rafraîchissez.",
   "err.forbidden_role": "Cet accès ne permet que les imports automatiques.",
   "err.conflict": "L’état actuel de l’import ne permet pas cette opération.",
+  "err.concurrent_update": "L’import a changé pendant l’enregistrement : rechargez la page puis réessayez.",
+  "err.import_not_held": "Cet import n’est pas (ou plus) bloqué : il n’y a rien à approuver.",
+  "err.approval_mismatch": "L’import bloqué a changé depuis son affichage : relisez-le avant d’approuver.",
+  "err.no_rekey_to_confirm": "Cet import n’a signalé aucun changement d’identifiant Pronote à confirmer.",
   "err.validation_error": "La demande contient des valeurs non valides.",
   "err.request_validation_error": "La demande contient des valeurs non valides.",
 };
@@ -556,6 +560,10 @@ const en = {
   "err.invalid_cursor": "That page of the history no longer exists: refresh.",
   "err.forbidden_role": "This access only allows automatic imports.",
   "err.conflict": "The import’s current status does not allow this.",
+  "err.concurrent_update": "The import changed while this was being saved: reload the page, then try again.",
+  "err.import_not_held": "This import is not (or no longer) held: there is nothing to approve.",
+  "err.approval_mismatch": "The held import changed since it was shown: read it again before approving.",
+  "err.no_rekey_to_confirm": "This import reported no change of Pronote identifiers to confirm.",
   "err.validation_error": "The request holds invalid values.",
   "err.request_validation_error": "The request holds invalid values.",
 };

@@ -11,6 +11,7 @@ import pytest
 from edt_import.domain.errors import ErrorCode
 from edt_import.domain.imports import ImportStatus
 from edt_import.domain.plan import ActionType
+from edt_import.usecases.admin.holds import APPROVAL_MISMATCH, NO_REKEY, NOT_HELD
 
 CONSOLE = Path(__file__).resolve().parents[3] / "console"
 _ENTRY = re.compile(r'^\s*"(?P<key>[a-z_.]+)":\s*"(?P<text>(?:[^"\\]|\\.)*)",\s*$', re.MULTILINE)
@@ -101,3 +102,11 @@ def test_console_words_refusal_codes_have_sentences() -> None:
     ]
     # Then each is told in a French sentence, not only by its code
     assert [code.value for code in refused if f"err.{code.value}" not in french] == []
+
+
+def test_console_words_answers_to_a_held_import_or_a_rekeying_are_refused_in_sentences() -> None:
+    # Given the codes approving a held import or confirming a re-keying can be refused with
+    french = _dictionary("fr")
+    refused = [ErrorCode.CONCURRENT_UPDATE.value, NOT_HELD, APPROVAL_MISMATCH, NO_REKEY]
+    # Then each is told in French, not in the API's English sentence
+    assert [code for code in refused if f"err.{code}" not in french] == []
