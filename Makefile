@@ -17,7 +17,7 @@ export SAM_CLI_TELEMETRY := 0
 
 .PHONY: install sam chromium fmt lint typecheck infra unit integration e2e browser test demo bench build deploy publish-console clean openapi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml layers/common/requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
