@@ -94,10 +94,12 @@ class InMemoryImportHistory:
         section: tuple[str, Mapping[str, Any]] | None = None,
         error: ImportFailure | None = None,
     ) -> ImportRecord | None:
-        record = self.records.get((uai, import_id))
-        if record is None or record.status is not expected:
+        try:
+            return self.update(
+                uai, import_id, status=status, now=now, section=section, error=error, expected_status=expected
+            )
+        except (ConcurrentUpdateError, KeyError):
             return None
-        return self.update(uai, import_id, status=status, now=now, section=section, error=error)
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
         not_taken_in = {ImportStatus.UPLOADED, ImportStatus.VALIDATING}

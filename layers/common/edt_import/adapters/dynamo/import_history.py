@@ -69,22 +69,13 @@ class DynamoImportHistory:
         section: tuple[str, Mapping[str, Any]] | None = None,
         error: ImportFailure | None = None,
     ) -> ImportRecord | None:
+        # ``update`` with its condition on the status read; losing that race, or no such import, is no error here.
         try:
-            item = ImportItem.get(uai, import_id, consistent_read=True)
-        except ImportItem.DoesNotExist:
+            return self.update(
+                uai, import_id, status=status, now=now, section=section, error=error, expected_status=expected
+            )
+        except (ConcurrentUpdateError, ImportItem.DoesNotExist):
             return None
-        record = _record(item)
-        if record.status is not expected:
-            return None
-        updated = advanced(record, status=status, now=now, section=section, error=error)
-        _fill(item, updated)
-        try:
-            item.save(condition=ImportItem.status == expected.value)  # and on the version read above
-        except PutError as exc:
-            if conditional_failure(exc):
-                return None
-            raise
-        return updated
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
         found = ImportItem.awaiting.query(AWAITING_UPLOAD, ImportItem.created_at <= created_before)
