@@ -16,7 +16,7 @@ from edt_import.domain.rekeying import Rekey
 from edt_import.domain.wizard_ports import RekeyStore
 from edt_import.usecases.admin.conflicts import retried_once_on_conflict
 from edt_import.usecases.admin.errors import ConflictError
-from edt_import.usecases.admin.selection import import_record
+from edt_import.usecases.admin.imports import import_record
 from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import rekeys_report_key

@@ -72,9 +72,7 @@ def list_imports(uai: str, *, history: ImportHistory, cursor: str | None, limit:
 
 
 def import_detail(uai: str, import_id: str, *, history: ImportHistory) -> ImportDetail:
-    record = history.get(uai, import_id)
-    if record is None:
-        raise _unknown(import_id)
+    record = import_record(uai, import_id, history)
     position = _positions(history, uai).get(import_id) if record.status is ImportStatus.QUEUED else None
     return detail_view(record, position)
 
@@ -94,9 +92,7 @@ UNMATCHED_HEADER = "rôle\tnom\tprénom\tdate de naissance\tmotif"
 def unmatched_text(uai: str, import_id: str, *, history: ImportHistory, work: BlobStore) -> str:
     """The unrecognised accounts, a header line then one account a line (tab-separated): personal data, for the
     administrator's download only."""
-    record = history.get(uai, import_id)
-    if record is None:
-        raise _unknown(import_id)
+    record = import_record(uai, import_id, history)
     data = work.get(unmatched_report_key(uai, import_id))
     if data is None:
         if record.status in _BEFORE_RECONCILIATION or record.error is not None:
@@ -124,8 +120,12 @@ def _cell(text: str) -> str:
     return " ".join(text.split())  # a tab or a line break inside a name must not shift the columns
 
 
-def _unknown(import_id: str) -> NotFoundError:
-    return NotFoundError(f"This establishment has no import {import_id}.")
+def import_record(uai: str, import_id: str, history: ImportHistory) -> ImportRecord:
+    """The import's record; ``NotFoundError`` when the establishment has no such import."""
+    record = history.get(uai, import_id)
+    if record is None:
+        raise NotFoundError(f"This establishment has no import {import_id}.")
+    return record
 
 
 def _encode_cursor(record: ImportRecord) -> str:

@@ -33,6 +33,7 @@ from edt_import.domain.wizard import (
 from edt_import.domain.wizard_ports import ExecutionResumer, SubjectReferentialStore, TaskTokenStore
 from edt_import.usecases.admin.conflicts import retried_once_on_conflict
 from edt_import.usecases.admin.errors import ConflictError, NotFoundError
+from edt_import.usecases.admin.imports import import_record
 from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.work_keys import launched_selection_key, selection_draft_key, wizard_key
 
@@ -51,13 +52,6 @@ class WizardStores(Struct, frozen=True, kw_only=True):
     work: BlobStore
     states: AppliedStateStore  # read only: the selection of the establishment's last completed import
     referentials: SubjectReferentialStore
-
-
-def import_record(uai: str, import_id: str, history: ImportHistory) -> ImportRecord:
-    record = history.get(uai, import_id)
-    if record is None:
-        raise NotFoundError(f"This establishment has no import {import_id}.")
-    return record
 
 
 def selection_of(uai: str, import_id: str, *, stores: WizardStores) -> WizardView:

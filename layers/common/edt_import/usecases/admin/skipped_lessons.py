@@ -15,6 +15,7 @@ from edt_import.domain.course_rules import SkipReason
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportRecord
 from edt_import.usecases.admin.errors import ConflictError, NotFoundError
+from edt_import.usecases.admin.imports import import_record
 from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.work_keys import skipped_lessons_report_key
 
@@ -139,9 +140,7 @@ def _subject_text(subject: LessonSubject) -> str:
 
 
 def _rows(uai: str, import_id: str, *, history: ImportHistory, work: BlobStore) -> list[dict[str, Any]]:
-    record = history.get(uai, import_id)
-    if record is None:
-        raise NotFoundError(f"This establishment has no import {import_id}.")
+    record = import_record(uai, import_id, history)
     data = work.get(skipped_lessons_report_key(uai, import_id))
     if data is None:
         if not _planned(record):
