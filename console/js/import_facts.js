@@ -28,6 +28,12 @@ export function uaiCheck(doc, expected) {
   };
 }
 
+/** An expired import's export that came after all: {receivedAt, sizeBytes}, or null. It was never read. */
+export function lateUpload(doc) {
+  const late = object(doc.late_upload);
+  return late && late.received_at ? { receivedAt: late.received_at, sizeBytes: number(late.size_bytes) } : null;
+}
+
 export function software(doc) {
   const facts = object(doc.export);
   return facts ? [facts.software, facts.version].filter(Boolean).join(" ") : "";

@@ -4,7 +4,7 @@
 
 import { establishmentPath, getJson, sendJson } from "../api.js";
 import { h, scrollingTable } from "../dom.js";
-import { codeSentence, formatDateTime, statusLabel, t } from "../i18n.js";
+import { codeSentence, formatBytes, formatDateTime, statusLabel, t } from "../i18n.js";
 import * as facts from "../import_facts.js";
 import { statusBadge } from "./history.js";
 import { errorPanel, heading, notice } from "./messages.js";
@@ -56,6 +56,11 @@ function detailView(ctx, importId, doc, { message, act, lessons }) {
   const rows = [[t("detail.status"), statusBadge(doc.status, label)], [t("history.kind"), t(`kind.${doc.kind}`)]];
   if (doc.queue_position) rows.push([t("detail.queue"), t("queue.position", { position: doc.queue_position })]);
   if (doc.finished_at) rows.push([t("detail.finished"), formatDateTime(doc.finished_at)]);
+  const late = facts.lateUpload(doc);
+  if (late) {
+    const received = { date: formatDateTime(late.receivedAt), size: formatBytes(late.sizeBytes) };
+    rows.push([t("detail.late"), h("span", { id: "late-upload" }, t("detail.late.text", received))]);
+  }
   const software = facts.software(doc);
   if (software) rows.push([t("summary.software"), software]);
   const plan = doc.plan && typeof doc.plan === "object" ? doc.plan : null;
@@ -80,7 +85,9 @@ function detailView(ctx, importId, doc, { message, act, lessons }) {
     totals.failed ? h("p", { class: "hint" }, t("detail.contact")) : null,
     accountsSection(ctx, importId, doc),
     h("h2", {}, t("detail.lessons")),
-    skippedLessonsSection(ctx.uai, importId, facts.lessonsNotImported(doc), lessons),
+    doc.lessons_not_imported
+      ? skippedLessonsSection(ctx.uai, importId, facts.lessonsNotImported(doc), lessons)
+      : h("p", { id: "lessons-unknown" }, t(facts.RUNNING.has(doc.status) ? "detail.lessons.pending" : "detail.lessons.unread")),
     h("h2", {}, t("detail.warnings")),
     warningList(facts.warnings(doc), facts.warningsLeftOut(doc)),
   ];

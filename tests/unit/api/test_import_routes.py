@@ -4,11 +4,12 @@ unrecognised accounts as text; every bad input a 4xx with its code."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
+from edt_import.domain.upload_expiry import late_upload_section, upload_missing
 from edt_import.usecases.pipeline.work_keys import unmatched_report_key
 from tests.support.admin_api import IMPORT_ID, NOW, UAI, ApiWorld, admin_of
 
@@ -186,7 +187,31 @@ def test_one_import_waiting_for_its_file_has_no_step_sections_yet() -> None:
     status, body, _ = world.call("GET", f"{IMPORTS}/{IMPORT_ID}", claims=ADMIN)
     assert status == 200
     assert body["uai_check"] == {"expected": UAI, "found": None, "status": "pending"}
-    assert [body[k] for k in ("export", "recognised", "plan", "sync", "counts", "unmatched")] == [None] * 6
+    assert [body[k] for k in ("export", "recognised", "plan", "sync", "counts", "unmatched", "late_upload")] == [
+        None
+    ] * 7
+
+
+def test_one_expired_import_whose_file_came_late_says_when_it_came_and_its_size() -> None:
+    # Given an import expired for want of its file, whose file then arrived (and was refused unread)
+    world = ApiWorld()
+    received = NOW + timedelta(minutes=41)
+    _record(world, IMPORT_ID, minutes=0, status=ImportStatus.EXPIRED, error=upload_missing())
+    world.history.update(
+        UAI,
+        IMPORT_ID,
+        status=ImportStatus.EXPIRED,
+        now=received,
+        section=late_upload_section(now=received, size_bytes=298_969),
+    )
+    # When its summary is read
+    status, body, _ = world.call("GET", f"{IMPORTS}/{IMPORT_ID}", claims=ADMIN)
+    # Then it says when the file came and how large it was, next to the import's own code
+    assert status == 200
+    assert (body["status"], body["error_code"]) == ("expired", "upload_missing")
+    assert datetime.fromisoformat(body["late_upload"]["received_at"]) == received
+    assert body["late_upload"]["size_bytes"] == 298_969
+    assert set(body["late_upload"]) == {"received_at", "size_bytes"}
 
 
 def test_one_unknown_import_is_404() -> None:

@@ -120,6 +120,13 @@ class FailureView(View):
     message: str
 
 
+class LateUpload(View):
+    """An export that arrived after its upload permission expired: refused and deleted unread."""
+
+    received_at: datetime
+    size_bytes: int
+
+
 class ImportDetail(ImportItem):
     """The import's summary: the UAI check, what was read, who was recognised, what was sent."""
 
@@ -141,6 +148,9 @@ class ImportDetail(ImportItem):
     error: FailureView | None
     superseded_by: str | None = Field(None, description="the newer automatic export that replaced this one")
     new_since: NewSinceView | None = Field(None, description="automatic imports: what was left out as new")
+    late_upload: LateUpload | None = Field(
+        None, description="an expired import's export that came after all: when, and its size; it was not read"
+    )
 
 
 def item_view(record: ImportRecord, queue_position: int | None) -> ImportItem:
@@ -176,6 +186,7 @@ def detail_view(record: ImportRecord, queue_position: int | None) -> ImportDetai
         error=FailureView(code=record.error.code, message=record.error.message) if record.error else None,
         superseded_by=(summary.get("superseded") or {}).get("by"),
         new_since=NewSinceView(**summary["plan"]["new_since"]) if "new_since" in (summary.get("plan") or {}) else None,
+        late_upload=LateUpload(**summary["late_upload"]) if "late_upload" in summary else None,
     )
 
 
