@@ -3,7 +3,9 @@ from __future__ import annotations
 import base64
 import json
 from array import array
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from random import Random
 
 import pytest
 from hypothesis import given
@@ -186,14 +188,14 @@ def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
             Action(type=ActionType.REMOVE_MEMBER, target=member_spec(COURSE, PersonKey("S-2"), Role.LEARNER)),
         ]
     )
-    # Then the groups stay sorted and the course keeps only what is left
-    assert state.member_groups == {COURSE: MemberGroup(instructors=(), learners=(PersonKey("S-1"),))}
+    # Then the course keeps only what is left
+    assert state.member_groups == {COURSE: MemberGroup(learners=frozenset({PersonKey("S-1")}))}
     assert state.events == {moved.key: moved}
     # ... and a course left with nothing is dropped
     assert state.recorded([Action(type=ActionType.DELETE_EVENT, target=moved)]).course_events == {}
     # ... while the state recorded into is left as it was
     assert before.events == {first.key: first, second.key: second}
-    assert before.member_groups == {COURSE: MemberGroup(instructors=(), learners=(PersonKey("S-1"), PersonKey("S-2")))}
+    assert before.member_groups == {COURSE: MemberGroup(learners=frozenset({PersonKey("S-1"), PersonKey("S-2")}))}
 
 
 def test_applied_state_refuses_an_event_key_outside_its_course() -> None:
@@ -204,6 +206,7 @@ def test_applied_state_refuses_an_event_key_outside_its_course() -> None:
 TEXT = st.text(max_size=12)
 KEYS = st.tuples(TEXT, TEXT, TEXT).map(":".join)
 PEOPLE = st.lists(TEXT, max_size=4, unique=True).map(lambda keys: tuple(PersonKey(k) for k in sorted(keys)))
+MEMBERS = st.frozensets(TEXT.map(PersonKey), max_size=4)
 DAYS = st.integers(min_value=1, max_value=date.max.toordinal())
 EVENTS = st.builds(
     lambda day, tail, **values: EventValues(suffix=f"{date.fromordinal(day).isoformat()}:{tail}", day=day, **values),
@@ -228,7 +231,7 @@ def applied_states(draw: st.DrawFn) -> AppliedState:
             key: draw(st.builds(CourseSpec, key=st.just(key), title=TEXT, code=TEXT, parent_key=TEXT))
             for key in courses
         },
-        member_groups={key: group for key in courses if any(group := MemberGroup(draw(PEOPLE), draw(PEOPLE)))},
+        member_groups={key: group for key in courses if any(group := MemberGroup(draw(MEMBERS), draw(MEMBERS)))},
         course_events=EventBlocks(
             {
                 key: CourseEvents.of(events)
@@ -246,3 +249,41 @@ def test_applied_state_encoding_round_trips_any_state(state: AppliedState) -> No
     assert decoded == state
     assert decoded.course_events == state.course_events  # in the same order
     assert encode_state(decoded) == encode_state(state)
+
+
+def test_applied_state_members_line_lists_each_role_sorted() -> None:
+    # Given a course whose members were gathered in no particular order
+    group = MemberGroup(
+        instructors=frozenset(map(PersonKey, ["T-2", "T-1"])), learners=frozenset(map(PersonKey, ["S-3", "S-1", "S-2"]))
+    )
+    state = AppliedState(uai="0750001A", member_groups={COURSE: group})
+    # When encoded, then the members line holds each role's people sorted, sizes and refs as one-byte columns
+    members_line = encode_state(state).split(b"\n")[1]
+    assert json.loads(members_line) == {
+        "courses": [COURSE],
+        "people": ["T-1", "T-2", "S-1", "S-2", "S-3"],
+        "sizes": ["B", base64.b64encode(bytes([2, 3])).decode()],
+        "people_refs": ["B", base64.b64encode(bytes([0, 1, 2, 3, 4])).decode()],
+    }
+    assert decode_state(encode_state(state)).member_groups == {COURSE: group}
+
+
+MEMBER_LISTS = st.lists(st.text(max_size=6), max_size=30, unique=True)
+
+
+@given(st.dictionaries(KEYS, st.tuples(MEMBER_LISTS, MEMBER_LISTS), max_size=4), st.randoms())
+def test_applied_state_members_encode_alike_whatever_order_they_were_gathered_in(
+    people: dict[str, tuple[list[str], list[str]]], random: Random
+) -> None:
+    # Given the same member groups built twice, their people added in two different orders
+    def groups(order: Callable[[list[str]], list[str]]) -> dict[str, MemberGroup]:
+        return {
+            key: MemberGroup(*(frozenset(PersonKey(p) for p in order(keys)) for keys in roles))
+            for key, roles in people.items()
+        }
+
+    one = AppliedState(uai="0750001A", member_groups=groups(list))
+    other = AppliedState(uai="0750001A", member_groups=groups(lambda keys: random.sample(keys, len(keys))))
+    # When encoded, then the bytes are the same, and they read back as the same groups
+    assert encode_state(one) == encode_state(other)
+    assert decode_state(encode_state(other)).member_groups == one.member_groups

@@ -6,8 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from msgspec import structs
 
-from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.plan import ActionType, CourseSpec, EventSpec
+from edt_import.domain.applied_state import MEMBER_GROUP_ROLES, AppliedState, MemberGroup, member_key
+from edt_import.domain.diff import Changes, diff_members
+from edt_import.domain.directory import PersonKey
+from edt_import.domain.plan import ActionType, CourseSpec, EventSpec, MemberSpec, Role
 from edt_import.domain.planning import PlanResult
 from edt_import.domain.state_encoding import decode_state, encode_state
 from edt_import.domain.timetable import Ident, Lesson, Membership, Timetable
@@ -217,3 +219,42 @@ def test_plan_course_gone_from_the_export_loses_future_events_members_and_itself
     assert [a.key for a in result.plan.actions][-1] == french
     assert min(e.local_date for e in result.state.events.values() if e.course_key == french) == date(2025, 9, 2)
     assert max(e.local_date for e in result.state.events.values() if e.course_key == french) == date(2025, 11, 4)
+
+
+PERSONS = st.frozensets(st.sampled_from([PersonKey(f"P-{n}") for n in range(8)]))
+GROUPS = st.dictionaries(
+    st.sampled_from(["y:a", "y:b", "y:c", "old:a"]), st.builds(MemberGroup, PERSONS, PERSONS), max_size=4
+)
+
+
+@given(desired=GROUPS, previous=GROUPS)
+def test_diff_members_adds_and_removes_exactly_the_set_differences(
+    desired: dict[str, MemberGroup], previous: dict[str, MemberGroup]
+) -> None:
+    # Given the groups planned for this year's courses ("y:") and those the previous state holds, other years too
+    desired = {key: group for key, group in desired.items() if key.startswith("y:")}
+    changes = Changes.empty()
+    # When diffed
+    before = diff_members(desired, previous, in_year="y:", changes=changes)
+    # Then each role gains what it lacked and loses what it no longer has; other years are left alone
+    expected: dict[ActionType, set[tuple[str, Role, PersonKey]]] = {t: set() for t in changes.members}
+    for key in {*desired, *(k for k in previous if k.startswith("y:"))}:
+        now, then = desired.get(key, MemberGroup()), previous.get(key, MemberGroup())
+        for role, wanted, held in zip(MEMBER_GROUP_ROLES, now, then, strict=True):
+            expected[ActionType.ADD_MEMBER].update((key, role, person) for person in wanted - held)
+            expected[ActionType.REMOVE_MEMBER].update((key, role, person) for person in held - wanted)
+    batches = {
+        action_type: [(key, role, person) for key, role, people in found for person in people]
+        for action_type, found in changes.members.items()
+    }
+    assert {t: set(found) for t, found in batches.items()} == expected
+    assert all(len(found) == len(set(found)) for found in batches.values())  # each change once
+    assert before == sum(len(g.instructors) + len(g.learners) for k, g in previous.items() if k.startswith("y:"))
+    # ... and the actions list each batch's people sorted
+    members = [a.target for a in changes.actions() if isinstance(a.target, MemberSpec)]
+    assert [m.key for m in members] == [
+        member_key(key, person, role)
+        for action_type in (ActionType.ADD_MEMBER, ActionType.REMOVE_MEMBER)
+        for key, role, people in changes.members[action_type]
+        for person in sorted(people)
+    ]

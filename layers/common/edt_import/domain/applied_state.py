@@ -1,8 +1,9 @@
 """What the last successful syncs put into itslearning: the base every new plan is diffed against.
 
 The state only ever records what itslearning confirmed, so a failed action is simply planned again next
-time. Members are kept by course (two sorted tuples), events by course as columns (``CourseEvents``): a
-course whose members or events did not change then costs the planner one comparison, whatever its size.
+time. Members are kept by course (a set of person keys per role), events by course as columns
+(``CourseEvents``): a course whose members or events did not change then costs the planner one comparison,
+whatever its size.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ _REMOVALS = frozenset({ActionType.DELETE_COURSE, ActionType.REMOVE_MEMBER, Actio
 
 
 class MemberGroup(NamedTuple):
-    """One course's members: person keys sorted, each role once."""
+    """One course's members: the person keys of each role, as sets (what must be in order sorts at its edge)."""
 
-    instructors: tuple[PersonKey, ...] = ()
-    learners: tuple[PersonKey, ...] = ()
+    instructors: frozenset[PersonKey] = frozenset()
+    learners: frozenset[PersonKey] = frozenset()
 
 
 MEMBER_GROUP_ROLES = (Role.INSTRUCTOR, Role.LEARNER)  # the order of a MemberGroup's fields
@@ -261,12 +262,12 @@ class AppliedState(Struct, frozen=True, kw_only=True, eq=False):
 
     @property
     def members(self) -> dict[str, MemberSpec]:
-        """Every membership by key (built on each call: for the sync's bookkeeping and for tests)."""
+        """Every membership by key, each course's people sorted (built on each call: for tests)."""
         return {
             spec.key: spec
             for course_key, group in self.member_groups.items()
             for role, person_keys in zip(MEMBER_GROUP_ROLES, group, strict=True)
-            for spec in (member_spec(course_key, person_key, role) for person_key in person_keys)
+            for spec in (member_spec(course_key, person_key, role) for person_key in sorted(person_keys))
         }
 
     @property
@@ -367,7 +368,7 @@ def _recorded_members(group: MemberGroup, actions: list[Action]) -> MemberGroup:
             by_role[member.role].discard(member.person_key)
         else:
             by_role[member.role].add(member.person_key)
-    return MemberGroup(*(tuple(sorted(by_role[role])) for role in MEMBER_GROUP_ROLES))
+    return MemberGroup(*(frozenset(by_role[role]) for role in MEMBER_GROUP_ROLES))
 
 
 def _recorded_events(block: CourseEvents, actions: list[Action]) -> CourseEvents:

@@ -23,7 +23,7 @@ from edt_import.domain.applied_state import (
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, Role
 
-MemberBatch = tuple[str, Role, tuple[PersonKey, ...]]  # course key, role, person keys
+MemberBatch = tuple[str, Role, frozenset[PersonKey]]  # course key, role, person keys
 EventBatch = tuple[str, CourseEvents]  # course key, some of its events
 
 
@@ -50,7 +50,8 @@ class Changes(Struct):
         return {t.value: counts[t.value] for t in APPLY_ORDER}
 
     def actions(self) -> tuple[Action, ...]:
-        """The actions in a safe application order: creations first, removals last."""
+        """The actions in a safe application order: creations first, removals last; a batch's people sorted, so
+        that the same plan always gives the same actions."""
         actions: list[Action] = []
         for action_type in APPLY_ORDER:
             if action_type in self.courses:
@@ -59,7 +60,7 @@ class Changes(Struct):
                 actions.extend(
                     Action(type=action_type, target=member_spec(course_key, person_key, role))
                     for course_key, role, person_keys in self.members[action_type]
-                    for person_key in person_keys
+                    for person_key in sorted(person_keys)
                 )
             else:
                 actions.extend(
@@ -100,30 +101,23 @@ def diff_members(
             before += len(old.instructors) + len(old.learners)
             if course_key not in desired:
                 for role, then in zip(MEMBER_GROUP_ROLES, old, strict=True):
-                    _member_changes(course_key, role, (), then, adds=adds, removes=removes)
+                    _member_changes(course_key, role, frozenset(), then, adds=adds, removes=removes)
     return before
 
 
 def _member_changes(
     course_key: str,
     role: Role,
-    now: tuple[PersonKey, ...],
-    then: tuple[PersonKey, ...],
+    now: frozenset[PersonKey],
+    then: frozenset[PersonKey],
     *,
     adds: list[MemberBatch],
     removes: list[MemberBatch],
 ) -> None:
-    if now == then:
-        return
-    if not then:  # a new course: every member an addition
-        adds.append((course_key, role, now))
-        return
-    kept = set(then)
-    added = tuple(p for p in now if p not in kept)
+    added = now - then if then else now  # a new course's set as it is: a first plan copies none
     if added:
         adds.append((course_key, role, added))
-    current = set(now)
-    removed = tuple(p for p in then if p not in current)
+    removed = then - now if now else then
     if removed:
         removes.append((course_key, role, removed))
 

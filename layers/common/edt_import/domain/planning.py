@@ -348,7 +348,7 @@ def _plan_course(
     key = course.key
     desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
     members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
-    desired.members[key] = MemberGroup(tuple(sorted(members.teachers)), tuple(sorted(members.students)))  # type: ignore[arg-type]
+    desired.members[key] = MemberGroup(members.teachers, members.students)  # type: ignore[arg-type]
     desired.derived.append(course)
     if not desired.first:
         fingerprint = desired.fingerprints[key] = _fingerprint(course, calendar, facts)

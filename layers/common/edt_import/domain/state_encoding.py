@@ -12,12 +12,13 @@ Layout (``schema`` 6), one JSON value per line::
 
 Each ``A`` is a column of integers, ``[typecode, base64 of its little-endian bytes]`` (typecodes ``B H I q`` of
 Python's ``array``). Members (second line): per course, the number of instructors then of learners (``sizes``)
-and indexes into ``people``. Events: each course's line stands alone, so that a course no one read is written
-back as the very bytes it was read from (``applied_state.StoredBlock``), as are the members when no plan changed
-them: an automatic import decodes and encodes only what changed. ``refs`` holds, event after event in each
-column, the suffix past the local date and the title (indexes into ``texts``), the rooms and the teachers (into
-``lists``), the description (into ``texts``); ``numbers`` the days (ordinals), starts and ends (UTC seconds). A
-course's line is checked when it is first read. ``selection`` is the last manual import's selection in its own
+and indexes into ``people``, each role's people sorted (the groups are sets: sorted, the same groups always give
+the same bytes). Events: each course's line stands alone, so that a course no one read is written back as the
+very bytes it was read from (``applied_state.StoredBlock``), as are the members when no plan changed them: an
+automatic import decodes and encodes only what changed. ``refs`` holds, event after event in each column, the
+suffix past the local date and the title (indexes into ``texts``), the rooms and the teachers (into ``lists``),
+the description (into ``texts``); ``numbers`` the days (ordinals), starts and ends (UTC seconds). A course's
+line is checked when it is first read. ``selection`` is the last manual import's selection in its own
 versioned form (``selection.StoredSelection``). Schemas 4 (one set of event columns for all courses) and 5 (one
 JSON document of per-course blocks) were never deployed and are not read.
 """
@@ -106,14 +107,13 @@ class _ReadGroups(dict[str, MemberGroup]):
 
 
 def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
-    people = _index(chain.from_iterable(chain.from_iterable(groups.values())))
+    listed = [sorted(persons) for group in groups.values() for persons in group]
+    people = _index(chain.from_iterable(listed))
     return {
         "courses": list(groups),
         "people": list(people),
-        "sizes": _column(len(persons) for group in groups.values() for persons in group),
-        "people_refs": _column(
-            map(people.__getitem__, chain.from_iterable(chain.from_iterable(groups.values()))), len(people)
-        ),
+        "sizes": _column(map(len, listed)),
+        "people_refs": _column(map(people.__getitem__, chain.from_iterable(listed)), len(people)),
     }
 
 
@@ -219,7 +219,10 @@ def _member_groups(line: bytes) -> _ReadGroups:
         raise ValueError("member sizes do not match")
     bounds = list(accumulate(sizes, initial=0))
     groups = {
-        course: MemberGroup(persons[bounds[2 * i] : bounds[2 * i + 1]], persons[bounds[2 * i + 1] : bounds[2 * i + 2]])  # type: ignore[arg-type]  # person keys are text
+        course: MemberGroup(
+            frozenset(persons[bounds[2 * i] : bounds[2 * i + 1]]),  # type: ignore[arg-type]  # person keys are text
+            frozenset(persons[bounds[2 * i + 1] : bounds[2 * i + 2]]),  # type: ignore[arg-type]
+        )
         for i, course in enumerate(courses)
     }
     return _ReadGroups(groups, line)
