@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from edt_import.adapters import wiring
+from edt_import.adapters.error_boundary import error_boundary
 from edt_import.usecases.pipeline.payloads import AutoImportMessage
 from edt_import.usecases.pipeline.settings import AutoImportSettings, load_settings
 from edt_import.usecases.pipeline.turns import start_next_import
@@ -44,6 +45,7 @@ def _record_handler(record: SQSRecord) -> None:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
+@error_boundary(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     response = process_partial_response(
         event=event, record_handler=_record_handler, processor=processor, context=context

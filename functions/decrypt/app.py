@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from edt_import.adapters import wiring
+from edt_import.adapters.error_boundary import error_boundary
 from edt_import.usecases.pipeline.ingest import UploadedObject, ingest_upload
 from edt_import.usecases.pipeline.settings import IngestSettings, load_settings
 
@@ -49,6 +50,7 @@ def _ingest(settings: IngestSettings, upload: dict[str, Any]) -> dict[str, Any]:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
+@error_boundary(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = load_settings(IngestSettings)
     outcomes = []

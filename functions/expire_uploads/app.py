@@ -12,6 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from edt_import.adapters import wiring
+from edt_import.adapters.error_boundary import error_boundary
 from edt_import.usecases.pipeline.settings import UploadExpirySettings, load_settings
 from edt_import.usecases.pipeline.upload_expiry import expire_missing_uploads
 
@@ -24,6 +25,7 @@ copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
+@error_boundary(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     settings = load_settings(UploadExpirySettings)
     outcome = expire_missing_uploads(

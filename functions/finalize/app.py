@@ -10,6 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from edt_import.adapters import wiring
+from edt_import.adapters.error_boundary import error_boundary
 from edt_import.usecases.pipeline.finalize import finalize_import
 from edt_import.usecases.pipeline.payloads import StepRequest
 from edt_import.usecases.pipeline.settings import FinalizeSettings, load_settings
@@ -23,6 +24,7 @@ copy_config_to_registered_loggers(source_logger=logger, include={"edt_import"})
 @logger.inject_lambda_context(correlation_id_path="import_id", clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler(capture_response=False)
+@error_boundary(logger)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     request = StepRequest.model_validate(event)
     logger.append_keys(uai=request.uai, step="finalize")

@@ -1,8 +1,9 @@
 """Our Lambda handlers, called in this process where moto would start a container.
 
 moto runs Lambda code in Docker, which this machine does not have; ``LambdaFunction._invoke_lambda`` is
-replaced by a call to the handler registered under the function's name. An exception comes back as Lambda
-reports it (``errorType`` = the class name), so the state machine's Retry and Catch match on it.
+replaced by a call to the handler registered under the function's name. An exception comes back as the Lambda
+runtime reports it (``errorType`` = the class name, ``errorMessage``, ``stackTrace``), so the state machine's Retry
+and Catch match on it and its ``Cause`` holds what it would hold on AWS.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib.util
 import json
 import logging
 import sys
+import traceback
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
-from msgspec import Struct
+from msgspec import Struct, field
 
 from edt_import.domain.errors import EdtImportError
 
@@ -36,10 +38,7 @@ class LambdaContext(Struct, frozen=True):
     function_version: str = "$LATEST"
     log_group_name: str = "local"
     log_stream_name: str = "local"
-
-    @property
-    def aws_request_id(self) -> str:
-        return uuid.uuid4().hex
+    aws_request_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # one per invoke
 
     def get_remaining_time_in_millis(self) -> int:
         return 300_000
@@ -84,8 +83,19 @@ def _invoke_in_process(self: LambdaFunction, event: str | dict[str, Any] | None 
     except Exception as exc:  # noqa: BLE001 - reported as Lambda does, so the state machine can route it
         # moto drops the errors of S3 notifications: say here which function failed and how (never the data).
         _log.warning("%s raised %s%s", self.function_name, type(exc).__name__, _safe_detail(exc))
-        return json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc)}), True, ""
+        return json.dumps(_fault(exc, context.aws_request_id)), True, ""
     return json.dumps(result), False, ""
+
+
+def _fault(exc: Exception, request_id: str) -> dict[str, Any]:
+    """What the Lambda runtime reports (and prints) of an exception leaving a handler: its message, its class name and
+    the frames of its own traceback (not its causes')."""
+    return {
+        "errorMessage": str(exc),
+        "errorType": type(exc).__name__,
+        "requestId": request_id,
+        "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)),
+    }
 
 
 def _safe_detail(exc: Exception) -> str:

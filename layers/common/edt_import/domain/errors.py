@@ -105,6 +105,18 @@ class ConcurrentUpdateError(EdtImportError):
         super().__init__(ErrorCode.CONCURRENT_UPDATE, message, details)
 
 
+class UnexpectedError(EdtImportError):
+    """Stands in, at a Lambda handler's edge, for an exception the product did not foresee: it names the type and
+    the request whose log holds the frames, never the original message (``KeyError('Dupont Marie')``)."""
+
+    def __init__(self, error_type: str, request_id: str) -> None:
+        super().__init__(
+            ErrorCode.INTERNAL_ERROR,
+            f"An unexpected {error_type} stopped the function; its log for request {request_id} says where.",
+            {"error_type": error_type, "request_id": request_id},
+        )
+
+
 def rejected(code: ErrorCode, message: str, **details: object) -> ExportRejectedError:
     """Shorthand for the reader and the validators: ``raise rejected(ErrorCode.X, "...", line=3)``."""
     return ExportRejectedError(code, message, details)

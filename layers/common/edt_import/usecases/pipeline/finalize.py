@@ -156,7 +156,8 @@ def failure_from(error: Mapping[str, Any]) -> ImportFailure:
         cause = {}
     message = str(cause.get("errorMessage", "")) if isinstance(cause, dict) else ""
     code, _, text = message.partition(": ")
-    if name in _OUR_ERRORS and code in _CODES:
+    # An UnexpectedError's sentence (its type, a request id) is for the operators: the history says what follows.
+    if name in _OUR_ERRORS and code in _CODES and code != ErrorCode.INTERNAL_ERROR:
         return ImportFailure(code=code, message=text)
     return ImportFailure(
         code=ErrorCode.INTERNAL_ERROR.value,
