@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from local_stack import LocalStack, StackOptions
+from local_stack import LocalStack, StackOptions, lambdas
+from local_stack.template import ROOT
 
 from edt_import.adapters import wiring
 from edt_import.domain.imports import ImportRecord, ImportStatus, queue_positions
@@ -142,6 +143,44 @@ def test_pipeline_broken_file_fails_with_its_code_and_sends_nothing(stack: Local
         assert record.error is not None
         assert record.error.code == "not_an_export"
         assert _landed(site)["calls"] == 0
+
+
+def test_pipeline_unexpected_error_naming_a_pupil_fails_the_import_without_the_name(
+    stack: LocalStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an establishment whose parse step stumbles on a pupil's name and birth date (a bug, say)
+    with generated_site(stack, tmp_path, seed=26) as site:
+        pupil = next(p for p in site.persons if p.birth_date is not None)
+        assert pupil.birth_date is not None
+        secrets = (f"{pupil.last_name} {pupil.first_name}", pupil.birth_date.isoformat())
+
+        def stumble(*_args: object, **_kwargs: object) -> dict[str, int]:
+            raise KeyError(" ".join(secrets))
+
+        parse_function = lambdas.load_handler(ROOT / "functions" / "parse" / "app.py")
+        monkeypatch.setattr(parse_function, "parse_timetable", stumble)
+        # When its export is uploaded
+        record = site.import_bytes(site.export)
+    # Then the import failed as internal_error, with the history's sentence
+    assert record.status is ImportStatus.FAILED
+    assert record.error is not None
+    assert (record.error.code, record.error.message) == (
+        "internal_error",
+        "The import stopped on an unexpected error; what was applied is kept and it can be run again.",
+    )
+    # And the execution history kept the sanitised error as the step's Cause, without the name or the date
+    events = stack.execution_history(record)
+    failed = [e["taskFailedEventDetails"] for e in events if "taskFailedEventDetails" in e]
+    assert [f["error"] for f in failed] == ["UnexpectedError"]
+    cause = json.loads(failed[0]["cause"])
+    assert cause["errorMessage"].startswith("internal_error: An unexpected KeyError stopped the function")
+    assert cause["stackTrace"]
+    assert [s for s in secrets if s in json.dumps(events, default=str)] == []
+    # And the parse function logged the error once, by type and frames, and nothing logged the name
+    logs = LOGS.getvalue().splitlines()
+    assert [line for line in logs if any(s in line for s in secrets)] == []
+    [entry] = [json.loads(line) for line in logs if '"unexpected error"' in line and record.import_id in line]
+    assert (entry["step"], entry["error_type"], entry["frames"][-1]["function"]) == ("parse", "KeyError", "stumble")
 
 
 def test_pipeline_two_uploads_of_one_establishment_run_one_after_the_other(stack: LocalStack, tmp_path: Path) -> None:
