@@ -17,16 +17,23 @@ import hashlib
 import hmac
 import re
 import zlib
+from xml.parsers import expat
 
 from cryptography.hazmat.primitives.asymmetric import padding as asymmetric_padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from lxml import etree
 from msgspec import Struct, field
 
 from edt_import.domain.errors import ConfigError, ErrorCode, rejected
 from edt_import.domain.timetable import ContainerInfo, Uai
-from edt_import.domain.xml_safety import Prolog, scan_prolog
+from edt_import.domain.xml_safety import (
+    Prolog,
+    UnreadableEncodingError,
+    local_name,
+    parse_in_pieces,
+    safe_parser,
+    scan_prolog,
+)
 
 NAMESPACE = "http://www.index-education.com/conteneurexportchiffre"
 ROOT = "EXPORT_INDEX_EDUCATION"
@@ -47,7 +54,7 @@ _REQUIRED = ("VERSION", "LOGICIEL", "CLES", "CONTENU", "VERIFICATION")
 _SINGLE_TEXT = ("VERSION", "LOGICIEL", "VERIFICATION", "DATEHEURE", "UAI", "NOMETABLISSEMENT", "CODEPOSTALVILLE")
 # A real container has about fifteen elements; a cap keeps a hostile flood of elements from building a huge tree.
 _MAX_ELEMENTS = 10_000
-_FEED_CHUNK = _MIB
+_TEXT_BUFFER = 64 * 1024
 # Inflated output is kept up to this size in one pass; beyond it the first pass only counts (so a bomb costs no
 # memory) and a legitimate large export is inflated a second time, into one buffer of its now known size.
 _INFLATE_KEEP = 16 * _MIB
@@ -94,113 +101,105 @@ class _Outer(Struct, kw_only=True):
     compressed: bool = True
 
 
-def _element_text(element: etree._Element) -> str:
-    # Comments are removed by the parser, so text may still be split around an unknown child.
-    return (element.text or "") + "".join(child.tail or "" for child in element)
-
-
-def _attribute(element: etree._Element, local_name: str) -> str | None:
-    for name, value in element.attrib.items():
-        if etree.QName(name).localname == local_name:
-            return str(value)
+def _attribute(attributes: dict[str, str], wanted: str) -> str | None:
+    for name, value in attributes.items():
+        prefix, _, local = name.rpartition(":")
+        if local == wanted and prefix != "xmlns":  # a namespace declaration is no attribute
+            return value
     return None
 
 
-def _record(outer: _Outer, element: etree._Element) -> None:
-    name = etree.QName(element).localname
-    if name == "CLES" and not outer.has_cles:
-        outer.has_cles = True
-        for child in element:
-            if isinstance(child.tag, str) and etree.QName(child).localname == "PARTENAIRE":
-                outer.partners.append(((_attribute(child, "NOM") or "").strip(), _element_text(child)))
-    elif name == "CONTENU" and not outer.has_contenu:
-        outer.has_contenu = True
-        outer.contenu = _element_text(element)
-        flag = _attribute(element, "CompresseAvantChiffrement")
-        outer.compressed = flag is None or flag.strip().lower() not in _FALSE_VALUES
-    elif name in _SINGLE_TEXT and name not in outer.texts:
-        outer.texts[name] = _element_text(element).strip()
+class _OuterReader:
+    """Expat's handlers: check the root, count elements, keep the text of each element the container is read from.
 
+    The first of each child of the root counts, and in ``CLES`` each ``PARTENAIRE``. An element's text is its own,
+    not its children's; it comes in pieces (chunk boundaries, comments, CDATA sections, references), joined at its
+    end tag.
+    """
 
-def _container_parser() -> etree.XMLPullParser:
-    # huge_tree lets CONTENU exceed libxml2's 10 MB text limit (an uncompressed export); it is safe here because a
-    # DTD was refused before parsing (no entity can be declared, hence none expanded) and elements are counted.
-    return etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    def __init__(self, parser: expat.XMLParserType) -> None:
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        self.outer = _Outer()
+        self.depth = 0
+        self.elements = 0
+        self.in_cles = False
+        self.text_depth = 0  # of the element whose text is kept, 0 when none is
+        self.reading = ""  # that element's local name
+        self.partner = ""  # its NOM, when it is a PARTENAIRE
+        self.pieces: list[str] = []
 
-
-class _OuterCollector(Struct):
-    """Consumes parser events: checks the root, counts elements, records and frees each child of the root."""
-
-    outer: _Outer = field(default_factory=_Outer)
-    depth: int = 0
-    elements: int = 0
-
-    def consume(self, parser: etree.XMLPullParser) -> None:
-        for event, element in parser.read_events():
-            if not isinstance(element, etree._Element):
-                continue
-            if event == "start":
-                self._start(element)
-            else:
-                self._end(element)
-
-    def _start(self, element: etree._Element) -> None:
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
         self.depth += 1
         self.elements += 1
-        if self.depth == 1 and etree.QName(element).localname != ROOT:
-            raise _not_a_container(etree.QName(element).localname)
+        local = local_name(name)
+        if self.depth == 1 and local != ROOT:
+            raise _not_a_container(local)
         if self.elements > _MAX_ELEMENTS:
             raise rejected(
                 ErrorCode.NOT_AN_EXPORT,
                 "The file has far more elements than an export container; it is not a PRONOTE or EDT export.",
                 limit=_MAX_ELEMENTS,
             )
+        outer = self.outer
+        if self.depth == 2 and local == "CLES" and not outer.has_cles:
+            outer.has_cles = self.in_cles = True
+        elif self.depth == 2 and local == "CONTENU" and not outer.has_contenu:
+            outer.has_contenu = True
+            flag = _attribute(attributes, "CompresseAvantChiffrement")
+            outer.compressed = flag is None or flag.strip().lower() not in _FALSE_VALUES
+            self._keep_text(local)
+        elif self.depth == 2 and local in _SINGLE_TEXT and local not in outer.texts:
+            self._keep_text(local)
+        elif self.depth == 3 and self.in_cles and local == "PARTENAIRE":
+            self.partner = (_attribute(attributes, "NOM") or "").strip()
+            self._keep_text(local)
 
-    def _end(self, element: etree._Element) -> None:
+    def _keep_text(self, local: str) -> None:
+        self.text_depth, self.reading = self.depth, local
+
+    def _text(self, data: str) -> None:
+        if self.depth == self.text_depth:
+            self.pieces.append(data)
+
+    def _end(self, _name: str) -> None:
+        if self.depth == self.text_depth:
+            text = "".join(self.pieces)
+            self.pieces.clear()
+            self.text_depth = 0
+            if self.reading == "PARTENAIRE":
+                self.outer.partners.append((self.partner, text))
+            elif self.reading == "CONTENU":
+                self.outer.contenu = text
+            else:
+                self.outer.texts[self.reading] = text.strip()
+        if self.depth == 2:
+            self.in_cles = False
         self.depth -= 1
-        if self.depth == 1:
-            _record(self.outer, element)
-            element.clear()
-            parent = element.getparent()
-            if parent is not None:
-                parent.remove(element)
 
 
 def _parse_outer(data: bytes) -> _Outer:
-    parser = _container_parser()
-    collector = _OuterCollector()
+    parser = safe_parser(_unsafe)
+    # Base64 comes a line at a time: text gathered in expat's buffer makes a few callbacks of the thousands.
+    parser.buffer_text = True
+    parser.buffer_size = _TEXT_BUFFER
+    reader = _OuterReader(parser)
     try:
-        for offset in range(0, len(data), _FEED_CHUNK):
-            parser.feed(data[offset : offset + _FEED_CHUNK])
-            collector.consume(parser)
-        root = parser.close()
-        collector.consume(parser)
-    except etree.XMLSyntaxError as exc:
-        raise rejected(
-            ErrorCode.MALFORMED_XML,
-            "The export container is not well-formed XML; the file may be truncated or damaged.",
-            line=exc.lineno,
-        ) from exc
-    if _has_doctype(root.getroottree().docinfo):
-        raise _unsafe()
-    return collector.outer
+        parse_in_pieces(parser, data, root_seen=lambda: reader.elements > 0)
+    except expat.ExpatError as exc:
+        raise _malformed(exc.lineno) from exc
+    except UnreadableEncodingError:
+        raise _malformed(line=1) from None  # the XML declaration, which names it, is the first line
+    return reader.outer
 
 
-def _has_doctype(docinfo: etree.DocInfo) -> bool:
-    # Belt and braces after the prolog check, for encodings the prolog scan may misread.
-    dtds: tuple[object, ...] = (docinfo.internalDTD, docinfo.externalDTD)
-    # lxml-stubs lag behind lxml: ``doctype`` is the ``<!DOCTYPE ...>`` line as written, empty without one.
-    doctype = getattr(docinfo, "doctype", "")
-    return bool(doctype or docinfo.public_id) or any(dtd is not None for dtd in dtds)
+def _malformed(line: int) -> Exception:
+    return rejected(
+        ErrorCode.MALFORMED_XML,
+        "The export container is not well-formed XML; the file may be truncated or damaged.",
+        line=line,
+    )
 
 
 def _unsafe() -> Exception:

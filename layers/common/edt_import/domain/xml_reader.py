@@ -54,7 +54,7 @@ from edt_import.domain.timetable import (
 from edt_import.domain.timetable_validation import WarningCode, lesson_label, shown
 from edt_import.domain.uai import normalise_uai
 from edt_import.domain.week_mask import WeekMask, parse_week_mask
-from edt_import.domain.xml_safety import check_prolog, safe_parser
+from edt_import.domain.xml_safety import UnreadableEncodingError, check_prolog, local_name, parse_in_pieces, safe_parser
 
 ROOT_NAME: Final = "ExportEmploiDuTemps"
 
@@ -68,9 +68,6 @@ _ident_of: Callable[[str], Ident] = sys.intern  # type: ignore[assignment]
 _pronote_id_of: Callable[[str], PronoteId] = str  # type: ignore[assignment]
 _cas_id_of: Callable[[str], CasId] = str  # type: ignore[assignment]
 
-# Namespace processing is off (it costs expat time, and elements are read by local name whatever their namespace):
-# expat reports names as written, "prefix:local" or "local", and an undeclared prefix is no error.
-_PREFIX_SEPARATOR: Final = ":"
 _SEXES: Final[dict[str | None, Sex]] = {sex.value: sex for sex in Sex}
 _SMALL_INTS: Final[dict[str | None, int]] = {str(number): number for number in range(2048)}
 # A lesson's children by local name: the index of their tuple in Lesson, then the subject; others are ignored.
@@ -89,8 +86,6 @@ _NO_LINK: Final = LessonLink(ident=Ident(""), weeks=0)
 _MEMBERSHIP_KINDS: Final[dict[str, int]] = {"Classe": 0, "PartieDeClasse": 1}
 _GROUP_MEMBER_KINDS: Final[dict[str, int]] = {"Classe": 0, "PartieDeClasse": 1, "Eleve": 2}
 _ISO_DATE_LENGTH: Final = 10
-# Expat copies what it is given into its own buffer: fed in small pieces, that buffer stays small too.
-_CHUNK_BYTES: Final = 1 << 16
 _ENDS_KEPT: Final = 256  # end tags kept in a section's count before it is emptied at a record's start
 
 
@@ -113,10 +108,7 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
     parser = safe_parser()
     reader = _TimetableReader(parser)
     try:
-        view = memoryview(xml)
-        for start in range(0, len(xml), _CHUNK_BYTES):
-            parser.Parse(view[start : start + _CHUNK_BYTES], False)
-        parser.Parse(b"", True)
+        parse_in_pieces(parser, xml, root_seen=lambda: reader.root_seen)
         reader.finish()
     except expat.ExpatError as exc:
         raise rejected(
@@ -125,11 +117,7 @@ def parse_timetable(xml: bytes, *, max_bytes: int | None = None) -> tuple[Timeta
             line=exc.lineno,
             column=exc.offset + 1,
         ) from None
-    except (LookupError, ValueError):
-        # Before the root, these come from expat asking Python for the declared encoding's codec: an unknown
-        # name (LookupError) or a multi-byte codec it cannot map (ValueError). Later they are bugs: re-raised.
-        if reader.root_seen:
-            raise
+    except UnreadableEncodingError:
         raise rejected(
             ErrorCode.MALFORMED_XML,
             "The timetable's XML declaration names a character encoding the import cannot read.",
@@ -332,7 +320,7 @@ class _TimetableReader:
         """The local name of ``name`` (``prefix:local`` or ``local``), cached per distinct name."""
         local = self.local_names.get(name)
         if local is None:
-            local = self.local_names[name] = sys.intern(name.rpartition(_PREFIX_SEPARATOR)[2])
+            local = self.local_names[name] = sys.intern(local_name(name))
         return local
 
     def _kind(self, kinds: dict[str, int], name: str, names: dict[str, int], other: int) -> int:

@@ -1,15 +1,17 @@
-"""What comes before an uploaded document's root element, read once for both layers; and a parser that refuses
-DOCTYPEs.
+"""How both layers of an upload are read safely: what comes before the root element, and an expat parser that
+refuses DOCTYPEs, fed in pieces.
 
 A DOCTYPE is how entities (billion laughs) and external references (XXE) get into a document; an export never
 needs one. It is refused twice: by the prolog scan before a parser sees a byte, and by the parser itself should
 one sit beyond the scanned prolog. The same scan tells an encrypted container from a clear timetable by the name
-of its root element.
+of its root element. The container and the timetable are both read with expat, through ``safe_parser`` and
+``parse_in_pieces``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import Enum, auto
 from typing import Final, NoReturn
 from xml.parsers import expat
@@ -20,6 +22,8 @@ from edt_import.domain.errors import ErrorCode, ExportRejectedError, rejected
 
 # The prolog of a real export (declaration, a comment or two) is a few dozen bytes.
 _PROLOG_WINDOW: Final = 64 * 1024
+# Expat copies what it is given into its own buffer: fed in small pieces, that buffer stays small too.
+_PIECE_BYTES: Final = 1 << 16
 _XML_BLANKS: Final = " \t\r\n\ufeff"
 _ROOT_NAME: Final = re.compile(r"<([^\s/>]+)")
 _DOCTYPE_NAME: Final = re.compile(r"<!DOCTYPE\s+([^\s\[>]+)", re.IGNORECASE)
@@ -82,15 +86,16 @@ def scan_prolog(data: bytes) -> PrologScan:
             position = end + len(closing)
         elif text.startswith("<!", position):
             doctype = _DOCTYPE_NAME.match(text, position)
-            return PrologScan(kind=Prolog.DOCTYPE, local_name=_local(doctype.group(1)) if doctype else "")
+            return PrologScan(kind=Prolog.DOCTYPE, local_name=local_name(doctype.group(1)) if doctype else "")
         elif text.startswith("<", position):
             root = _ROOT_NAME.match(text, position)
-            return PrologScan(kind=Prolog.ROOT, local_name=_local(root.group(1)) if root else "")
+            return PrologScan(kind=Prolog.ROOT, local_name=local_name(root.group(1)) if root else "")
         else:
             return PrologScan(kind=Prolog.NOT_MARKUP)
 
 
-def _local(qualified: str) -> str:
+def local_name(qualified: str) -> str:
+    """``VERSION`` of ``c:VERSION``: the part of a name as written that both layers read elements by."""
     return qualified.rpartition(":")[2]
 
 
@@ -108,26 +113,52 @@ def check_prolog(xml: bytes) -> None:
     # UNREADABLE: a prolog longer than the scan; the parser still refuses a DOCTYPE.
 
 
-def safe_parser() -> expat.XMLParserType:
+def safe_parser(refusal: Callable[[], Exception] | None = None) -> expat.XMLParserType:
     """An expat parser that refuses any DOCTYPE, entity declaration or external entity, and never fetches.
 
-    The caller sets the element handlers. Only the predefined entities (``&amp;``...) and character references
-    are decoded, in text and attributes. The encoding comes from the byte-order mark or the XML declaration
-    (UTF-8, UTF-16, ISO-8859-1, US-ASCII, and Python's single-byte codecs such as windows-1252).
+    The caller sets the element handlers; ``refusal`` makes the error raised for a DOCTYPE (``unsafe_xml``, in the
+    words of the layer being read). Only the predefined entities (``&amp;``...) and character references are
+    decoded, in text and attributes. Namespace processing is off (it costs expat time, and elements are read by
+    local name whatever their namespace): names come as written, ``prefix:local`` or ``local``, and an undeclared
+    prefix is no error. The encoding comes from the byte-order mark or the XML declaration (UTF-8, UTF-16,
+    ISO-8859-1, US-ASCII, and Python's single-byte codecs such as windows-1252).
     """
-    # No name interning: expat would decode each name and look it up in a dict, for nothing the reader needs.
+    unsafe = refusal or _unsafe
+
+    def refuse(*_declaration: object) -> NoReturn:
+        raise unsafe()
+
+    # No name interning: expat would decode each name and look it up in a dict, for nothing the readers need.
     parser = expat.ParserCreate(intern=None)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.StartDoctypeDeclHandler = _refuse
-    parser.EntityDeclHandler = _refuse
-    parser.UnparsedEntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse
-    # buffer_text stays off: it slows every callback down (the reader joins text that comes in pieces).
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    # buffer_text stays off: it slows every callback down (a reader joins text that comes in pieces).
     return parser
 
 
-def _refuse(*_declaration: object) -> NoReturn:
-    raise _unsafe()
+class UnreadableEncodingError(Exception):
+    """The XML declaration names an encoding expat cannot read: unknown to Python, or multi-byte (UTF-32, UTF-7)."""
+
+
+def parse_in_pieces(parser: expat.XMLParserType, xml: bytes, *, root_seen: Callable[[], bool]) -> None:
+    """Parse the whole of ``xml``; raise ``ExpatError`` when it is not well-formed, ``UnreadableEncodingError``.
+
+    ``root_seen`` tells whether the handlers have met the root element: before it, a LookupError or ValueError
+    comes from expat asking Python for the declared encoding's codec (an unknown name, a multi-byte codec it
+    cannot map); later it is a bug, re-raised.
+    """
+    try:
+        view = memoryview(xml)
+        for start in range(0, len(xml), _PIECE_BYTES):
+            parser.Parse(view[start : start + _PIECE_BYTES], False)
+        parser.Parse(b"", True)
+    except (LookupError, ValueError):
+        if root_seen():
+            raise
+        raise UnreadableEncodingError from None
 
 
 def _not_an_export(message: str) -> ExportRejectedError:
