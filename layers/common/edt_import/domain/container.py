@@ -6,7 +6,10 @@ AES-128-CBC with PKCS#7 padding gives the content; SHA-256 of that content (stil
 the generator (``edt_import.generator.container_sealing``): no Lambda seals an export.
 
 The container is an upload like any other: its size is checked before parsing, any DTD is refused before the
-parser sees a byte, and inflating is bounded while it runs, so a zlib bomb is refused without being expanded.
+parser sees a byte, and inflating is bounded while it runs, so a zlib bomb is refused without being expanded. Its
+XML is read as the timetable's is, with expat under the rules of ``xml_safety`` (a DOCTYPE refused again by the
+parser, no entity but the predefined ones, nothing fetched), by local names and with an element cap; the domain
+imports no lxml, whose import alone costs a command more than this small document's parse.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ _WHITESPACE = b" \t\r\n\f\v"
 _FALSE_VALUES = frozenset({"false", "0"})
 _REQUIRED = ("VERSION", "LOGICIEL", "CLES", "CONTENU", "VERIFICATION")
 _SINGLE_TEXT = ("VERSION", "LOGICIEL", "VERIFICATION", "DATEHEURE", "UAI", "NOMETABLISSEMENT", "CODEPOSTALVILLE")
-# A real container has about fifteen elements; a cap keeps a hostile flood of elements from building a huge tree.
+# A real container has about fifteen elements; a cap stops a hostile flood of them early (each costs a callback).
 _MAX_ELEMENTS = 10_000
 _TEXT_BUFFER = 64 * 1024
 # Inflated output is kept up to this size in one pass; beyond it the first pass only counts (so a bomb costs no
