@@ -225,7 +225,7 @@ const fr = {
   "reason.class_part_only": "elle n’a qu’une partie de classe : mettez la partie de classe dans un groupe",
   "reason.no_audience": "aucune classe, aucun groupe",
   "reason.outside_grid": "son jour ou son horaire est hors de la grille",
-  "reason.not_selected": "ses cours sont désactivés",
+  "reason.not_selected": "ses cours sont désactivés, ou n’étaient pas sélectionnés au dernier import manuel",
 
   "warning.duplicate_ident": "identifiant en double",
   "warning.lesson_outside_grid": "séance hors de la grille horaire",
@@ -512,7 +512,7 @@ const en = {
   "reason.class_part_only": "it only has a class part: put the class part in a group",
   "reason.no_audience": "no class, no group",
   "reason.outside_grid": "its day or time is outside the grid",
-  "reason.not_selected": "its courses are disabled",
+  "reason.not_selected": "its courses are disabled, or were not selected at the last manual import",
 
   "warning.duplicate_ident": "duplicate identifier",
   "warning.lesson_outside_grid": "lesson outside the time grid",

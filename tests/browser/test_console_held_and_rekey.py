@@ -66,6 +66,12 @@ def test_console_rekey_and_held_panels_confirm_and_approve_through_to_their_effe
     expect(panel.locator("#rekey-state")).to_contain_text("les prochains imports connaissent ces personnes")
     expect(panel.get_by_role("button")).to_have_count(0)
     assert admin.detail(rekeying)["rekey"] == {"count": count, "confirmed": True}
+    # and the wizard's own panel, on its users step, says it is confirmed rather than asking again
+    tab.go(f"/{uai}/imports/{rekeying}/users")
+    expect(page.locator("#main h1")).to_have_text("Sélection des utilisateurs : enseignants et élèves")
+    wizard_panel = page.locator("#rekey-panel")
+    expect(wizard_panel.locator("#rekey-state")).to_contain_text("les prochains imports connaissent ces personnes")
+    expect(wizard_panel.get_by_role("button")).to_have_count(0)
     assert admin.launch(rekeying)["status"] == "done"
 
     # Given the same export again, now keeping one subject only: nothing to re-key, and held by the deletion guard

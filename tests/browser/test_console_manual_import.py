@@ -150,7 +150,7 @@ def test_console_manual_import_goes_through_every_screen_until_done(
     expect(part_only.locator("tbody tr")).to_have_count(part_only_count)
     expect(part_only.locator("tbody tr").first).to_contain_text("partie de classe")
     off = lessons.locator("section[data-reason='not_selected']")
-    expect(off.locator("h3")).to_contain_text("ses cours sont désactivés")
+    expect(off.locator("h3")).to_contain_text("ses cours sont désactivés, ou n’étaient pas sélectionnés")
     off_rows = off.locator("tbody tr").all_inner_texts()
     assert off_rows
     for text in off_rows:

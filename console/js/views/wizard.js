@@ -444,7 +444,7 @@ async function usersScreen(ctx, importId) {
     stepper(ctx, importId, "users"),
     heading(t("users.title")),
     h("p", {}, t("users.intro")),
-    rekeyed.length ? rekeyPanel(ctx, importId, rekeyed) : null,
+    rekeyed.length ? rekeyPanel(ctx, importId, rekeyed, facts.rekeysConfirmed(doc)) : null,
     counts,
     unmatchedCount ? h("p", {}, download) : null,
     problems,
@@ -459,9 +459,10 @@ async function usersScreen(ctx, importId) {
   );
 }
 
-/** People known under another Pronote id (Pronote reinstalled): confirmed here, before the launch. */
-function rekeyPanel(ctx, importId, people) {
+/** People known under another Pronote id (Pronote reinstalled): confirmed here, before the launch, once. */
+function rekeyPanel(ctx, importId, people, confirmed) {
   const outcome = h("div");
+  const done = () => h("p", { id: "rekey-state" }, `✓ ${t("rekey.already")}`);
   const button = h(
     "button",
     {
@@ -472,6 +473,7 @@ function rekeyPanel(ctx, importId, people) {
         button.disabled = true;
         try {
           await sendJson("POST", establishmentPath(ctx.uai, "imports", importId, "confirm-rekey"), {});
+          button.replaceWith(done());
           outcome.replaceChildren(notice(t("rekey.confirmed"), "success"));
         } catch (error) {
           button.disabled = false;
@@ -489,7 +491,7 @@ function rekeyPanel(ctx, importId, people) {
     h("p", {}, t("rekey.intro")),
     h("p", {}, t("rekey.count", { count: people.length })),
     h("ul", {}, people.map((p) => h("li", {}, `${p.name} (${codeSentence("role", p.role, p.role)})`))),
-    button,
+    confirmed ? done() : button,
     outcome,
   );
 }
