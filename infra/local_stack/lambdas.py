@@ -15,6 +15,7 @@ import sys
 import traceback
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +30,9 @@ _log = logging.getLogger("local_stack")
 _handlers: dict[str, Handler] = {}
 _modules: dict[Path, ModuleType] = {}
 _original = LambdaFunction._invoke_lambda
+# The function whose handler runs in this thread (its physical name): what an AWS call made now is made as, on
+# AWS under that function's role. The handler runs in the thread that invokes it, so its calls see it.
+running_function: ContextVar[str | None] = ContextVar("running_function", default=None)
 
 
 class LambdaContext(Struct, frozen=True):
@@ -64,12 +68,22 @@ def register(function_name: str, handler: Handler) -> None:
 
 
 def handler(function_name: str) -> Handler:
-    return _handlers[function_name]
+    """The function's handler, run as that function (``running_function``), as a direct call from the local
+    front or a test would run it."""
+    registered = _handlers[function_name]
+
+    def run_as_function(event: dict[str, Any], context: Any) -> Any:
+        running = running_function.set(function_name)
+        try:
+            return registered(event, context)
+        finally:
+            running_function.reset(running)
+
+    return run_as_function
 
 
 def _invoke_in_process(self: LambdaFunction, event: str | dict[str, Any] | None = None) -> tuple[str, bool, str]:
-    handler = _handlers.get(self.function_name)
-    if handler is None:
+    if self.function_name not in _handlers:
         return json.dumps({"errorType": "ResourceNotFound", "errorMessage": self.function_name}), True, ""
     # Step Functions passes the event as JSON text, S3 notifications and SQS mappings as the parsed object.
     payload = json.loads(event) if isinstance(event, str | bytes) and event else (event or {})
@@ -79,7 +93,7 @@ def _invoke_in_process(self: LambdaFunction, event: str | dict[str, Any] | None 
         memory_limit_in_mb=int(self.memory_size),
     )
     try:
-        result = handler(payload, context)
+        result = handler(self.function_name)(payload, context)
     except Exception as exc:  # noqa: BLE001 - reported as Lambda does, so the state machine can route it
         # moto drops the errors of S3 notifications: say here which function failed and how (never the data).
         _log.warning("%s raised %s%s", self.function_name, type(exc).__name__, _safe_detail(exc))

@@ -10,17 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from local_front.session import LocalSession, SessionOptions
+from local_front.session import LocalSession
 from msgspec import Struct
 
 from edt_import.adapters import wiring
-from edt_import.cli.main import main
-from edt_import.domain.export_reader import read_export
 from edt_import.domain.imports import ImportRecord
-from edt_import.domain.private_key import load_private_key
-from edt_import.generator.establishment import Size
-from edt_import.generator.files import write_establishment
 from tests.support.http_client import http
+from tests.support.session_school import session_school
 
 NOW = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
 
@@ -61,14 +57,8 @@ class School(Struct, frozen=True):
 
 @pytest.fixture(scope="module")
 def school(tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
-    files = write_establishment(tmp_path_factory.mktemp("school"), Size.COLLEGE, seed=43)
-    export = files["export"].read_bytes()
-    uai = read_export(export, private_key=load_private_key(files["key"].read_bytes())).timetable.uai
-    data_dir = tmp_path_factory.mktemp("edt-local")
-    with LocalSession(SessionOptions(data_dir=data_dir, now=NOW, schedule_period_s=0)) as session:
-        args = ["--key", str(files["key"]), "--directory", str(files["directory"]), "--data-dir", str(data_dir)]
-        assert main(["establishment", "add", uai, *args]) == 0
-        yield School(session=session, uai=uai, export=export)
+    with session_school(tmp_path_factory, seed=43, now=NOW) as served:
+        yield School(session=served.session, uai=served.uai, export=served.export)
 
 
 def test_upload_never_posted_expires_after_its_deadline_and_a_late_file_is_refused(school: School) -> None:
