@@ -1,9 +1,10 @@
-"""Each function's DynamoDB rights in template.yaml against the calls it really makes: one establishment's life on
-the local stack (``edt-import serve`` in this process, its clock moved by hand) with every DynamoDB call recorded
-as the function making it. A manual import to done, one failing in its sync after a re-keying, a held one
-approved, an automatic one through the scheduler and the queue, the auto-import settings saved, an import whose
+"""Each function's DynamoDB and S3 rights in template.yaml against the calls it really makes: one establishment's
+life on the local stack (``edt-import serve`` in this process, its clock moved by hand) with every DynamoDB and S3
+call recorded as the function making it. A manual import to done, one failing in its sync after a re-keying, a held
+one approved, an automatic one through the scheduler and the queue, the auto-import settings saved, an import whose
 export never came expired, a stray object in the uploads bucket. Every call must be allowed by its function's
-statements, and the rights no function needs by default (delete, batch write, scan) must each be used."""
+statements; the DynamoDB rights no function needs by default (delete, batch write, scan) must each be used, and so
+must each S3 right on each bucket or key prefix it names, but for the few paths this life does not take (listed)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,35 @@ from typing import Any
 import pytest
 from local_front.session import LocalSession
 from local_stack.stack import LocalStack
+from msgspec import Struct
 
 from itslearning_standin.server import SANDBOX_PASSWORD, SANDBOX_USERNAME
 from tests.support.admin_http import OVER, AdminClient
-from tests.support.dynamodb_rights import DynamoCall, Grant, dynamodb_grants, recorded_dynamodb_calls
+from tests.support.iam_rights import AwsCall, Grant, iam_matches, recorded_calls, service_grants
 from tests.support.session_school import session_school
 from tests.support.wizard_exports import resealed_export
 
 MONDAY_0600_PARIS = datetime(2027, 5, 3, 4, 0, tzinfo=UTC)  # late in the generated year: small plans
 WRONG_PASSWORD = "not-the-sandbox-one"  # noqa: S105 - itslearning refuses it
 RARE_ACTIONS = ("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:Scan")
+SERVICES = ("dynamodb", "s3")
+# The S3 rights this life does not use, each held for a path it does not take (bucket logical id, then the key
+# pattern): kept exact, so that a right the run comes to use leaves the list and an unused one cannot join silently.
+S3_PATHS_NOT_TAKEN = {
+    ("DecryptFunction", "s3:DeleteObject", "WorkBucket/imports/*/timetable.xml"): "a superseded automatic export",
+    ("DecryptFunction", "s3:ListBucket", "UploadsBucket"): "an upload gone before its check (a redelivery)",
+    ("ParseFunction", "s3:ListBucket", "WorkBucket"): "a plaintext expired before its parse",
+    ("PlanFunction", "s3:DeleteObject", "WorkBucket/imports/*/chunks/*"): "a plan made again",
+    ("PlanFunction", "s3:DeleteObject", "WorkBucket/imports/*/results/*"): "a plan made again",
+    ("RecordFailureFunction", "s3:ListBucket", "WorkBucket"): "a chunk never run, without a result",
+    ("AutoImportSchedulerFunction", "s3:DeleteObject", "WorkBucket/imports/*/timetable.xml"): "switched off",
+}
+
+
+class Rights(Struct, frozen=True, kw_only=True):
+    calls: list[AwsCall]  # each distinct call made, in order
+    grants: dict[str, list[Grant]]  # each service's statements
+    buckets: dict[str, str]  # bucket ARN -> its logical id
 
 
 def _as(session: LocalSession, uai: str, role: str = "admin") -> AdminClient:
@@ -93,46 +113,83 @@ def _establishment_life(session: LocalSession, uai: str, export: bytes, key: Pat
 
 
 @pytest.fixture(scope="module")
-def rights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[DynamoCall], list[Grant]]]:
+def rights(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rights]:
     with session_school(tmp_path_factory, seed=43, now=MONDAY_0600_PARIS) as school:
         assert school.session.stack is not None
         assert school.session.stack.template is not None
         template = school.session.stack.template
         functions = {template.refs[name]: name for name in template.of_type("AWS::Serverless::Function")}
-        with recorded_dynamodb_calls(functions) as calls:
+        with recorded_calls(functions) as calls:
             _establishment_life(school.session, school.uai, school.export, school.key)
-        yield sorted(set(calls)), dynamodb_grants(template)
+        yield Rights(
+            calls=sorted(set(calls)),
+            grants={service: service_grants(template, service) for service in SERVICES},
+            buckets={template.attributes[(name, "Arn")]: name for name in template.of_type("AWS::S3::Bucket")},
+        )
 
 
 def _functions(items: list[Any]) -> set[str]:
     return {item.function for item in items}
 
 
-def test_every_dynamodb_call_of_a_function_is_allowed_by_its_statements(
-    rights: tuple[list[DynamoCall], list[Grant]],
-) -> None:
-    # Given the calls each function made through the establishment's life, and the statements it holds
-    calls, grants = rights
-    # Then every function holding DynamoDB rights made calls (the run exercised it)
-    assert _functions(calls) == _functions(grants)
-    # And each call is allowed by one of its function's statements
-    assert [call for call in calls if not any(grant.allows(call) for grant in grants)] == []
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_call_of_a_function_is_allowed_by_its_statements(rights: Rights, service: str) -> None:
+    # Given the calls each function made to the service through the establishment's life, and its statements
+    made = [call for call in rights.calls if call.action.startswith(f"{service}:")]
+    grants = rights.grants[service]
+    # Then each call is allowed by one of its function's statements
+    assert [call for call in made if not any(grant.allows(call) for grant in grants)] == []
 
 
-def test_no_function_holds_a_delete_scan_or_batch_write_right_it_did_not_use(
-    rights: tuple[list[DynamoCall], list[Grant]],
-) -> None:
-    # Given the calls made and the statements held
-    calls, grants = rights
+def test_every_function_holding_dynamodb_rights_made_dynamodb_calls(rights: Rights) -> None:
+    # Given the DynamoDB calls made / Then every function holding DynamoDB rights made some (the run exercised it)
+    made = [call for call in rights.calls if call.action.startswith("dynamodb:")]
+    assert _functions(made) == _functions(rights.grants["dynamodb"])
+
+
+def test_no_function_holds_a_delete_scan_or_batch_write_right_it_did_not_use(rights: Rights) -> None:
+    # Given the calls made and the DynamoDB statements held
     # When listing each statement's rare actions on each of its resources
     held = {
         (grant.function, action, resource)
-        for grant in grants
+        for grant in rights.grants["dynamodb"]
         for action in RARE_ACTIONS
         for resource in grant.resources
         if any(action == granted for granted in grant.actions)
     }
-    wildcards = [grant for grant in grants if any("*" in action for action in grant.actions)]
-    # Then none is held unless a call used it on that very resource, and no action is granted by a wildcard
-    assert held <= {(c.function, c.action, c.resource) for c in calls}
-    assert wildcards == []
+    # Then none is held unless a call used it on that very resource
+    assert held <= {(c.function, c.action, c.resource) for c in rights.calls}
+
+
+def _in_bucket_terms(resource: str, buckets: dict[str, str]) -> str:
+    """``arn:aws:s3:::<work bucket>/imports/*`` as ``WorkBucket/imports/*``."""
+    bucket, _, key = resource.partition("/")
+    return f"{buckets[bucket]}/{key}" if key else buckets[bucket]
+
+
+def test_each_s3_right_is_used_on_each_bucket_and_prefix_but_on_paths_the_life_does_not_take(rights: Rights) -> None:
+    # Given the calls made and the S3 statements held, each granted action paired with each resource it names
+    held = [
+        (grant.function, action, resource)
+        for grant in rights.grants["s3"]
+        for action in grant.actions
+        for resource in grant.resources
+    ]
+    # When keeping the pairs no call of that function used
+    unused = {
+        (function, action, _in_bucket_terms(resource, rights.buckets))
+        for function, action, resource in held
+        if not any(
+            call.function == function
+            and iam_matches(action, call.action, case_sensitive=False)
+            and iam_matches(resource, call.resource)
+            for call in rights.calls
+        )
+    }
+    # Then they are exactly the rights held for the paths this life does not take
+    assert unused == set(S3_PATHS_NOT_TAKEN)
+
+
+def test_no_action_is_granted_by_a_wildcard(rights: Rights) -> None:
+    # Given every DynamoDB and S3 statement / Then each names its actions one by one
+    assert [g for service in SERVICES for g in rights.grants[service] if any("*" in a for a in g.actions)] == []
