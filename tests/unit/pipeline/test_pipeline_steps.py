@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from edt_import.domain.errors import LmsUnavailableError
-from edt_import.domain.imports import ImportStatus
+from edt_import.domain.errors import ConfigError, LmsUnavailableError
+from edt_import.domain.imports import ImportFailure, ImportStatus
 from edt_import.usecases.pipeline.finalize import failure_from
 from edt_import.usecases.pipeline.steps import ImportRef
 from edt_import.usecases.pipeline.sync_chunk import sync_chunk
@@ -214,3 +214,16 @@ def _unavailable_after(lms: InMemoryLmsGateway, *, calls: int) -> InMemoryLmsGat
 
     lms.before_call = fail
     return lms
+
+
+def test_failure_from_keeps_the_code_of_an_error_deriving_from_one_of_ours() -> None:
+    # Given an error class two levels under EdtImportError, defined after the pipeline's modules were loaded
+    class PartnerKeyRotatedError(ConfigError):
+        pass
+
+    caught = {
+        "Error": PartnerKeyRotatedError.__name__,
+        "Cause": json.dumps({"errorMessage": "invalid_private_key: The partner key was replaced."}),
+    }
+    # When the state machine's catch is recorded / Then it keeps its code and sentence, as its parent's would
+    assert failure_from(caught) == ImportFailure(code="invalid_private_key", message="The partner key was replaced.")

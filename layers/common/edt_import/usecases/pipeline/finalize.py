@@ -27,7 +27,6 @@ from edt_import.usecases.pipeline.turns import end_turn
 from edt_import.usecases.pipeline.work_keys import chunk_key, plan_key, result_key
 from edt_import.usecases.sync_chunks import Confirmed, finalize_sync
 
-_OUR_ERRORS = frozenset({EdtImportError.__name__, *(cls.__name__ for cls in EdtImportError.__subclasses__())})
 _CODES = frozenset(code.value for code in ErrorCode)
 
 
@@ -147,6 +146,16 @@ def record_failure(ref: ImportRef, error: Mapping[str, Any], *, now: datetime, s
     return record
 
 
+def _our_error_names() -> set[str]:
+    """The names of ``EdtImportError`` and of all its subclasses, at any depth, wherever they were defined."""
+    names, pending = set(), [EdtImportError]
+    while pending:
+        kind = pending.pop()
+        names.add(kind.__name__)
+        pending.extend(kind.__subclasses__())
+    return names
+
+
 def failure_from(error: Mapping[str, Any]) -> ImportFailure:
     """The stable code and sentence of a caught error; the cause's own words only for our errors (never data)."""
     name = str(error.get("Error", ""))
@@ -157,7 +166,7 @@ def failure_from(error: Mapping[str, Any]) -> ImportFailure:
     message = str(cause.get("errorMessage", "")) if isinstance(cause, dict) else ""
     code, _, text = message.partition(": ")
     # An UnexpectedError's sentence (its type, a request id) is for the operators: the history says what follows.
-    if name in _OUR_ERRORS and code in _CODES and code != ErrorCode.INTERNAL_ERROR:
+    if name in _our_error_names() and code in _CODES and code != ErrorCode.INTERNAL_ERROR:
         return ImportFailure(code=code, message=text)
     return ImportFailure(
         code=ErrorCode.INTERNAL_ERROR.value,
