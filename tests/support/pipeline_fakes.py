@@ -69,7 +69,7 @@ class InMemoryImportHistory:
         attempt: int | None = None,
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        record = self.records[(uai, import_id)]  # KeyError, as the table raises DoesNotExist
+        record = self.records[(uai, import_id)]  # KeyError: a LookupError, as the port says
         if self.interleaved:
             racing, *later = self.interleaved
             self.interleaved = []  # the racing write's own update is not raced
@@ -82,24 +82,6 @@ class InMemoryImportHistory:
         updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         self.records[(uai, import_id)] = updated
         return copy.deepcopy(updated)
-
-    def update_from(
-        self,
-        uai: str,
-        import_id: str,
-        *,
-        expected: ImportStatus,
-        status: ImportStatus,
-        now: datetime,
-        section: tuple[str, Mapping[str, Any]] | None = None,
-        error: ImportFailure | None = None,
-    ) -> ImportRecord | None:
-        try:
-            return self.update(
-                uai, import_id, status=status, now=now, section=section, error=error, expected_status=expected
-            )
-        except (ConcurrentUpdateError, KeyError):
-            return None
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
         not_taken_in = {ImportStatus.UPLOADED, ImportStatus.VALIDATING}

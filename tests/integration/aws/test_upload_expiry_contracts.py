@@ -12,6 +12,7 @@ import pytest
 
 from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.adapters.dynamo.models import ImportItem
+from edt_import.domain.import_ports import update_from
 from edt_import.domain.imports import ImportKind, ImportStatus, new_import
 from edt_import.domain.upload_expiry import upload_missing
 from tests.support.moto_resources import REGION, create_table
@@ -52,8 +53,14 @@ def test_import_history_lists_imports_awaiting_their_upload_across_establishment
     # Then the waiting and validating ones up to that instant come, oldest first, whatever their establishment
     assert waiting == [(UAI, "a000000001"), (UAI, "a000000004"), (OTHER, "b000000001")]
     # and once one ends, it leaves the list
-    history.update_from(
-        UAI, "a000000001", expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=T0, error=upload_missing()
+    update_from(
+        history,
+        UAI,
+        "a000000001",
+        expected=ImportStatus.UPLOADED,
+        status=ImportStatus.EXPIRED,
+        now=T0,
+        error=upload_missing(),
     )
     assert history.awaiting_upload(created_before=T0 + timedelta(hours=1)) == [
         (UAI, "a000000004"),
@@ -71,18 +78,31 @@ def test_import_history_update_from_changes_nothing_once_the_import_moved_on(
     _create(history, UAI, "a000000001", 0)
     history.update(UAI, "a000000001", status=ImportStatus.VALIDATING, now=T0 + timedelta(minutes=1))
     # When the sweep tries to expire it as if it still waited, and so does an unknown import
-    expired = history.update_from(
-        UAI, "a000000001", expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=T0, error=upload_missing()
+    expired = update_from(
+        history,
+        UAI,
+        "a000000001",
+        expected=ImportStatus.UPLOADED,
+        status=ImportStatus.EXPIRED,
+        now=T0,
+        error=upload_missing(),
     )
-    unknown = history.update_from(
-        UAI, "never00001", expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=T0, error=upload_missing()
+    unknown = update_from(
+        history,
+        UAI,
+        "never00001",
+        expected=ImportStatus.UPLOADED,
+        status=ImportStatus.EXPIRED,
+        now=T0,
+        error=upload_missing(),
     )
     # Then nothing changed
     assert (expired, unknown) == (None, None)
     record = history.get(UAI, "a000000001")
     assert (record.status, record.error) == (ImportStatus.VALIDATING, None)
     # And from the status it is in, the move happens, its error kept
-    moved = history.update_from(
+    moved = update_from(
+        history,
         UAI,
         "a000000001",
         expected=ImportStatus.VALIDATING,
@@ -116,8 +136,14 @@ def test_dynamo_update_from_loses_to_a_write_between_its_read_and_its_write(
 
     # When its file is taken (validating) after the sweep read the record and before it writes
     monkeypatch.setattr(ImportItem, "get", read_then_race)
-    stale = history.update_from(
-        UAI, "a000000001", expected=ImportStatus.UPLOADED, status=ImportStatus.EXPIRED, now=T0, error=upload_missing()
+    stale = update_from(
+        history,
+        UAI,
+        "a000000001",
+        expected=ImportStatus.UPLOADED,
+        status=ImportStatus.EXPIRED,
+        now=T0,
+        error=upload_missing(),
     )
     # Then the sweep's write is refused: the upload's status stands
     assert stale is None

@@ -14,6 +14,7 @@ from msgspec import Struct
 
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
+from edt_import.domain.errors import ConcurrentUpdateError
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
 from edt_import.domain.ports import AppliedStateStore
 
@@ -55,22 +56,7 @@ class ImportHistory(Protocol):
 
         ``ConcurrentUpdateError`` (and nothing written) when another writer saved the record between this call's
         read and its write, or when ``expected_status`` is given and the import is no longer in it: a decision taken
-        on an earlier read only lands if that read still holds."""
-        ...
-
-    def update_from(
-        self,
-        uai: str,
-        import_id: str,
-        *,
-        expected: ImportStatus,
-        status: ImportStatus,
-        now: datetime,
-        section: tuple[str, Mapping[str, Any]] | None = None,
-        error: ImportFailure | None = None,
-    ) -> ImportRecord | None:
-        """``update``, only while the import is still ``expected``: None (nothing changed) once it moved on, so
-        that of two writers racing from one status exactly one wins."""
+        on an earlier read only lands if that read still holds. A ``LookupError`` for an unknown import."""
         ...
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
@@ -91,6 +77,27 @@ class ImportHistory(Protocol):
     def list(self, uai: str) -> list[ImportRecord]:
         """The establishment's imports, newest first."""
         ...
+
+
+def update_from(
+    history: ImportHistory,
+    uai: str,
+    import_id: str,
+    *,
+    expected: ImportStatus,
+    status: ImportStatus,
+    now: datetime,
+    section: tuple[str, Mapping[str, Any]] | None = None,
+    error: ImportFailure | None = None,
+) -> ImportRecord | None:
+    """``history.update``, only while the import is still ``expected``: None (nothing changed) once it moved on, or
+    for an unknown import, so that of two writers racing from one status exactly one wins."""
+    try:
+        return history.update(
+            uai, import_id, status=status, now=now, section=section, error=error, expected_status=expected
+        )
+    except (ConcurrentUpdateError, LookupError):
+        return None
 
 
 class EstablishmentSettings(Struct, frozen=True, kw_only=True):

@@ -49,7 +49,10 @@ class DynamoImportHistory:
         attempt: int | None = None,
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        item = ImportItem.get(uai, import_id, consistent_read=True)
+        try:
+            item = ImportItem.get(uai, import_id, consistent_read=True)
+        except ImportItem.DoesNotExist:
+            raise LookupError("no such import") from None
         record = _record(item)
         if expected_status is not None and record.status is not expected_status:
             raise ConcurrentUpdateError()
@@ -57,25 +60,6 @@ class DynamoImportHistory:
         _fill(item, updated)
         save_versioned(item)
         return updated
-
-    def update_from(
-        self,
-        uai: str,
-        import_id: str,
-        *,
-        expected: ImportStatus,
-        status: ImportStatus,
-        now: datetime,
-        section: tuple[str, Mapping[str, Any]] | None = None,
-        error: ImportFailure | None = None,
-    ) -> ImportRecord | None:
-        # ``update`` with its condition on the status read; losing that race, or no such import, is no error here.
-        try:
-            return self.update(
-                uai, import_id, status=status, now=now, section=section, error=error, expected_status=expected
-            )
-        except (ConcurrentUpdateError, ImportItem.DoesNotExist):
-            return None
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
         found = ImportItem.awaiting.query(AWAITING_UPLOAD, ImportItem.created_at <= created_before)

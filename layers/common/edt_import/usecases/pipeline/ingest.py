@@ -24,6 +24,7 @@ from edt_import.domain.import_ports import (
     EstablishmentStore,
     ExecutionStarter,
     ImportHistory,
+    update_from,
 )
 from edt_import.domain.imports import OUTCOMES, ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
@@ -71,12 +72,14 @@ def ingest_upload(
         record = history.get(uai, import_id) or record  # created with its kind by the admin API
     if upload_overdue(record, now=now, wait=upload_wait):  # past its deadline, before the expiry's sweep came
         expected = ImportStatus.UPLOADED
-        history.update_from(
-            uai, import_id, expected=expected, status=ImportStatus.EXPIRED, now=now, error=upload_missing()
+        update_from(
+            history, uai, import_id, expected=expected, status=ImportStatus.EXPIRED, now=now, error=upload_missing()
         )
     # Only an import still waiting for its export takes it: one past its upload deadline has expired meanwhile,
     # and one further on got this upload already (a redelivery).
-    taken = history.update_from(uai, import_id, expected=ImportStatus.UPLOADED, status=ImportStatus.VALIDATING, now=now)
+    taken = update_from(
+        history, uai, import_id, expected=ImportStatus.UPLOADED, status=ImportStatus.VALIDATING, now=now
+    )
     if taken is None:
         return _not_waiting(record, upload, now=now, uploads=uploads, history=history)
     data = uploads.get(upload.key)

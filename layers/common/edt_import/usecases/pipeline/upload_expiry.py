@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from edt_import.domain.import_ports import ImportHistory
+from edt_import.domain.import_ports import ImportHistory, update_from
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.domain.upload_expiry import (
     VALIDATION_WAIT,
@@ -50,7 +50,7 @@ def expire_missing_uploads(
             status, error, ended = ImportStatus.FAILED, validation_stopped(), stalled
         else:
             continue  # its export arrived, or its check is still running
-        done = history.update_from(uai, import_id, expected=record.status, status=status, now=now, error=error)
+        done = update_from(history, uai, import_id, expected=record.status, status=status, now=now, error=error)
         if done is not None:
             ended.append(done)
     return SweepOutcome(expired=tuple(expired), stalled=tuple(stalled))
