@@ -60,6 +60,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             "bucket": record.s3.bucket.name,
             "key": unquote_plus(obj.key),
             "etag": obj.etag,
+            "size": obj.size,
         }  # keys arrive encoded
         outcomes.append(
             wiring.once_per_upload(

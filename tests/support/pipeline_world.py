@@ -110,7 +110,7 @@ class PipelineWorld(InMemorySharedStores):
         key = upload_key(uai, import_id)
         self.uploads.put(key, data)
         return ingest_upload(
-            UploadedObject(bucket="uploads", key=key, etag=f"etag-{len(data)}"),
+            UploadedObject(bucket="uploads", key=key, etag=f"etag-{len(data)}", size=len(data)),
             now=now,
             uploads=self.uploads,
             work=self.work,

@@ -40,6 +40,7 @@ class UploadedObject(Struct, frozen=True, kw_only=True):
     bucket: str
     key: str
     etag: str
+    size: int  # bytes, as the S3 event says
 
 
 class IngestResult(Struct, frozen=True, kw_only=True):
@@ -71,10 +72,18 @@ def ingest_upload(
     if not history.create(record):
         record = history.get(uai, import_id) or record  # created with its kind by the admin API
     if upload_overdue(record, now=now, wait=upload_wait):  # past its deadline, before the expiry's sweep came
-        expected = ImportStatus.UPLOADED
+        expired, late = ImportStatus.EXPIRED, late_upload_section(now=now, size_bytes=upload.size)
         update_from(
-            history, uai, import_id, expected=expected, status=ImportStatus.EXPIRED, now=now, error=upload_missing()
+            history,
+            uai,
+            import_id,
+            expected=record.status,
+            status=expired,
+            now=now,
+            error=upload_missing(),
+            section=late,
         )
+        return _not_waiting(record, upload, now=now, uploads=uploads, history=history)
     # Only an import still waiting for its export takes it: one past its upload deadline has expired meanwhile,
     # and one further on got this upload already (a redelivery).
     taken = update_from(
@@ -116,10 +125,9 @@ def _not_waiting(
         if current.status in OUTCOMES:
             uploads.delete(upload.key)
         return IngestResult(uai=uai, import_id=import_id, status=current.status)
-    data = uploads.get(upload.key)
-    uploads.delete(upload.key)
-    if data is not None:
-        section = late_upload_section(now=now, size_bytes=len(data))
+    uploads.delete(upload.key)  # unread: its size comes with the event
+    section = late_upload_section(now=now, size_bytes=upload.size)
+    if section[0] not in current.summary:  # a redelivered event notes nothing more
         history.update(uai, import_id, status=ImportStatus.EXPIRED, now=now, section=section)
     return IngestResult(
         uai=uai, import_id=import_id, status=ImportStatus.EXPIRED, error_code=ErrorCode.UPLOAD_MISSING.value
