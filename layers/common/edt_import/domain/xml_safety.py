@@ -135,7 +135,7 @@ def safe_parser(refusal: Callable[[], Exception] | None = None) -> expat.XMLPars
     parser.EntityDeclHandler = refuse
     parser.UnparsedEntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse
-    # buffer_text stays off: it slows every callback down (a reader joins text that comes in pieces).
+    # buffer_text is off here: it slows every callback down; a reader with little text may turn it on.
     return parser
 
 

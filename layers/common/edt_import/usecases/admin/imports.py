@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from msgspec import Struct
@@ -112,12 +113,13 @@ def unmatched_text(uai: str, import_id: str, *, history: ImportHistory, work: Bl
             row["birth_date"] if role == "Learner" else "",
             _REASONS_FR.get(str(row["reason"]), str(row["reason"])),
         )
-        lines.append("\t".join(_cell(str(c)) for c in cells))
+        lines.append(tab_separated(cells))
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split())  # a tab or a line break inside a name must not shift the columns
+def tab_separated(cells: Iterable[object]) -> str:
+    """One line of a text file: a tab or a line break inside a cell (a name) must not shift the columns."""
+    return "\t".join(" ".join(str(cell).split()) for cell in cells)
 
 
 def import_record(uai: str, import_id: str, history: ImportHistory) -> ImportRecord:

@@ -15,7 +15,7 @@ from edt_import.domain.course_rules import SkipReason
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportRecord
 from edt_import.usecases.admin.errors import ConflictError, NotFoundError
-from edt_import.usecases.admin.imports import import_record
+from edt_import.usecases.admin.imports import import_record, tab_separated
 from edt_import.usecases.pipeline.codecs import decode_document
 from edt_import.usecases.pipeline.work_keys import skipped_lessons_report_key
 
@@ -73,7 +73,7 @@ def skipped_lessons_page(
     rows = _rows(uai, import_id, history=history, work=work)
     by_reason = dict.fromkeys((r.value for r in SkipReason), 0)
     for row in rows:
-        by_reason[str(row["reason"])] = by_reason.get(str(row["reason"]), 0) + 1
+        by_reason[str(row["reason"])] += 1
     chosen = [row for row in rows if reason is None or row["reason"] == reason.value]
     end = offset + limit
     return SkippedLessonsPage(
@@ -129,7 +129,7 @@ def skipped_lessons_text(uai: str, import_id: str, *, history: ImportHistory, wo
             ", ".join(f"{p.ident} ({p.class_name or 'classe inconnue'})" for p in lesson.class_parts),
             str(lesson.students) if lesson.students else "",
         )
-        lines.append("\t".join(" ".join(cell.split()) for cell in cells))  # a tab in a name must not shift columns
+        lines.append(tab_separated(cells))
     return "\n".join(lines) + "\n"
 
 
