@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from msgspec import structs
 
 from edt_import.domain.dangling_references import drop_dangling_references
@@ -218,3 +220,67 @@ def test_read_export_pupil_whose_only_class_is_undefined_counts_as_without_class
     # Then the checks see the pupil as the import will: in no class
     assert export.timetable.students[Ident("51")].classes == ()
     assert [warning.code for warning in export.warnings] == ["student_without_class", "dangling_reference"]
+
+
+_LESSON_FIELDS = {
+    "teachers": "teacher",
+    "classes": "class",
+    "class_parts": "class part",
+    "groups": "group",
+    "rooms": "room",
+    "students": "student",
+}
+_HOLDER_FIELDS = [
+    *(("lesson", str(index), field) for index in range(len(expected_timetable().lessons)) for field in _LESSON_FIELDS),
+    *(("group", "40", field) for field in ("class_idents", "class_part_idents", "student_idents")),
+    *(("student", ident, field) for ident in ("50", "51") for field in ("classes", "class_parts")),
+]
+_TARGETS = {
+    "class_idents": "class",
+    "class_part_idents": "class part",
+    "student_idents": "student",
+    "classes": "class",
+    "class_parts": "class part",
+    **_LESSON_FIELDS,
+}
+
+
+def _with_link(timetable: Timetable, holder: tuple[str, str, str], ident: Ident, at: int) -> Timetable:
+    kind, which, field = holder
+    if kind == "lesson":
+        links = list(getattr(timetable.lessons[int(which)], field))
+        links.insert(at, LessonLink(ident=ident, weeks=ALL_WEEKS))
+        return with_lesson(timetable, int(which), **{field: tuple(links)})
+    records = timetable.groups if kind == "group" else timetable.students
+    record = records[Ident(str(which))]
+    items = list(getattr(record, field))
+    items.insert(at, ident if kind == "group" else Membership(ident=ident))
+    changed = {**records, Ident(str(which)): structs.replace(record, **{field: tuple(items)})}
+    return structs.replace(timetable, **{"groups" if kind == "group" else "students": changed})
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_HOLDER_FIELDS), st.sampled_from([Ident("90"), Ident("91")]), st.integers(0, 3)),
+        max_size=12,
+    )
+)
+def test_drop_dangling_references_any_mix_gives_back_the_export_and_counts_holders(
+    links: list[tuple[tuple[str, str, str], Ident, int]],
+) -> None:
+    # Given undefined idents 90 and 91 slipped anywhere into lessons', a group's and students' links
+    base = expected_timetable()
+    timetable = base
+    for holder, ident, at in links:
+        timetable = _with_link(timetable, holder, ident, at)
+    # When
+    result, warnings = drop_dangling_references(timetable)
+    # Then exactly what the export defines is kept, in order, and each ident is counted once per holder naming it
+    assert result == base
+    holders: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for (kind, which, field), ident, _ in links:
+        holders.setdefault((f"{kind}→{_TARGETS[field]}", ident), set()).add((kind, which))
+    assert {(w.details["kind"], w.details["ident"]): w.details["count"] for w in warnings} == {
+        key: len(named) for key, named in holders.items()
+    }
+    assert len(warnings) == len(holders)
