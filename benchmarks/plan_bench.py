@@ -3,7 +3,8 @@
 Targets: plan within 3x the bare parse, peak memory within 512 MB, an unchanged re-plan (``--previous`` from
 ``--write-state``) no slower than the first plan, and the automatic import's path (plan against the previous
 state and write the next, four times a day) within 3x too. That path is also timed with the state's course
-fingerprints removed (every event built and compared, every block re-encoded): what the fingerprints save.
+fingerprints removed (every member and event worked out and compared, every block re-encoded): what the
+fingerprints save.
 Every figure is a separate subprocess, the best of ``--runs`` rounds that each run every command once (the
 baseline swings most on a busy machine: timed in the same rounds, it swings with them); peak RSS is the largest
 child's ``ru_maxrss``.

@@ -115,6 +115,12 @@ def a_state_document(**changes: object) -> bytes:
     return b"\n".join([json.dumps({**json.loads(header), **changes}).encode(), *rest])
 
 
+def a_members_document(**changes: object) -> bytes:
+    """The default plan's state, with ``changes`` made to its members line."""
+    header, members, *rest = encode_state(plan_of(a_timetable()).state).split(b"\n")
+    return b"\n".join([header, json.dumps({**json.loads(members), **changes}).encode(), *rest])
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -137,6 +143,8 @@ def a_state_document(**changes: object) -> bytes:
         a_state_document(events=[["a", 1], ["b", 1]]),  # a line fewer
         a_state_document() + b"\n" + b"[" * 100_000,
         a_state_document() + b"\n",  # a line that is no course's
+        a_members_document(people=["S-s1"]),  # a member reference past the people listed
+        a_members_document(sizes=["B", "AQE="]),  # sizes that do not add up to the references
     ],
 )
 def test_applied_state_damaged_or_unknown_is_refused(data: bytes) -> None:

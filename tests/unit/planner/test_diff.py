@@ -227,18 +227,19 @@ GROUPS = st.dictionaries(
 )
 
 
-@given(desired=GROUPS, previous=GROUPS)
+@given(desired=GROUPS, previous=GROUPS, kept=st.sets(st.sampled_from(["y:a", "y:b", "y:c"])))
 def test_diff_members_adds_and_removes_exactly_the_set_differences(
-    desired: dict[str, MemberGroup], previous: dict[str, MemberGroup]
+    desired: dict[str, MemberGroup], previous: dict[str, MemberGroup], kept: set[str]
 ) -> None:
-    # Given the groups planned for this year's courses ("y:") and those the previous state holds, other years too
-    desired = {key: group for key, group in desired.items() if key.startswith("y:")}
+    # Given the groups worked out for this year's courses ("y:"), courses planned that keep their groups unread, and
+    # the groups the previous state holds, other years too
+    desired = {key: group for key, group in desired.items() if key.startswith("y:") and key not in kept}
     changes = Changes.empty()
     # When diffed
-    before = diff_members(desired, previous, in_year="y:", changes=changes)
-    # Then each role gains what it lacked and loses what it no longer has; other years are left alone
+    before = diff_members(desired, previous, planned={*desired, *kept}, in_year="y:", changes=changes)
+    # Then each role gains what it lacked and loses what it no longer has; kept courses and other years are left alone
     expected: dict[ActionType, set[tuple[str, Role, PersonKey]]] = {t: set() for t in changes.members}
-    for key in {*desired, *(k for k in previous if k.startswith("y:"))}:
+    for key in {*desired, *(k for k in previous if k.startswith("y:") and k not in kept)}:
         now, then = desired.get(key, MemberGroup()), previous.get(key, MemberGroup())
         for role, wanted, held in zip(MEMBER_GROUP_ROLES, now, then, strict=True):
             expected[ActionType.ADD_MEMBER].update((key, role, person) for person in wanted - held)

@@ -1,5 +1,6 @@
-"""Course fingerprints: a course whose lessons did not change since the previous plan keeps its stored events
-unread, and a plan through fingerprints is exactly the plan that builds and compares every event."""
+"""Course fingerprints: a course whose lessons and members did not change since the previous plan keeps its stored
+members and events unread, and a plan through fingerprints is exactly the plan that works out and compares every
+member and event."""
 
 from __future__ import annotations
 
@@ -15,12 +16,19 @@ from edt_import.domain.applied_state import AppliedState, StoredBlock
 from edt_import.domain.plan import ActionType
 from edt_import.domain.planning import PlanResult
 from edt_import.domain.state_encoding import decode_state, encode_state
-from edt_import.domain.timetable import Lesson, Timetable
+from edt_import.domain.timetable import Lesson, Membership, Timetable
 from edt_import.domain.week_mask import mask_of
+from edt_import.usecases.apply_plan import apply_plan
+from edt_import.usecases.sync_chunks import apply_chunk, finalize_sync, split_plan
+from tests.support.in_memory_lms import InMemoryLmsGateway
+from tests.support.in_memory_state_store import InMemoryAppliedStateStore
 from tests.support.timetable_builders import (
     a_class,
+    a_class_part,
+    a_group,
     a_lesson,
     a_room,
+    a_student,
     a_subject,
     a_teacher,
     a_timetable,
@@ -131,6 +139,36 @@ def test_sync_leaves_a_course_whose_events_failed_without_fingerprint() -> None:
     assert counts(again.report.actions) == {"create_event": 44}
 
 
+def test_sync_leaves_a_course_whose_members_failed_without_fingerprint() -> None:
+    # Given a first sync where itslearning refuses one pupil of MATHS
+    result = plan_of(two_courses(), today=SEPTEMBER)
+    maths = course_key()
+    refused = f"{maths}|S-s1|Learner"
+    lms = InMemoryLmsGateway(refuse=lambda _operation, key: "Refused." if key == refused else None)
+    report, state = apply_plan(result.plan, AppliedState(uai=result.plan.uai), lms)
+    assert report.failures[0].count == 1
+    # Then only FRANCAIS is fingerprinted, and the same export planned later sends that membership again
+    assert set(state.fingerprints) == {course_key("FRANC")}
+    again = plan_of(two_courses(), today=NOVEMBER, previous=decode_state(encode_state(state)))
+    assert [action.key for action in again.plan.actions] == [refused]
+
+
+def test_chunked_sync_leaves_a_course_whose_members_failed_without_fingerprint() -> None:
+    # Given the same first sync cut into chunks, itslearning refusing one pupil of MATHS
+    result = plan_of(two_courses(), today=SEPTEMBER)
+    refused = f"{course_key()}|S-s1|Learner"
+    lms = InMemoryLmsGateway(refuse=lambda _operation, key: "Refused." if key == refused else None)
+    store = InMemoryAppliedStateStore(AppliedState(uai=result.plan.uai))
+    outcomes = [
+        apply_chunk(chunk, AppliedState(uai=result.plan.uai), lms=lms)
+        for chunk in split_plan(result.plan, max_actions=10)
+    ]
+    # When the chunks are finalized
+    state = finalize_sync(result.plan, [outcome.confirmed for outcome in outcomes], store=store)
+    # Then only FRANCAIS is fingerprinted
+    assert set(state.fingerprints) == {course_key("FRANC")}
+
+
 lessons = st.builds(
     lambda subject, day, place, weeks, room, teacher, cancelled: a_lesson(
         subject=subject,
@@ -200,3 +238,85 @@ def test_fingerprints_depend_on_values_not_on_objects() -> None:
     )
     # When both are planned, Then every course has the same fingerprint
     assert plan_of(copied).state.fingerprints == plan_of(interned).state.fingerprints != {}
+
+
+MEMBER_CLASSES = [a_class("c1", "3A", parts=["p1", "p2"]), a_class("c2", "3B", parts=["p3"])]
+MEMBER_PARTS = [a_class_part("p1"), a_class_part("p2"), a_class_part("p3", "c2")]
+PUPILS = ["s1", "s2", "s3", "s4"]
+TEACHERS = ["t1", "t2"]
+TODAY = date(2025, 9, 15)
+LEFT = date(2025, 9, 10)  # a membership ended before the import date counts for nothing
+
+pupil_places = st.fixed_dictionaries(
+    {
+        pupil: st.tuples(
+            st.sets(st.sampled_from(["c1", "c2"])), st.sets(st.sampled_from(["p1", "p2", "p3"])), st.booleans()
+        )
+        for pupil in PUPILS
+    }
+)
+group_members = st.tuples(
+    st.sets(st.sampled_from(["c1", "c2"])),
+    st.sets(st.sampled_from(["p1", "p2", "p3"])),
+    st.sets(st.sampled_from(PUPILS)),
+)
+lesson_people = st.tuples(
+    st.sets(st.sampled_from(TEACHERS), min_size=1), st.sets(st.sampled_from(PUPILS)), st.sets(st.sampled_from(["p3"]))
+)
+
+
+Places = dict[str, tuple[set[str], set[str], bool]]  # pupil -> classes, class parts, left them all
+Sources = tuple[set[str], set[str], set[str]]  # classes, class parts, pupils; of a lesson: teachers, pupils, parts
+School = tuple[Places, Sources, list[Sources]]
+
+
+def school(places: Places, group: Sources, lessons: list[Sources]) -> Timetable:
+    """Pupils in their classes and parts (or having left them), group g1, and lessons of 3A, of g1 and of 3B."""
+    students = [
+        a_student(
+            pupil,
+            pupil.upper(),
+            "X",
+            classes=[Membership(ident=c, exit=LEFT if left else None) for c in sorted(classes)],  # type: ignore[arg-type]
+            class_parts=sorted(parts),
+        )
+        for pupil, (classes, parts, left) in places.items()
+    ]
+    audiences = [{"classes": (link("c1"),)}, {"groups": (link("g1"),)}, {"classes": (link("c2"),)}]
+    return a_timetable(
+        teachers=[a_teacher(t, t.upper(), "Y") for t in TEACHERS],
+        classes=MEMBER_CLASSES,
+        class_parts=MEMBER_PARTS,
+        groups=[a_group("g1", "G1", classes=sorted(group[0]), class_parts=sorted(group[1]), students=sorted(group[2]))],
+        students=students,
+        lessons=[
+            a_lesson(
+                index=index,
+                day=index + 1,
+                teachers=tuple(link(t) for t in sorted(teachers)),
+                students=tuple(link(s) for s in sorted(pupils)),
+                class_parts=tuple(link(p) for p in sorted(parts)),
+                **audience,
+            )
+            for index, ((teachers, pupils, parts), audience) in enumerate(zip(lessons, audiences, strict=True))
+        ],
+    )
+
+
+@given(
+    before=st.tuples(pupil_places, group_members, st.lists(lesson_people, min_size=3, max_size=3)),
+    after=st.tuples(pupil_places, group_members, st.lists(lesson_people, min_size=3, max_size=3)),
+)
+@settings(max_examples=150, deadline=None)
+def test_plan_through_fingerprints_is_the_plan_that_works_out_every_member(before: School, after: School) -> None:
+    # Given the state a first import left (synced, stored and read back), and a later export where pupils, the group
+    # and lessons may have changed
+    state = synced(plan_of(school(*before), today=TODAY))
+    later = school(*after)
+    # When re-planned trusting the fingerprints, and with them removed (every course worked out and compared)
+    trusted = plan_of(later, today=TODAY, previous=state)
+    full = plan_of(later, today=TODAY, previous=without_fingerprints(state))
+    # Then both send exactly the same actions, and report the same members
+    assert [action.key for action in trusted.plan.actions] == [action.key for action in full.plan.actions]
+    assert trusted.report.courses == full.report.courses
+    assert trusted.state == full.state

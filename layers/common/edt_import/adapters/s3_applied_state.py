@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from edt_import.domain.applied_state import AppliedState
+from edt_import.domain.applied_state import AppliedState, member_counts
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore
 from edt_import.domain.state_encoding import decode_state, encode_state
@@ -34,7 +34,7 @@ class S3AppliedStateStore:
     def save(self, state: AppliedState) -> None:
         key = state_key(state.uai)
         self._blobs.put(key, encode_state(state))
-        members = sum(len(group.instructors) + len(group.learners) for group in state.member_groups.values())
+        members = sum(map(sum, member_counts(state.member_groups).values()))  # without decoding stored groups
         events = sum(map(state.course_events.size, state.course_events))  # without decoding stored blocks
         figures = {"courses": len(state.courses), "members": members, "events": events}
         self._index.record_state(state.uai, key=key, saved_at=self._clock(), figures=figures)

@@ -35,6 +35,48 @@ MEMBER_GROUP_ROLES = (Role.INSTRUCTOR, Role.LEARNER)  # the order of a MemberGro
 NO_MEMBERS = MemberGroup()
 
 
+class StoredGroups(Mapping[str, MemberGroup]):
+    """Member groups as a saved state holds them, their sizes known: a group is decoded when first read, and
+    while no member changes they are written back as they were read (``stored``)."""
+
+    __slots__ = ("_decode", "_groups", "sizes", "stored")
+
+    def __init__(
+        self, stored: object, sizes: Mapping[str, tuple[int, int]], decode: Callable[[str], MemberGroup]
+    ) -> None:
+        self.stored = stored
+        self.sizes = sizes  # course key -> (instructors, learners)
+        self._decode = decode
+        self._groups: dict[str, MemberGroup] = {}
+
+    def __getitem__(self, key: str) -> MemberGroup:
+        group = self._groups.get(key)
+        if group is None:
+            if key not in self.sizes:
+                raise KeyError(key)
+            group = self._groups[key] = self._decode(key)
+        return group
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.sizes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def __repr__(self) -> str:
+        return f"StoredGroups({len(self)} courses)"
+
+
+def member_counts(groups: Mapping[str, MemberGroup]) -> Mapping[str, tuple[int, int]]:
+    """How many instructors and learners each course has (stored groups say so without being decoded)."""
+    if isinstance(groups, StoredGroups):
+        return groups.sizes
+    return {key: (len(group.instructors), len(group.learners)) for key, group in groups.items()}
+
+
 def member_key(course_key: str, person_key: str, role: Role) -> str:
     return f"{course_key}|{person_key}|{role.value}"
 
@@ -246,8 +288,8 @@ class AppliedState(Struct, frozen=True, kw_only=True, eq=False):
     Frozen: the sync builds the next state from what itslearning confirmed with ``recorded`` (and ``settled``,
     ``msgspec.structs.replace``). Courses, groups and event blocks are never empty. A course's fingerprint
     (``occurrences.course_fingerprint``) says that its events from ``planned_on`` on are exactly those its
-    lessons give: a plan from that date on whose lessons give the same fingerprint neither builds nor compares
-    them.
+    lessons give, and its members those its teachers, rosters and pupils give: a plan from that date on that
+    gives the same fingerprint neither builds nor compares them.
     """
 
     uai: str
@@ -289,14 +331,7 @@ class AppliedState(Struct, frozen=True, kw_only=True, eq=False):
                 changed.setdefault(target.course_key, []).append(action)
         state = self
         if courses:
-            specs, fingerprints = dict(self.courses), dict(self.fingerprints)
-            for action in courses:
-                if action.type in _REMOVALS:
-                    specs.pop(action.key, None)
-                    fingerprints.pop(action.key, None)
-                elif isinstance(action.target, CourseSpec):
-                    specs[action.key] = action.target
-            state = structs.replace(state, courses=specs, fingerprints=fingerprints)
+            state = structs.replace(state, courses=_recorded_courses(self.courses, courses))
         if members:
             groups = dict(self.member_groups)
             for key, actions in members.items():
@@ -310,15 +345,19 @@ class AppliedState(Struct, frozen=True, kw_only=True, eq=False):
             blocks = {
                 key: _recorded_events(self.course_events.get(key, NO_EVENTS), acts) for key, acts in events.items()
             }
-            # A course whose events changed has no fingerprint until ``settled`` knows all were confirmed.
-            fingerprints = {key: f for key, f in state.fingerprints.items() if key not in blocks}
-            state = structs.replace(state, course_events=self.course_events.changed(blocks), fingerprints=fingerprints)
+            state = structs.replace(state, course_events=self.course_events.changed(blocks))
+        # A deleted course has no fingerprint; one whose members or events changed has none until ``settled`` knows
+        # that all were confirmed.
+        unprinted = {action.key for action in courses if action.type in _REMOVALS} | members.keys() | events.keys()
+        if unprinted:
+            fingerprints = {key: f for key, f in self.fingerprints.items() if key not in unprinted}
+            state = structs.replace(state, fingerprints=fingerprints)
         return state
 
     def settled(self, plan: Plan, *, open_courses: Collection[str]) -> AppliedState:
-        """This state after a sync of ``plan``: the courses whose every event action was confirmed (all but
-        ``open_courses``) hold its events from its import date on, and take its fingerprints; the others have none
-        until a sync completes them."""
+        """This state after a sync of ``plan``: the courses whose every member and event action was confirmed (all
+        but ``open_courses``) hold its members, and its events from its import date on, and take its fingerprints;
+        the others have none until a sync completes them."""
         if plan.planned_on is None:  # a part of a plan (a chunk): its whole is settled once every part is done
             return self
         fingerprints = {
@@ -356,6 +395,16 @@ class AppliedState(Struct, frozen=True, kw_only=True, eq=False):
             f"members={sum(len(g.instructors) + len(g.learners) for g in self.member_groups.values())}, "
             f"events={sum(map(self.course_events.size, self.course_events))}, pronote_ids={len(self.pronote_ids)})"
         )
+
+
+def _recorded_courses(courses: Mapping[str, CourseSpec], actions: list[Action]) -> dict[str, CourseSpec]:
+    specs = dict(courses)
+    for action in actions:
+        if action.type in _REMOVALS:
+            specs.pop(action.key, None)
+        elif isinstance(action.target, CourseSpec):
+            specs[action.key] = action.target
+    return specs
 
 
 def _recorded_members(group: MemberGroup, actions: list[Action]) -> MemberGroup:

@@ -18,6 +18,7 @@ from edt_import.domain.applied_state import (
     NO_MEMBERS,
     CourseEvents,
     MemberGroup,
+    member_counts,
     member_spec,
 )
 from edt_import.domain.directory import PersonKey
@@ -85,9 +86,17 @@ def diff_courses(desired: Mapping[str, CourseSpec], previous: Mapping[str, Cours
 
 
 def diff_members(
-    desired: Mapping[str, MemberGroup], previous: Mapping[str, MemberGroup], *, in_year: str, changes: Changes
+    desired: Mapping[str, MemberGroup],
+    previous: Mapping[str, MemberGroup],
+    *,
+    planned: Collection[str],
+    in_year: str,
+    changes: Changes,
 ) -> int:
-    """Add and remove members course by course; return how many this year's courses held before."""
+    """Add and remove members course by course; return how many this year's courses held before.
+
+    ``desired`` holds the groups worked out for this plan; the other ``planned`` courses keep the groups they had
+    (their fingerprints did not change), which are neither read nor compared."""
     adds = changes.members[ActionType.ADD_MEMBER]
     removes = changes.members[ActionType.REMOVE_MEMBER]
     for course_key, group in desired.items():
@@ -96,11 +105,11 @@ def diff_members(
             for role, now, then in zip(MEMBER_GROUP_ROLES, group, old, strict=True):
                 _member_changes(course_key, role, now, then, adds=adds, removes=removes)
     before = 0
-    for course_key, old in previous.items():
+    for course_key, sizes in member_counts(previous).items():
         if course_key.startswith(in_year):
-            before += len(old.instructors) + len(old.learners)
-            if course_key not in desired:
-                for role, then in zip(MEMBER_GROUP_ROLES, old, strict=True):
+            before += sum(sizes)
+            if course_key not in planned:
+                for role, then in zip(MEMBER_GROUP_ROLES, previous[course_key], strict=True):
                     _member_changes(course_key, role, frozenset(), then, adds=adds, removes=removes)
     return before
 

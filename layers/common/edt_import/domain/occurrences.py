@@ -233,13 +233,16 @@ def _plain_bytes(value: tuple[Any, ...]) -> bytes:
     return marshal.dumps(value, 0)
 
 
-def course_fingerprint(course: DerivedCourse, calendar: LessonCalendar, title: str, facts: str) -> str:
-    """A digest of all that ``course_events`` reads but the import date (``facts`` is ``calendar.facts()``): two
-    plans of a course with the same fingerprint give the same events on every date both cover."""
+def course_fingerprint(
+    course: DerivedCourse, calendar: LessonCalendar, title: str, facts: str, members: tuple[object, ...]
+) -> str:
+    """A digest of all that ``course_events`` reads but the import date (``facts`` is ``calendar.facts()``) and of
+    ``members`` (``membership.members_facts``): two plans of a course with the same fingerprint give the same
+    members, and the same events on every date both cover."""
     lessons = course.lessons
     shared = _shares_slots(lessons)
     rooms = calendar.timetable.rooms
-    digest = hashlib.blake2b(_plain_bytes((facts, title)), digest_size=16)
+    digest = hashlib.blake2b(_plain_bytes((facts, title, members)), digest_size=16)
     for item in lessons:
         # The order of lessons sharing a slot ranks their keys.
         digest.update(_plain_bytes((item.weeks, slot_rank(item, rooms) if shared else None)))

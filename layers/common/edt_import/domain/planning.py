@@ -16,7 +16,14 @@ from datetime import date
 
 from msgspec import Struct, field
 
-from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup, StoredBlock
+from edt_import.domain.applied_state import (
+    AppliedState,
+    CourseEvents,
+    EventBlocks,
+    MemberGroup,
+    StoredBlock,
+    member_counts,
+)
 from edt_import.domain.course_rules import (
     DerivedCourse,
     SkippedLesson,
@@ -31,7 +38,7 @@ from edt_import.domain.diff import Changes, diff_courses, diff_events, diff_memb
 from edt_import.domain.directory import DirectoryPerson, PersonKey
 from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.left_out import LeftOut, left_out
-from edt_import.domain.membership import Rosters, build_rosters, course_members
+from edt_import.domain.membership import Rosters, build_rosters, course_members, members_facts
 from edt_import.domain.occurrences import (
     LessonCalendar,
     UtcClock,
@@ -86,12 +93,13 @@ class _Desired(Struct, kw_only=True):
     """The planned courses, members and events; some courses' events counted but not built (``pending``)."""
 
     calendar: LessonCalendar
+    rosters: Rosters
     first: bool  # no event of this year in the previous state: every event is a creation
     courses: dict[str, CourseSpec] = field(default_factory=dict)
-    members: dict[str, MemberGroup] = field(default_factory=dict)
+    members: dict[str, MemberGroup] = field(default_factory=dict)  # worked out: every course but ``unchanged``
     events: dict[str, CourseEvents] = field(default_factory=dict)  # built, courses with events only
     pending: list[DerivedCourse] = field(default_factory=list)  # counted, not built yet
-    unchanged: set[str] = field(default_factory=set)  # same fingerprint as in the previous state: not compared
+    unchanged: set[str] = field(default_factory=set)  # same fingerprint as in the previous state: kept as they were
     derived: list[DerivedCourse] = field(default_factory=list)  # every planned course, in order
     fingerprints: dict[str, str] = field(default_factory=dict)  # filled at once unless ``first``
 
@@ -109,8 +117,13 @@ class _Desired(Struct, kw_only=True):
     def all_fingerprints(self) -> dict[str, str]:
         if self.first and len(self.fingerprints) < len(self.derived):
             facts = self.calendar.facts()
-            self.fingerprints = {c.key: _fingerprint(c, self.calendar, facts) for c in self.derived}
+            self.fingerprints = {c.key: self.fingerprint(c, facts) for c in self.derived}
         return self.fingerprints
+
+    def fingerprint(self, course: DerivedCourse, facts: str) -> str:
+        calendar = self.calendar
+        members = members_facts(course, calendar.timetable, self.rosters, teacher_accounts=calendar.teacher_keys)
+        return course_fingerprint(course, calendar, event_title(course.title), facts, members)
 
 
 class PlanResult:
@@ -177,7 +190,8 @@ class PlanResult:
             courses.update(desired.courses)
             members = previous.member_groups  # when no member is added or removed, as they were (and stored)
             if any(self._changes.members.values()):
-                members = {k: g for k, g in previous.member_groups.items() if not k.startswith(in_year)}
+                held = previous.member_groups
+                members = {k: held[k] for k in held if not k.startswith(in_year) or k in desired.unchanged}
                 members.update((k, g) for k, g in desired.members.items() if any(g))
             kept = previous.course_events
             events: dict[str, CourseEvents | StoredBlock] = {
@@ -231,12 +245,13 @@ def plan_import(
     )
     # Without an event of this year before, every event is a creation: counted now, built when asked for.
     first = not any(key.startswith(in_year) for key in previous.course_events)
-    desired = _Desired(calendar=calendar, first=first)
-    # A course whose fingerprint has not changed since the previous plan keeps its events: counted, not compared.
-    fingerprinted = not first and previous.planned_on is not None and previous.planned_on <= settings.today
-    facts = calendar.facts()
     # Before the year starts (set-up imports in late August) pupils are counted as of its first day.
     rosters = build_rosters(timetable, max(settings.today, timetable.school_year.start), people.students)
+    desired = _Desired(calendar=calendar, rosters=rosters, first=first)
+    # A course whose fingerprint has not changed since the previous plan keeps its members and events: counted, not
+    # worked out nor compared.
+    fingerprinted = not first and previous.planned_on is not None and previous.planned_on <= settings.today
+    facts = calendar.facts()
     reports = [
         _plan_course(
             course=course,
@@ -247,6 +262,7 @@ def plan_import(
             calendar=calendar,
             desired=desired,
             known=previous.fingerprints if fingerprinted else None,
+            kept_members=member_counts(previous.member_groups) if fingerprinted else {},
             facts=facts,
         )
         for course in courses
@@ -257,7 +273,9 @@ def plan_import(
     changes = Changes.empty()
     previous_courses = {k: c for k, c in previous.courses.items() if k.startswith(in_year)}
     diff_courses(desired.courses, previous_courses, changes)
-    members_before = diff_members(desired.members, previous.member_groups, in_year=in_year, changes=changes)
+    members_before = diff_members(
+        desired.members, previous.member_groups, planned=desired.courses, in_year=in_year, changes=changes
+    )
     diff_events(desired.events, upcoming, changes=changes)
     unchanged_events = sum(report.events for report in reports if report.key in desired.unchanged)
     events_before = sum(map(len, upcoming.values())) + unchanged_events
@@ -342,30 +360,30 @@ def _plan_course(
     calendar: LessonCalendar,
     desired: _Desired,
     known: Mapping[str, str] | None,
+    kept_members: Mapping[str, tuple[int, int]],
     facts: str,
 ) -> CourseReport:
-    """Plan one course; ``known`` are the previous state's fingerprints when they hold on the import date."""
+    """Plan one course; ``known`` are the previous state's fingerprints when they hold on the import date, and
+    ``kept_members`` its member counts (instructors, learners), those of an unchanged course."""
     key = course.key
     desired.courses[key] = CourseSpec(key=key, title=course.title, code=course.subject.code, parent_key=year.key)
-    members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
-    desired.members[key] = MemberGroup(members.teachers, members.students)  # type: ignore[arg-type]
     desired.derived.append(course)
     if not desired.first:
-        fingerprint = desired.fingerprints[key] = _fingerprint(course, calendar, facts)
+        fingerprint = desired.fingerprints[key] = desired.fingerprint(course, facts)
         if known is not None and known.get(key) == fingerprint:
             desired.unchanged.add(key)
+    if key in desired.unchanged:
+        teachers, students = kept_members.get(key, (0, 0))
+    else:
+        members = course_members(course, timetable, rosters, teacher_accounts=people.teachers)
+        desired.members[key] = MemberGroup(members.teachers, members.students)  # type: ignore[arg-type]
+        teachers, students = len(members.teachers), len(members.students)
     if desired.first or key in desired.unchanged:
         desired.pending.append(course)
         count = sum(calendar.weeks_to_plan(item.lesson, item.weeks).bit_count() for item in course.lessons)
     else:
         count = _build_events(course, calendar, desired)
-    return CourseReport(
-        key=key, title=course.title, teachers=len(members.teachers), students=len(members.students), events=count
-    )
-
-
-def _fingerprint(course: DerivedCourse, calendar: LessonCalendar, facts: str) -> str:
-    return course_fingerprint(course, calendar, event_title(course.title), facts)
+    return CourseReport(key=key, title=course.title, teachers=teachers, students=students, events=count)
 
 
 def _build_events(course: DerivedCourse, calendar: LessonCalendar, desired: _Desired) -> int:

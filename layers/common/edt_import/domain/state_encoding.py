@@ -14,8 +14,9 @@ Each ``A`` is a column of integers, ``[typecode, base64 of its little-endian byt
 Python's ``array``). Members (second line): per course, the number of instructors then of learners (``sizes``)
 and indexes into ``people``, each role's people sorted (the groups are sets: sorted, the same groups always give
 the same bytes). Events: each course's line stands alone, so that a course no one read is written back as the
-very bytes it was read from (``applied_state.StoredBlock``), as are the members when no plan changed them: an
-automatic import decodes and encodes only what changed. ``refs`` holds, event after event in each column, the
+very bytes it was read from (``applied_state.StoredBlock``), as are the members when no plan changed them
+(``applied_state.StoredGroups``, each course's people made into sets only when read): an automatic import
+decodes and encodes only what changed. ``refs`` holds, event after event in each column, the
 suffix past the local date and the title (indexes into ``texts``), the rooms and the teachers (into ``lists``),
 the description (into ``texts``); ``numbers`` the days (ordinals), starts and ends (UTC seconds). A course's
 line is checked when it is first read. ``selection`` is the last manual import's selection in its own
@@ -36,7 +37,14 @@ from itertools import accumulate, chain
 from operator import itemgetter
 from typing import Any, cast
 
-from edt_import.domain.applied_state import AppliedState, CourseEvents, EventBlocks, MemberGroup, StoredBlock
+from edt_import.domain.applied_state import (
+    AppliedState,
+    CourseEvents,
+    EventBlocks,
+    MemberGroup,
+    StoredBlock,
+    StoredGroups,
+)
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
 from edt_import.domain.plan import CourseSpec, YearNode
@@ -66,7 +74,9 @@ def encode_state(state: AppliedState) -> bytes:
         "events": [[key, blocks.size(key)] for key in blocks],
     }
     members = state.member_groups
-    members_line = members.line if isinstance(members, _ReadGroups) else _line(_encode_members(members))
+    members_line = (
+        cast("bytes", members.stored) if isinstance(members, StoredGroups) else _line(_encode_members(members))
+    )
     return b"\n".join([_line(header), members_line, *(_block_line(blocks.held(key)) for key in blocks)])
 
 
@@ -93,17 +103,6 @@ def decode_state(data: bytes) -> AppliedState:
 
 def _damaged() -> Exception:
     return rejected(ErrorCode.INVALID_STATE, "The saved import state is damaged and cannot be read.")
-
-
-class _ReadGroups(dict[str, MemberGroup]):
-    """Member groups as read, with the line they were read from: written back as they were while unchanged
-    (states are frozen; a plan that changes no member passes the previous state's groups on)."""
-
-    __slots__ = ("line",)
-
-    def __init__(self, groups: dict[str, MemberGroup], line: bytes) -> None:
-        super().__init__(groups)
-        self.line = line
 
 
 def _encode_members(groups: Mapping[str, MemberGroup]) -> dict[str, Any]:
@@ -209,23 +208,29 @@ def _selection(raw: object) -> StoredSelection | None:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state holds a damaged selection.") from exc
 
 
-def _member_groups(line: bytes) -> _ReadGroups:
+def _member_groups(line: bytes) -> StoredGroups:
+    """The members line: its sizes and references checked now, each course's people made into sets when read."""
     members = _mapping(json.loads(line))
     courses = _texts(members["courses"])
     people = _texts(members["people"])
     sizes = _numbers(members["sizes"], refs=True)
-    persons = tuple(map(people.__getitem__, _numbers(members["people_refs"], refs=True)))
-    if len(sizes) != 2 * len(courses) or sum(sizes) != len(persons):
+    refs = _numbers(members["people_refs"], refs=True)
+    if len(sizes) != 2 * len(courses) or sum(sizes) != len(refs):
         raise ValueError("member sizes do not match")
+    if refs and max(refs) >= len(people):
+        raise ValueError("a member reference past the people")
     bounds = list(accumulate(sizes, initial=0))
-    groups = {
-        course: MemberGroup(
-            frozenset(persons[bounds[2 * i] : bounds[2 * i + 1]]),  # type: ignore[arg-type]  # person keys are text
-            frozenset(persons[bounds[2 * i + 1] : bounds[2 * i + 2]]),  # type: ignore[arg-type]
+    slices = {course: bounds[2 * i : 2 * i + 3] for i, course in enumerate(courses)}
+
+    def group(course: str) -> MemberGroup:
+        start, middle, end = slices[course]
+        return MemberGroup(
+            frozenset(map(people.__getitem__, refs[start:middle])),  # type: ignore[arg-type]  # person keys are text
+            frozenset(map(people.__getitem__, refs[middle:end])),  # type: ignore[arg-type]
         )
-        for i, course in enumerate(courses)
-    }
-    return _ReadGroups(groups, line)
+
+    counts = {course: (sizes[2 * i], sizes[2 * i + 1]) for i, course in enumerate(courses)}
+    return StoredGroups(line, counts, group)
 
 
 def _stored_block(line: bytes, count: Any) -> StoredBlock:

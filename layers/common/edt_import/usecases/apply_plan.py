@@ -129,7 +129,7 @@ class _Tally(Struct):
     failure_samples: dict[str, list[str]] = field(default_factory=dict)
     skip_counts: Counter[str] = field(default_factory=Counter)
     skip_samples: dict[str, list[str]] = field(default_factory=dict)
-    open_courses: set[str] = field(default_factory=set)  # with an event action not confirmed
+    open_courses: set[str] = field(default_factory=set)  # with a member or event action not confirmed
 
     def fail(self, action: Action, reason: str) -> None:
         self.failed[action.type] += 1
@@ -142,7 +142,7 @@ class _Tally(Struct):
         self._left_open(action)
 
     def _left_open(self, action: Action) -> None:
-        if isinstance(action.target, EventSpec):
+        if isinstance(action.target, (MemberSpec, EventSpec)):
             self.open_courses.add(action.target.course_key)
 
     def groups(self, counts: Counter[str], samples: dict[str, list[str]]) -> tuple[ReasonGroup, ...]:

@@ -16,7 +16,7 @@ from typing import Any
 from msgspec import Struct, structs
 
 from edt_import.domain.applied_state import AppliedState
-from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, Plan
+from edt_import.domain.plan import APPLY_ORDER, Action, ActionType, CourseSpec, EventSpec, MemberSpec, Plan
 from edt_import.domain.ports import BATCH_SIZE, AppliedStateStore, LmsGateway
 from edt_import.usecases.apply_plan import SyncReport, apply_plan, store_pronote_ids
 
@@ -134,11 +134,12 @@ def apply_chunk(
     return ChunkOutcome(report=report, confirmed=current(final))
 
 
-def unconfirmed_event_courses(plan: Plan, confirmed: Confirmed) -> set[str]:
+def unconfirmed_courses(plan: Plan, confirmed: Confirmed) -> set[str]:
+    """The courses with a member or event action itslearning did not confirm: they keep no fingerprint."""
     return {
         action.target.course_key
         for action in plan.actions
-        if isinstance(action.target, EventSpec) and action not in confirmed
+        if isinstance(action.target, (MemberSpec, EventSpec)) and action not in confirmed
     }
 
 
@@ -159,7 +160,7 @@ def finalize_sync(
     if everything.year_node:
         state = structs.replace(state, year_node=plan.year_node)
     state = state.recorded(action for action in plan.actions if action in everything)
-    state = store_pronote_ids(plan, state.settled(plan, open_courses=unconfirmed_event_courses(plan, everything)))
+    state = store_pronote_ids(plan, state.settled(plan, open_courses=unconfirmed_courses(plan, everything)))
     if completed and plan.selection is not None:
         state = structs.replace(state, selection=plan.selection)
     store.save(state)
