@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from edt_import.domain.errors import LmsUnavailableError
 from edt_import.domain.imports import ImportKind, ImportStatus
+from edt_import.domain.selection import Selection, parse_selection
 from edt_import.domain.subject_referential import SubjectStatus
-from edt_import.usecases.admin.selection import choose_selection, selection_of
+from edt_import.usecases.admin.selection import choose_selection, launch_import, selection_of
+from edt_import.usecases.pipeline.work_keys import launched_selection_key
 from tests.support.pipeline_world import PipelineWorld, college, sealed_export
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -123,3 +125,26 @@ def test_selection_document_an_earlier_version_wrote_at_launch_is_not_read() -> 
     world.run_to_wizard(sealed_export(), uai=uai, import_id="manual000b", now=paris(7))
     # Then it proposes the completed import's choices: the old document is ignored
     assert _off_in_wizard(world, "manual000b") == off_a
+
+
+def test_selection_of_the_last_manual_import_is_read_without_the_whole_applied_state() -> None:
+    # Given a manual import completed with subject X switched off, and the next one waiting in its wizard
+    world = PipelineWorld(launch_manual=False)
+    uai = college().uai
+    x, _ = _subject_and_lone_course()
+    assert _manual_import(world, "manual000a", {"subjects": [x]}, paris(6)) is ImportStatus.DONE
+    world.run_to_wizard(sealed_export(), uai=uai, import_id="manual000b", now=paris(7))
+    world.states.loads = 0
+    # When the administrator opens the wizard and launches it as proposed
+    off = _off_in_wizard(world, "manual000b")
+    launch_import(uai, "manual000b", now=paris(7), stores=world.wizard, tokens=world.tokens, resumer=world.resumer)
+    # Then both proposed the completed import's choices, from its selection alone: no whole state was loaded
+    assert off[0] == [x]
+    launched = parse_selection(world.work.get(launched_selection_key(uai, "manual000b")) or b"")
+    assert isinstance(launched, Selection)
+    assert x in launched.disabled_subjects
+    assert world.states.loads == 0
+    # And the import goes on with them (its plan step reads the whole state)
+    (record,) = world.run_resumed(now=paris(7))
+    assert record.status is ImportStatus.DONE
+    assert world.states.loads > 0

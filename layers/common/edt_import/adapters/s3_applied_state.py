@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from edt_import.domain.applied_state import AppliedState, member_counts
-from edt_import.domain.errors import ErrorCode, rejected
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore
-from edt_import.domain.state_encoding import decode_state, encode_state
+from edt_import.domain.selection import StoredSelection
+from edt_import.domain.state_encoding import another_establishment, decode_selection, decode_state, encode_state
 
 
 def state_key(uai: str) -> str:
@@ -28,8 +28,13 @@ class S3AppliedStateStore:
             return None
         state = decode_state(data)
         if state.uai != uai:
-            raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
+            raise another_establishment()
         return state
+
+    def load_selection(self, uai: str) -> StoredSelection | None:
+        """The selection of the saved state of ``uai``: the whole object is fetched, its header alone decoded."""
+        data = self._blobs.get(state_key(uai))
+        return None if data is None else decode_selection(data, uai)
 
     def save(self, state: AppliedState) -> None:
         key = state_key(state.uai)

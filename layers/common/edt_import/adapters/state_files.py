@@ -15,12 +15,13 @@ import fcntl
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.errors import ConfigError, ErrorCode, ImportInProgressError, rejected
-from edt_import.domain.state_encoding import decode_state, encode_state
+from edt_import.domain.selection import StoredSelection
+from edt_import.domain.state_encoding import another_establishment, decode_selection, decode_state, encode_state
 
 _SAFE_UAI = re.compile(r"[0-9A-Za-z]{1,16}")
 
@@ -62,20 +63,31 @@ class FileAppliedStateStore:
     def load(self, uai: str) -> AppliedState | None:
         """The last saved state of ``uai``, or None before its first sync."""
         path = self.path_for(uai)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
+        data = self._read(path, Path.read_bytes)
+        if data is None:
             return None
-        except OSError as exc:
-            raise ConfigError(f"The state file {path} cannot be read ({exc.strerror}).") from exc
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise rejected(ErrorCode.INVALID_STATE, f"The saved import state {path} is not UTF-8 text.") from exc
         state = decode_state(data)
         if state.uai != uai:
-            raise rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
+            raise another_establishment()
         return state
+
+    def load_selection(self, uai: str) -> StoredSelection | None:
+        """The selection of the last saved state of ``uai``, from the file's first line (its header) alone."""
+        header = self._read(self.path_for(uai), _first_line)
+        return None if header is None else decode_selection(header, uai)
+
+    @staticmethod
+    def _read(path: Path, read: Callable[[Path], bytes]) -> bytes | None:
+        try:
+            return read(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ConfigError(f"The state file {path} cannot be read ({exc.strerror}).") from exc
 
     def save(self, state: AppliedState) -> None:
         path = self.path_for(state.uai)
@@ -96,3 +108,8 @@ class FileAppliedStateStore:
             if isinstance(exc, OSError):
                 raise ConfigError(f"The state file {path} cannot be written ({exc.strerror or exc}).") from exc
             raise
+
+
+def _first_line(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.readline()

@@ -11,6 +11,7 @@ from edt_import.domain.applied_state import AppliedState
 from edt_import.domain.directory import DirectoryPerson
 from edt_import.domain.errors import ConfigError
 from edt_import.domain.plan import CourseSpec, EventSpec, MemberSpec, YearNode
+from edt_import.domain.selection import StoredSelection
 
 BATCH_SIZE = 500  # items per itslearning call (a plural IMS call, a DataService message); a sync batch by default
 
@@ -73,6 +74,11 @@ class AppliedStateStore(Protocol):
 
     def load(self, uai: str) -> AppliedState | None:
         """The last state saved for ``uai``, or None before its first sync."""
+        ...
+
+    def load_selection(self, uai: str) -> StoredSelection | None:
+        """The selection of the last state saved for ``uai`` (that of its last manual import), or None: read without
+        the rest of the state, which the wizard does not need (a large establishment's state runs to megabytes)."""
         ...
 
     def save(self, state: AppliedState) -> None:

@@ -87,18 +87,43 @@ def _line(value: object) -> bytes:
 def decode_state(data: bytes) -> AppliedState:
     """The state ``encode_state`` wrote; anything else is refused as ``invalid_state``."""
     lines = data.split(b"\n")
+    header = _header(lines[0])
     try:
-        header = json.loads(lines[0])
+        return _state(header, lines[1:])
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise _damaged() from exc
+
+
+def decode_selection(data: bytes, uai: str) -> StoredSelection | None:
+    """The selection in the state ``encode_state`` wrote for ``uai``, read from its header line alone (the wizard
+    reads nothing else): the members and the events are neither decoded nor checked. A header ``decode_state``
+    would refuse is refused the same way, as is a state of another establishment (``another_establishment``)."""
+    header = _header(data.split(b"\n", 1)[0])
+    try:
+        owner = _text(header["uai"])
+    except (KeyError, TypeError) as exc:
+        raise _damaged() from exc
+    if owner != uai:
+        raise another_establishment()
+    return _selection(header.get("selection"))
+
+
+def another_establishment() -> Exception:
+    """What a store raises for a state saved under ``uai`` that names another establishment."""
+    return rejected(ErrorCode.INVALID_STATE, "The saved import state belongs to another establishment.")
+
+
+def _header(line: bytes) -> dict[str, Any]:
+    """The first line, a JSON object of this schema."""
+    try:
+        header = json.loads(line)
     except UnicodeDecodeError as exc:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state is not UTF-8 text.") from exc
     except (ValueError, RecursionError) as exc:
         raise _damaged() from exc
     if not isinstance(header, dict) or header.get("schema") != STATE_SCHEMA:
         raise rejected(ErrorCode.INVALID_STATE, "The saved import state has an unknown schema version.")
-    try:
-        return _state(header, lines[1:])
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        raise _damaged() from exc
+    return header
 
 
 def _damaged() -> Exception:

@@ -164,5 +164,4 @@ def _current_choices(record: ImportRecord, lists: WizardLists, stores: WizardSto
             chosen = parse_selection(data)
             if isinstance(chosen, Selection):
                 return chosen
-    previous = stores.states.load(record.uai)
-    return default_selection(lists, previous.selection if previous is not None else None)
+    return default_selection(lists, stores.states.load_selection(record.uai))
