@@ -14,6 +14,7 @@ from cfnlint.api import lint_file
 from cfnlint.decode.cfn_yaml import load
 from moto import mock_aws
 
+from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
 from edt_import.usecases.pipeline import settings as function_settings
 from edt_import.usecases.pipeline.finalize import failure_from
 
@@ -184,6 +185,26 @@ def test_state_machine_every_task_retries_and_ends_in_the_failure_step(template:
     assert chunk["Retry"][0]["ErrorEquals"] == ["LmsUnavailableError"]
     assert states["SyncChunks"]["MaxConcurrency"] == int(template["Parameters"]["SyncConcurrency"]["Default"])
     assert states["RecordFailure"]["Next"] == "ImportFailed"
+
+
+def test_state_machine_retries_a_lost_race_by_its_class_name_but_never_an_import_that_moved_on(template: Any) -> None:
+    # Given every retry of the state machine, its Map's inner steps included
+    definition = _definition(template)
+    retried = {error for retry in _retries(json.loads(definition)) for error in retry["ErrorEquals"]}
+    # Then a lost race is retried by the name the Lambda runtime reports it under; a moved-on status, by its own
+    # name, is not (reading again only finds the same), nor is it a lost race to Python's ``except``
+    assert ConcurrentUpdateError.__name__ in retried
+    assert StatusMovedOnError.__name__ not in retried
+    assert not issubclass(StatusMovedOnError, ConcurrentUpdateError)
+
+
+def _retries(node: Any) -> list[Any]:
+    if isinstance(node, list):
+        return [retry for item in node for retry in _retries(item)]
+    if not isinstance(node, dict):
+        return []
+    own = list(node.get("Retry", []))
+    return own + [retry for key, value in node.items() if key != "Retry" for retry in _retries(value)]
 
 
 def test_state_machine_manual_import_waits_on_a_task_token_with_a_timeout_after_reconciling(template: Any) -> None:

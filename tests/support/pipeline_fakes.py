@@ -13,7 +13,7 @@ from typing import Any
 
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.errors import ConcurrentUpdateError
+from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
 from edt_import.domain.import_ports import EstablishmentSettings
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced, queue_positions
 
@@ -70,14 +70,14 @@ class InMemoryImportHistory:
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
         record = self.records[(uai, import_id)]  # KeyError: a LookupError, as the port says
+        if expected_status is not None and record.status is not expected_status:
+            raise StatusMovedOnError(record.status)  # checked on the read, as the table's adapter does
         if self.interleaved:
             racing, *later = self.interleaved
             self.interleaved = []  # the racing write's own update is not raced
             racing()
             self.interleaved = later
         if self.records[(uai, import_id)] is not record:  # another write since the read: the version moved
-            raise ConcurrentUpdateError()
-        if expected_status is not None and record.status is not expected_status:
             raise ConcurrentUpdateError()
         updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         self.records[(uai, import_id)] = updated

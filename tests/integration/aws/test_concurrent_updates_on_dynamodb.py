@@ -15,13 +15,14 @@ from edt_import.adapters.dynamo import DynamoImportHistory
 from edt_import.adapters.dynamo.task_tokens import DynamoTaskTokenStore
 from edt_import.api.services import ApiServices
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.errors import ConcurrentUpdateError
+from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
 from edt_import.domain.imports import ImportKind, ImportStatus, new_import
 from edt_import.domain.rekeying import Rekey
 from edt_import.usecases.pipeline.codecs import encode_document
 from edt_import.usecases.pipeline.work_keys import rekeys_report_key
 from tests.support.admin_api import ApiWorld, admin_of
 from tests.support.moto_resources import create_table
+from tests.support.moving_on import moving_on_after_read
 from tests.support.racing_writes import racing
 
 T0 = datetime(2027, 5, 3, 6, 0, tzinfo=UTC)
@@ -81,15 +82,43 @@ def test_history_update_losing_a_race_raises_concurrent_update_and_writes_nothin
 
 
 @pytest.mark.parametrize("make", [ApiWorld, _dynamo_world], ids=["in-memory", "dynamodb"])
-def test_history_update_expecting_a_status_the_import_left_writes_nothing(
+def test_history_update_expecting_a_status_the_import_left_says_it_moved_on_and_writes_nothing(
     aws: None, make: Callable[[], ApiWorld]
 ) -> None:
+    # Given an import a step moved on to syncing
     history = _with_import(make(), ImportStatus.SYNCING)
-    with pytest.raises(ConcurrentUpdateError):
+    # When a change meant for a held import is written
+    with pytest.raises(StatusMovedOnError) as moved_on:
         history.update(UAI, IMPORT_ID, status=ImportStatus.QUEUED, now=T0, expected_status=ImportStatus.HELD)
-    assert history.get(UAI, IMPORT_ID).status is ImportStatus.SYNCING
+    # Then it is refused as moved on (not as a race), with the status found, and nothing is written
+    assert not isinstance(moved_on.value, ConcurrentUpdateError)
+    assert (moved_on.value.found, moved_on.value.code, moved_on.value.details) == (
+        ImportStatus.SYNCING,
+        "import_moved_on",
+        {"status": "syncing"},
+    )
+    record = history.get(UAI, IMPORT_ID)
+    assert (record.status, record.updated_at) == (ImportStatus.SYNCING, T0)
+    # And a change meant for the status it is in lands
     moved = history.update(UAI, IMPORT_ID, status=ImportStatus.DONE, now=T0, expected_status=ImportStatus.SYNCING)
     assert moved.status is ImportStatus.DONE
+
+
+@pytest.mark.parametrize("make", [ApiWorld, _dynamo_world], ids=["in-memory", "dynamodb"])
+def test_history_update_expecting_a_status_still_held_but_losing_a_race_is_a_concurrent_update(
+    aws: None, make: Callable[[], ApiWorld]
+) -> None:
+    # Given a held import, which another writer notes something on between the update's read and its write
+    history = _with_import(make(), ImportStatus.HELD)
+    with (
+        racing(history, _step(history, ImportStatus.HELD, section=("note", {"n": 1}))),
+        pytest.raises(ConcurrentUpdateError) as lost,
+    ):
+        history.update(UAI, IMPORT_ID, status=ImportStatus.QUEUED, now=T0, expected_status=ImportStatus.HELD)
+    # Then that is a race, not a move: nothing of the loser is written, the other write kept
+    assert not isinstance(lost.value, StatusMovedOnError)
+    record = history.get(UAI, IMPORT_ID)
+    assert (record.status, record.summary) == (ImportStatus.HELD, {"note": {"n": 1}})
 
 
 def _rekeying(world: ApiWorld) -> Any:
@@ -128,6 +157,24 @@ def test_approve_losing_twice_on_dynamodb_is_409_concurrent_update_and_still_hel
     assert (history.get(UAI, IMPORT_ID).status, world.starter.started) == (ImportStatus.HELD, [])
     status, body = _call(world, "/approve")
     assert (status, body["status"], body["attempt"]) == (202, "queued", 2)
+
+
+def test_approve_of_an_import_superseded_after_its_read_on_dynamodb_is_409_not_held_from_one_read(aws: None) -> None:
+    world = _dynamo_world()
+    history = _with_import(world, ImportStatus.HELD, section=("plan", {"hold": {"approval": APPROVAL}}))
+    with moving_on_after_read(history, _step(history, ImportStatus.SUPERSEDED)) as reads:
+        status, body = _call(world, "/approve")
+    assert (status, body["code"], reads) == (409, "import_not_held", [IMPORT_ID])
+    assert (history.get(UAI, IMPORT_ID).status, world.starter.started) == (ImportStatus.SUPERSEDED, [])
+
+
+def test_confirm_rekey_of_an_import_moved_on_after_its_read_on_dynamodb_keeps_the_step_status(aws: None) -> None:
+    world = _dynamo_world()
+    history = _rekeying(world)
+    with moving_on_after_read(history, _step(history, ImportStatus.SYNCING), read=2) as reads:
+        assert _call(world, "/confirm-rekey") == (200, {"confirmed": 1})
+    record = history.get(UAI, IMPORT_ID)
+    assert (record.status, record.summary["rekey"]["confirmed"], len(reads)) == (ImportStatus.SYNCING, 1, 2)
 
 
 def test_task_token_take_racing_a_write_of_the_import_still_takes_it_once(aws: None) -> None:

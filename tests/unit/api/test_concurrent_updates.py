@@ -1,6 +1,7 @@
 """An administrator's write racing a pipeline step's write of the same import record (versioned): done once more
 when deciding again is safe, else 409 ``concurrent_update`` asking to reload and retry; never a 500, and never a
-status put back to what it was before the step."""
+status put back to what it was before the step. An import a step moved on before the write read it is no race: the
+answer comes from the status the refused write found, without reading the import again."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from edt_import.domain.imports import ImportFailure, ImportStatus
 from tests.support.admin_api import ApiWorld, admin_of, api_over
+from tests.support.moving_on import moving_on_after_read
 from tests.support.pipeline_world import NOW, PipelineWorld, college, college_imported_once, sealed_export
 from tests.support.racing_writes import racing
 from tests.support.wizard_exports import reinstalled_export
@@ -133,3 +135,59 @@ def test_launch_losing_twice_is_409_concurrent_update_and_a_retry_launches() -> 
     assert call(api, uai, "POST", f"/imports/{IMPORT_B}/launch")[1]["status"] == "planning"
     (record,) = world.run_resumed()
     assert record.status is ImportStatus.DONE
+
+
+def test_approve_of_an_import_that_ended_after_its_read_is_409_not_held_from_one_read() -> None:
+    # Given a held import, superseded by a newer one just after the approval read it
+    world, api, uai = held()
+    started = len(world.starter.started)
+    with moving_on_after_read(world.history, step_moves_on(world, uai, ImportStatus.SUPERSEDED)) as reads:
+        # When the administrator approves it
+        status, body = call(api, uai, "POST", f"/imports/{IMPORT_B}/approve")
+    # Then the answer is that it is not held, known from the refused write: the import was read once
+    assert (status, body["code"], body["message"]) == (
+        409,
+        "import_not_held",
+        "This import is not held by the deletion guard.",
+    )
+    assert reads == [IMPORT_B]
+    record = world.history.get(uai, IMPORT_B)
+    assert record is not None
+    assert (record.status, record.attempt, "approval" in record.summary) == (ImportStatus.SUPERSEDED, 1, False)
+    assert len(world.starter.started) == started
+
+
+def test_launch_of_an_import_that_ended_after_its_read_is_409_not_awaiting_selection_and_resumes_nothing() -> None:
+    # Given a manual import at its wizard whose wait for a launch times out just after the launch read it
+    world, uai = imported_once()
+    world.run_to_wizard(sealed_export(), uai=uai, import_id=IMPORT_B)
+    api = api_over(world)
+    timeout = ImportFailure(code="selection_timeout", message="The selection was not launched in time.")
+    ends = step_moves_on(world, uai, ImportStatus.FAILED, error=timeout)
+    with moving_on_after_read(world.history, ends) as reads:
+        # When the administrator launches it
+        status, body = call(api, uai, "POST", f"/imports/{IMPORT_B}/launch")
+    # Then the answer says it waits no more and what it is now, as a later read would; nothing is resumed
+    assert (status, body["code"]) == (409, "import_not_awaiting_selection")
+    assert body["message"] == "This import is not waiting for its selection (it is échec)."
+    assert reads == [IMPORT_B]
+    assert world.resumer.resumed == []
+    record = world.history.get(uai, IMPORT_B)
+    assert record is not None
+    assert (record.status, "selection" in record.summary) == (ImportStatus.FAILED, False)
+
+
+def test_confirm_rekey_of_an_import_moved_on_after_its_read_is_noted_under_the_new_status_without_reading_again() -> (
+    None
+):
+    # Given a launched import reporting re-keyings, which its plan step moves on just after the note read it
+    world, api, uai = rekeying_launched()
+    with moving_on_after_read(world.history, step_moves_on(world, uai, ImportStatus.SYNCING), read=2) as reads:
+        # When the administrator confirms
+        answer = call(api, uai, "POST", f"/imports/{IMPORT_B}/confirm-rekey")
+    # Then the confirmation lands under the step's status, taken from the refused write, not from another read
+    assert answer == (200, {"confirmed": 2})
+    assert reads == [IMPORT_B, IMPORT_B]  # the existence check, then the note's read
+    record = world.history.get(uai, IMPORT_B)
+    assert record is not None
+    assert (record.status, record.summary["rekey"]["confirmed"]) == (ImportStatus.SYNCING, 2)

@@ -107,6 +107,12 @@ def test_console_words_refusal_codes_have_sentences() -> None:
 def test_console_words_answers_to_a_held_import_or_a_rekeying_are_refused_in_sentences() -> None:
     # Given the codes approving a held import or confirming a re-keying can be refused with
     french = _dictionary("fr")
-    refused = [ErrorCode.CONCURRENT_UPDATE.value, NOT_HELD, APPROVAL_MISMATCH, NO_REKEY]
+    refused = [
+        ErrorCode.CONCURRENT_UPDATE.value,
+        ErrorCode.IMPORT_MOVED_ON.value,
+        NOT_HELD,
+        APPROVAL_MISMATCH,
+        NO_REKEY,
+    ]
     # Then each is told in French, not in the API's English sentence
     assert [code for code in refused if f"err.{code}" not in french] == []

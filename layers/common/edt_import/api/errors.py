@@ -23,6 +23,7 @@ from edt_import.domain.errors import (
     EdtImportError,
     ImportInProgressError,
     LmsUnavailableError,
+    StatusMovedOnError,
 )
 from edt_import.usecases.admin.errors import (
     AdminError,
@@ -47,6 +48,7 @@ _PRODUCT_STATUS: dict[type[EdtImportError], HTTPStatus] = {
     LmsUnavailableError: HTTPStatus.SERVICE_UNAVAILABLE,
     ImportInProgressError: HTTPStatus.CONFLICT,
     ConcurrentUpdateError: HTTPStatus.CONFLICT,  # a pipeline step wrote the record meanwhile: reload, try again
+    StatusMovedOnError: HTTPStatus.CONFLICT,  # the import moved on twice during one change: reload to see where
 }
 _UAI_PARAMETER = ("path", "uai")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from edt_import.domain.imports import ImportStatus
+
 
 class ErrorCode(StrEnum):
     # The uploaded file is refused (nothing is written).
@@ -37,6 +39,7 @@ class ErrorCode(StrEnum):
     LMS_PROTOCOL_ERROR = "lms_protocol_error"
     IMPORT_IN_PROGRESS = "import_in_progress"
     CONCURRENT_UPDATE = "concurrent_update"  # a record changed between its read and its write: nothing written
+    IMPORT_MOVED_ON = "import_moved_on"  # an import left the status a change was meant for: nothing written
     # Automatic imports (domain.md, "The automatic import").
     NO_MANUAL_IMPORT_YET = "no_manual_import_yet"
     AUTO_IMPORT_DISABLED = "auto_import_disabled"
@@ -103,6 +106,21 @@ class ConcurrentUpdateError(EdtImportError):
         details: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(ErrorCode.CONCURRENT_UPDATE, message, details)
+
+
+class StatusMovedOnError(EdtImportError):
+    """The import is no longer in the status a change was meant for (``expected_status``): it moved on (ended,
+    launched, expired), which is not a race, and reading it again only finds the same. ``found`` is the status it
+    is in, for the caller to answer from; nothing was written. Not a ``ConcurrentUpdateError``, so that nothing
+    retries it as one (the admin use cases, the state machine's retries by class name)."""
+
+    def __init__(self, found: ImportStatus) -> None:
+        super().__init__(
+            ErrorCode.IMPORT_MOVED_ON,
+            "The import moved on while this change was being saved; reload it to see where it stands.",
+            {"status": found.value},
+        )
+        self.found = found
 
 
 class UnexpectedError(EdtImportError):

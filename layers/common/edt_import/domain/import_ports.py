@@ -14,7 +14,7 @@ from msgspec import Struct
 
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.errors import ConcurrentUpdateError
+from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
 from edt_import.domain.ports import AppliedStateStore
 
@@ -54,9 +54,14 @@ class ImportHistory(Protocol):
     ) -> ImportRecord:
         """Move the import to ``status``; ``section`` (name, figures) is set into its summary.
 
-        ``ConcurrentUpdateError`` (and nothing written) when another writer saved the record between this call's
-        read and its write, or when ``expected_status`` is given and the import is no longer in it: a decision taken
-        on an earlier read only lands if that read still holds. A ``LookupError`` for an unknown import."""
+        ``expected_status``, when given, must be the status this call reads: a decision taken on an earlier read
+        only lands if that read still holds. Nothing is written, and:
+
+        - ``StatusMovedOnError`` carrying the status read, when the import is no longer in ``expected_status`` (it
+          moved on: reading again would only find the same);
+        - ``ConcurrentUpdateError`` when another writer saved the record between this call's read and its write
+          (a race: reading again and deciding again is safe), whatever that write changed;
+        - ``LookupError`` for an unknown import."""
         ...
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
@@ -96,7 +101,7 @@ def update_from(
         return history.update(
             uai, import_id, status=status, now=now, section=section, error=error, expected_status=expected
         )
-    except (ConcurrentUpdateError, LookupError):
+    except (StatusMovedOnError, ConcurrentUpdateError, LookupError):
         return None
 
 

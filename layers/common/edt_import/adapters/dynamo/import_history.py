@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind, conditional_failure, save_versioned
-from edt_import.domain.errors import ConcurrentUpdateError
+from edt_import.domain.errors import StatusMovedOnError
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
 
 KEEP_FOR = timedelta(days=550)
@@ -55,7 +55,7 @@ class DynamoImportHistory:
             raise LookupError("no such import") from None
         record = _record(item)
         if expected_status is not None and record.status is not expected_status:
-            raise ConcurrentUpdateError()
+            raise StatusMovedOnError(record.status)
         updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         _fill(item, updated)
         save_versioned(item)

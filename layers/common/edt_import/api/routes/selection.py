@@ -183,7 +183,7 @@ def post_approve(uai: Uai, import_id: ImportId, body: ApprovalRequest | None = N
     summary="Confirm the Pronote re-keyings the import reported (known people arriving with new Pronote ids)",
     description="Pronote regenerated its identifiers (a reinstallation): the accounts matched are kept, and from "
     "now on known by their new ids only. 409 no_rekey_to_confirm, concurrent_update (a step wrote the import "
-    "meanwhile: reload and try again).",
+    "meanwhile: reload and try again), import_moved_on (steps moved it on twice meanwhile: reload).",
     responses={**ERROR_RESPONSES, **NOT_FOUND, **CONFLICT, 200: {"description": "how many were confirmed"}},
 )
 def post_confirm_rekey(uai: Uai, import_id: ImportId) -> RekeysConfirmed:

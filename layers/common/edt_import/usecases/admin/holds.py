@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from edt_import.domain.errors import StatusMovedOnError
 from edt_import.domain.import_ports import BlobStore, EstablishmentStore, ExecutionStarter, ImportHistory
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.domain.rekeying import Rekey
@@ -48,22 +49,29 @@ def _queue_approved(
     record = import_record(uai, import_id, history)
     hold = record.summary.get("plan", {}).get("hold") if record.status is ImportStatus.HELD else None
     if not isinstance(hold, dict) or not hold.get("approval"):
-        raise ConflictError("This import is not held by the deletion guard.", NOT_HELD)
+        raise _not_held()
     approval = str(hold["approval"])
     if code is not None and code.strip().lower() != approval:
         raise ConflictError(
             "This approval code is not the one the import shows; read the hold again.", APPROVAL_MISMATCH
         )
     section = ("approval", {"code": approval, "approved_at": now.isoformat()})
-    return history.update(
-        uai,
-        import_id,
-        status=ImportStatus.QUEUED,
-        now=now,
-        section=section,
-        attempt=record.attempt + 1,
-        expected_status=ImportStatus.HELD,
-    )
+    try:
+        return history.update(
+            uai,
+            import_id,
+            status=ImportStatus.QUEUED,
+            now=now,
+            section=section,
+            attempt=record.attempt + 1,
+            expected_status=ImportStatus.HELD,
+        )
+    except StatusMovedOnError:  # it moved on since the read (approved, superseded): not held any more
+        raise _not_held() from None
+
+
+def _not_held() -> ConflictError:
+    return ConflictError("This import is not held by the deletion guard.", NOT_HELD)
 
 
 def confirm_rekeys(
@@ -84,6 +92,10 @@ def confirm_rekeys(
 def _note_in_history(
     uai: str, import_id: str, section: tuple[str, dict[str, object]], *, now: datetime, history: ImportHistory
 ) -> ImportRecord:
-    """Add ``section`` to the import's summary, its status as it is now (a step may have moved it on)."""
+    """Add ``section`` to the import's summary, its status as it is now: a step may have moved it on since the
+    read, and then the refusal says to which status, so the note is written once more under it, not read again."""
     status = import_record(uai, import_id, history).status
-    return history.update(uai, import_id, status=status, now=now, section=section, expected_status=status)
+    try:
+        return history.update(uai, import_id, status=status, now=now, section=section, expected_status=status)
+    except StatusMovedOnError as moved:
+        return history.update(uai, import_id, status=moved.found, now=now, section=section, expected_status=moved.found)

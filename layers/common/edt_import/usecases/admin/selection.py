@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from msgspec import Struct
 
-from edt_import.domain.errors import ConcurrentUpdateError
+from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
 from edt_import.domain.import_ports import BlobStore, ImportHistory
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.domain.ports import AppliedStateStore
@@ -123,6 +123,8 @@ def launch_import(
     except ConcurrentUpdateError:
         tokens.put(uai, import_id, token)
         raise
+    except StatusMovedOnError as moved:  # it ended meanwhile (timed out, superseded): no launch can use the token
+        raise _not_awaiting(moved.found) from None
     stores.work.put(launched_selection_key(uai, import_id), selection.to_json().encode("utf-8"))
     if not resumer.resume(token):
         raise ConflictError(
@@ -134,11 +136,15 @@ def launch_import(
 
 def _awaiting(record: ImportRecord) -> ImportRecord:
     if record.status is not ImportStatus.AWAITING_SELECTION:
-        raise ConflictError(
-            f"This import is not waiting for its selection (it is {record.status.label_fr.lower()}).",
-            WizardErrorCode.NOT_AWAITING_SELECTION,
-        )
+        raise _not_awaiting(record.status)
     return record
+
+
+def _not_awaiting(status: ImportStatus) -> ConflictError:
+    return ConflictError(
+        f"This import is not waiting for its selection (it is {status.label_fr.lower()}).",
+        WizardErrorCode.NOT_AWAITING_SELECTION,
+    )
 
 
 def _lists(record: ImportRecord, work: BlobStore) -> WizardLists:
