@@ -14,7 +14,7 @@ from typing import Any
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
-from edt_import.domain.import_ports import EstablishmentSettings
+from edt_import.domain.import_ports import EstablishmentSettings, StatusChange, changed
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced, queue_positions
 
 
@@ -69,9 +69,30 @@ class InMemoryImportHistory:
         attempt: int | None = None,
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        record = self.records[(uai, import_id)]  # KeyError: a LookupError, as the port says
-        if expected_status is not None and record.status is not expected_status:
-            raise StatusMovedOnError(record.status)  # checked on the read, as the table's adapter does
+        def advance(record: ImportRecord) -> ImportRecord:
+            if expected_status is not None and record.status is not expected_status:
+                raise StatusMovedOnError(record.status)  # checked on the read, as the table's adapter does
+            return advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
+
+        updated = self._rewrite(uai, import_id, advance)
+        if updated is None:  # ``advance`` always moves it: only an unknown import leaves nothing
+            raise KeyError(import_id)  # a LookupError, as the port says
+        return updated
+
+    def update_if(
+        self, uai: str, import_id: str, *, now: datetime, change: Callable[[ImportRecord], StatusChange | None]
+    ) -> ImportRecord | None:
+        return self._rewrite(uai, import_id, lambda record: changed(record, change(copy.deepcopy(record)), now=now))
+
+    def _rewrite(
+        self, uai: str, import_id: str, rewrite: Callable[[ImportRecord], ImportRecord | None]
+    ) -> ImportRecord | None:
+        record = self.records.get((uai, import_id))
+        if record is None:
+            return None
+        updated = rewrite(record)
+        if updated is None:
+            return None
         if self.interleaved:
             racing, *later = self.interleaved
             self.interleaved = []  # the racing write's own update is not raced
@@ -79,7 +100,6 @@ class InMemoryImportHistory:
             self.interleaved = later
         if self.records[(uai, import_id)] is not record:  # another write since the read: the version moved
             raise ConcurrentUpdateError()
-        updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
         self.records[(uai, import_id)] = updated
         return copy.deepcopy(updated)
 

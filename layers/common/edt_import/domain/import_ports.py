@@ -6,7 +6,7 @@ unit tests, and one contract suite runs against both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -15,7 +15,7 @@ from msgspec import Struct
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
-from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus
+from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced
 from edt_import.domain.ports import AppliedStateStore
 
 
@@ -31,6 +31,20 @@ class BlobStore(Protocol):
     def keys(self, prefix: str) -> list[str]:
         """Every key under ``prefix``, sorted."""
         ...
+
+
+class StatusChange(Struct, frozen=True, kw_only=True):
+    """Where ``ImportHistory.update_if`` moves an import: its new status, and why it ended when it ended."""
+
+    status: ImportStatus
+    error: ImportFailure | None = None
+
+
+def changed(record: ImportRecord, change: StatusChange | None, *, now: datetime) -> ImportRecord | None:
+    """``record`` moved as ``change`` says (what ``update_if`` writes); None for no change."""
+    if change is None:
+        return None
+    return advanced(record, status=change.status, now=now, error=change.error)
 
 
 class ImportHistory(Protocol):
@@ -62,6 +76,14 @@ class ImportHistory(Protocol):
         - ``ConcurrentUpdateError`` when another writer saved the record between this call's read and its write
           (a race: reading again and deciding again is safe), whatever that write changed;
         - ``LookupError`` for an unknown import."""
+        ...
+
+    def update_if(
+        self, uai: str, import_id: str, *, now: datetime, change: Callable[[ImportRecord], StatusChange | None]
+    ) -> ImportRecord | None:
+        """Read the import once and move it as ``change`` decides from that read: None (nothing written) when it
+        leaves it as it is, or for an unknown import. The write lands only on the very record ``change`` saw:
+        ``ConcurrentUpdateError`` (nothing written) when another writer saved it in between."""
         ...
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:

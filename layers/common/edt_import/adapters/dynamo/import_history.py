@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +10,7 @@ from pynamodb.exceptions import PutError
 
 from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind, conditional_failure, save_versioned
 from edt_import.domain.errors import StatusMovedOnError
+from edt_import.domain.import_ports import StatusChange, changed
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
 
 KEEP_FOR = timedelta(days=550)
@@ -49,17 +50,20 @@ class DynamoImportHistory:
         attempt: int | None = None,
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        try:
-            item = ImportItem.get(uai, import_id, consistent_read=True)
-        except ImportItem.DoesNotExist:
-            raise LookupError("no such import") from None
-        record = _record(item)
-        if expected_status is not None and record.status is not expected_status:
-            raise StatusMovedOnError(record.status)
-        updated = advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
-        _fill(item, updated)
-        save_versioned(item)
+        def advance(record: ImportRecord) -> ImportRecord:
+            if expected_status is not None and record.status is not expected_status:
+                raise StatusMovedOnError(record.status)
+            return advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
+
+        updated = _rewrite(uai, import_id, advance)
+        if updated is None:  # ``advance`` always moves it: only an unknown import leaves nothing
+            raise LookupError("no such import")
         return updated
+
+    def update_if(
+        self, uai: str, import_id: str, *, now: datetime, change: Callable[[ImportRecord], StatusChange | None]
+    ) -> ImportRecord | None:
+        return _rewrite(uai, import_id, lambda record: changed(record, change(record), now=now))
 
     def awaiting_upload(self, *, created_before: datetime) -> list[tuple[str, str]]:
         found = ImportItem.awaiting.query(AWAITING_UPLOAD, ImportItem.created_at <= created_before)
@@ -86,6 +90,21 @@ class DynamoImportHistory:
     def list(self, uai: str) -> list[ImportRecord]:
         records = [_record(item) for item in ImportItem.query(uai, consistent_read=True)]
         return sorted(records, key=lambda r: (r.created_at, r.import_id), reverse=True)
+
+
+def _rewrite(uai: str, import_id: str, rewrite: Callable[[ImportRecord], ImportRecord | None]) -> ImportRecord | None:
+    """The record as ``rewrite`` makes it from one consistent read, saved only if no one saved it since that read;
+    None (nothing written) when it leaves the record, or for an unknown import."""
+    try:
+        item = ImportItem.get(uai, import_id, consistent_read=True)
+    except ImportItem.DoesNotExist:
+        return None
+    updated = rewrite(_record(item))
+    if updated is None:
+        return None
+    _fill(item, updated)
+    save_versioned(item)
+    return updated
 
 
 def _fill(item: ImportItem, record: ImportRecord) -> None:

@@ -2,9 +2,9 @@
 stopped half-way end ``failed`` (``domain/upload_expiry.py``).
 
 Run on a schedule. The candidates come from the history's sparse index of imports whose export has not been taken
-in yet (``uploaded`` or ``validating``); the domain rules decide, and the write is conditional on the import's
-status being still the one read, so an upload landing at that very moment either wins (and is imported) or finds
-the import expired (and is refused), never both.
+in yet (``uploaded`` or ``validating``); each is read once, the domain rules decide on that read, and the write
+lands only on the very record they saw, so an upload landing at that very moment either wins (and is imported) or
+finds the import expired (and is refused), never both.
 
 A waiting import holds nothing else: the establishment's turn is taken only by a queued import (``turns.py``),
 and the automatic-import marker only by a validated one, so nothing else needs to be released.
@@ -13,10 +13,12 @@ and the automatic-import marker only by a validated one, so nothing else needs t
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from msgspec import Struct
 
-from edt_import.domain.import_ports import ImportHistory, update_from
+from edt_import.domain.errors import ConcurrentUpdateError
+from edt_import.domain.import_ports import ImportHistory, StatusChange
 from edt_import.domain.imports import ImportRecord, ImportStatus
 from edt_import.domain.upload_expiry import (
     VALIDATION_WAIT,
@@ -38,19 +40,24 @@ def expire_missing_uploads(
 ) -> SweepOutcome:
     """End every import still without its export ``wait`` after its creation (``expired``), and every one whose
     validation stopped half-way (``failed``)."""
-    expired: list[ImportRecord] = []
-    stalled: list[ImportRecord] = []
+    ending = partial(_ending, now=now, wait=wait, validation_wait=validation_wait)
+    ended: list[ImportRecord] = []
     for uai, import_id in history.awaiting_upload(created_before=upload_cutoff(now, wait=min(wait, validation_wait))):
-        record = history.get(uai, import_id)
-        if record is None:
+        try:
+            done = history.update_if(uai, import_id, now=now, change=ending)
+        except ConcurrentUpdateError:  # written meanwhile (its upload taken in): that write decides
             continue
-        if upload_overdue(record, now=now, wait=wait):
-            status, error, ended = ImportStatus.EXPIRED, upload_missing(), expired
-        elif validation_stalled(record, now=now, wait=validation_wait):
-            status, error, ended = ImportStatus.FAILED, validation_stopped(), stalled
-        else:
-            continue  # its export arrived, or its check is still running
-        done = update_from(history, uai, import_id, expected=record.status, status=status, now=now, error=error)
         if done is not None:
             ended.append(done)
-    return SweepOutcome(expired=tuple(expired), stalled=tuple(stalled))
+    return SweepOutcome(
+        expired=tuple(r for r in ended if r.status is ImportStatus.EXPIRED),
+        stalled=tuple(r for r in ended if r.status is ImportStatus.FAILED),
+    )
+
+
+def _ending(record: ImportRecord, *, now: datetime, wait: timedelta, validation_wait: timedelta) -> StatusChange | None:
+    if upload_overdue(record, now=now, wait=wait):
+        return StatusChange(status=ImportStatus.EXPIRED, error=upload_missing())
+    if validation_stalled(record, now=now, wait=validation_wait):
+        return StatusChange(status=ImportStatus.FAILED, error=validation_stopped())
+    return None  # its export arrived, or its check is still running
