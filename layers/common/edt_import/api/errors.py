@@ -48,7 +48,7 @@ _PRODUCT_STATUS: dict[type[EdtImportError], HTTPStatus] = {
     LmsUnavailableError: HTTPStatus.SERVICE_UNAVAILABLE,
     ImportInProgressError: HTTPStatus.CONFLICT,
     ConcurrentUpdateError: HTTPStatus.CONFLICT,  # a pipeline step wrote the record meanwhile: reload, try again
-    StatusMovedOnError: HTTPStatus.CONFLICT,  # the import moved on twice during one change: reload to see where
+    StatusMovedOnError: HTTPStatus.CONFLICT,  # a change found the import moved on, unanswered by its use case
 }
 _UAI_PARAMETER = ("path", "uai")
 
