@@ -175,6 +175,22 @@ def test_applied_state_damaged_course_line_is_refused_when_read(data: bytes) -> 
     assert caught.value.code is ErrorCode.INVALID_STATE
 
 
+def test_applied_state_member_listed_twice_in_a_role_is_refused_when_read() -> None:
+    # Given a stored state whose members line names the first course's first learner twice
+    document = encode_state(plan_of(a_timetable()).state)
+    header, members, *rest = document.split(b"\n")
+    line = json.loads(members)
+    sizes, refs = numbers(line["sizes"]), numbers(line["people_refs"])
+    refs.insert(sizes[0], refs[sizes[0]])
+    sizes[1] += 1
+    line["sizes"], line["people_refs"] = (["B", base64.b64encode(bytes(column)).decode()] for column in (sizes, refs))
+    state = decode_state(b"\n".join([header, json.dumps(line).encode(), *rest]))
+    # When that course's members are read, then the state is refused as damaged
+    with pytest.raises(EdtImportError) as caught:
+        _ = state.member_groups[line["courses"][0]]
+    assert caught.value.code is ErrorCode.INVALID_STATE
+
+
 def test_applied_state_records_confirmed_members_and_events_by_course() -> None:
     # Given a state holding one member and two events of a course
     first, second = an_event("2025-09-01:0"), an_event("2025-09-08:0")

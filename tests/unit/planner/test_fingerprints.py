@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import sys
 from datetime import date, timedelta
+from operator import itemgetter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from edt_import.domain.applied_state import AppliedState, StoredBlock
 from edt_import.domain.plan import ActionType
 from edt_import.domain.planning import PlanResult
 from edt_import.domain.state_encoding import decode_state, encode_state
-from edt_import.domain.timetable import Lesson, Membership, Timetable
+from edt_import.domain.timetable import Ident, Lesson, Membership, Timetable
 from edt_import.domain.week_mask import mask_of
 from edt_import.usecases.apply_plan import apply_plan
 from edt_import.usecases.sync_chunks import apply_chunk, finalize_sync, split_plan
@@ -34,6 +35,7 @@ from tests.support.timetable_builders import (
     a_timetable,
     counts,
     course_key,
+    directory_for,
     link,
     plan_of,
 )
@@ -245,12 +247,21 @@ MEMBER_PARTS = [a_class_part("p1"), a_class_part("p2"), a_class_part("p3", "c2")
 PUPILS = ["s1", "s2", "s3", "s4"]
 TEACHERS = ["t1", "t2"]
 TODAY = date(2025, 9, 15)
-LEFT = date(2025, 9, 10)  # a membership ended before the import date counts for nothing
+LATER = date(2025, 10, 6)
+# A membership's dates: for the whole year, left before either import, leaving or joining between the two.
+SPANS = {
+    "year": {},
+    "left": {"exit": date(2025, 9, 10)},
+    "leaves": {"exit": date(2025, 10, 1)},
+    "joins": {"entry": date(2025, 10, 1)},
+}
 
-pupil_places = st.fixed_dictionaries(
+places_of_pupils = st.fixed_dictionaries(
     {
         pupil: st.tuples(
-            st.sets(st.sampled_from(["c1", "c2"])), st.sets(st.sampled_from(["p1", "p2", "p3"])), st.booleans()
+            st.sets(st.sampled_from(["c1", "c2"])),
+            st.sets(st.sampled_from(["p1", "p2", "p3"])),
+            st.sampled_from(sorted(SPANS)),
         )
         for pupil in PUPILS
     }
@@ -261,29 +272,47 @@ group_members = st.tuples(
     st.sets(st.sampled_from(PUPILS)),
 )
 lesson_people = st.tuples(
-    st.sets(st.sampled_from(TEACHERS), min_size=1), st.sets(st.sampled_from(PUPILS)), st.sets(st.sampled_from(["p3"]))
+    st.sets(st.sampled_from(TEACHERS), min_size=1),
+    st.sets(st.sampled_from(PUPILS)),
+    st.sets(st.sampled_from(["p1", "p3"])),
 )
-
-
-Places = dict[str, tuple[set[str], set[str], bool]]  # pupil -> classes, class parts, left them all
+Places = dict[str, tuple[set[str], set[str], str]]  # pupil -> classes, class parts, the span of those memberships
 Sources = tuple[set[str], set[str], set[str]]  # classes, class parts, pupils; of a lesson: teachers, pupils, parts
 School = tuple[Places, Sources, list[Sources]]
+schools = st.tuples(places_of_pupils, group_members, st.lists(lesson_people, min_size=6, max_size=6))
+
+
+def variants_of(school: School) -> st.SearchStrategy[School]:
+    """``school`` with any of its pupils' places, its group and its lessons' people drawn anew, the rest kept."""
+    places, group, lessons = school
+    return st.tuples(
+        st.fixed_dictionaries(
+            {
+                pupil: st.one_of(st.just(place), places_of_pupils.map(itemgetter(pupil)))
+                for pupil, place in places.items()
+            }
+        ),
+        st.one_of(st.just(group), group_members),
+        st.tuples(*(st.one_of(st.just(people), lesson_people) for people in lessons)).map(list),
+    )
 
 
 def school(places: Places, group: Sources, lessons: list[Sources]) -> Timetable:
-    """Pupils in their classes and parts (or having left them), group g1, and lessons of 3A, of g1 and of 3B."""
+    """Pupils in their classes and parts, group g1, and two subjects for each of 3A, g1 and 3B, each lesson with
+    its own teachers and attached pupils and parts."""
     students = [
         a_student(
             pupil,
             pupil.upper(),
             "X",
-            classes=[Membership(ident=c, exit=LEFT if left else None) for c in sorted(classes)],  # type: ignore[arg-type]
-            class_parts=sorted(parts),
+            classes=[Membership(ident=Ident(c), **SPANS[span]) for c in sorted(classes)],
+            class_parts=[Membership(ident=Ident(p), **SPANS[span]) for p in sorted(parts)],
         )
-        for pupil, (classes, parts, left) in places.items()
+        for pupil, (classes, parts, span) in places.items()
     ]
-    audiences = [{"classes": (link("c1"),)}, {"groups": (link("g1"),)}, {"classes": (link("c2"),)}]
+    audiences = [{"classes": (link("c1"),)}, {"groups": (link("g1"),)}, {"classes": (link("c2"),)}] * 2
     return a_timetable(
+        subjects=[a_subject(), a_subject("f1", "FRANC", "FRANCAIS")],
         teachers=[a_teacher(t, t.upper(), "Y") for t in TEACHERS],
         classes=MEMBER_CLASSES,
         class_parts=MEMBER_PARTS,
@@ -292,7 +321,9 @@ def school(places: Places, group: Sources, lessons: list[Sources]) -> Timetable:
         lessons=[
             a_lesson(
                 index=index,
-                day=index + 1,
+                day=index % 5 + 1,
+                start_place=index // 5,
+                subject="m1" if index < 3 else "f1",
                 teachers=tuple(link(t) for t in sorted(teachers)),
                 students=tuple(link(s) for s in sorted(pupils)),
                 class_parts=tuple(link(p) for p in sorted(parts)),
@@ -304,19 +335,43 @@ def school(places: Places, group: Sources, lessons: list[Sources]) -> Timetable:
 
 
 @given(
-    before=st.tuples(pupil_places, group_members, st.lists(lesson_people, min_size=3, max_size=3)),
-    after=st.tuples(pupil_places, group_members, st.lists(lesson_people, min_size=3, max_size=3)),
+    data=st.data(),
+    before=schools,
+    later=st.sampled_from([TODAY, LATER]),
+    unmatched=st.sets(st.sampled_from([f"S-{p}" for p in PUPILS] + [f"T-{t}" for t in TEACHERS])),
 )
-@settings(max_examples=150, deadline=None)
-def test_plan_through_fingerprints_is_the_plan_that_works_out_every_member(before: School, after: School) -> None:
-    # Given the state a first import left (synced, stored and read back), and a later export where pupils, the group
-    # and lessons may have changed
+@settings(max_examples=200, deadline=None)
+def test_plan_through_fingerprints_is_the_plan_that_works_out_every_member(
+    data: st.DataObject, before: School, later: date, unmatched: set[str]
+) -> None:
+    # Given the state a first import left (synced, stored and read back), and a later export, maybe planned later,
+    # where some pupils' places, the group, some lessons and the accounts found in the directory may have changed
     state = synced(plan_of(school(*before), today=TODAY))
-    later = school(*after)
+    timetable = school(*data.draw(variants_of(before)))
+    directory = [person for person in directory_for(timetable) if person.person_key not in unmatched]
     # When re-planned trusting the fingerprints, and with them removed (every course worked out and compared)
-    trusted = plan_of(later, today=TODAY, previous=state)
-    full = plan_of(later, today=TODAY, previous=without_fingerprints(state))
+    trusted = plan_of(timetable, today=later, directory=directory, previous=state)
+    full = plan_of(timetable, today=later, directory=directory, previous=without_fingerprints(state))
     # Then both send exactly the same actions, and report the same members
     assert [action.key for action in trusted.plan.actions] == [action.key for action in full.plan.actions]
     assert trusted.report.courses == full.report.courses
     assert trusted.state == full.state
+
+
+def test_replan_after_a_sync_stopped_once_members_were_added_takes_them_out_again() -> None:
+    # Given a synced state, then an export adding pupil s2 to 3A whose sync stops right after that membership
+    first = school({"s1": ({"c1"}, set(), "year")}, (set(), set(), set()), [({"t1"}, set(), set())] * 6)
+    state = synced(plan_of(first, today=TODAY))
+    added = school(
+        {"s1": ({"c1"}, set(), "year"), "s2": ({"c1"}, set(), "year")},
+        (set(), set(), set()),
+        [({"t1"}, set(), set())] * 6,
+    )
+    addition = [a for a in plan_of(added, today=TODAY, previous=state).plan.actions if a.key.endswith("|S-s2|Learner")]
+    assert addition
+    stopped = decode_state(encode_state(state.recorded(addition)))
+    # When the first export is planned again
+    again = plan_of(first, today=TODAY, directory=directory_for(added), previous=stopped)
+    # Then s2 leaves the courses it was added to
+    assert {a.key for a in again.plan.actions} == {a.key for a in addition}
+    assert {a.type for a in again.plan.actions} == {ActionType.REMOVE_MEMBER}

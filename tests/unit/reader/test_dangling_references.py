@@ -259,28 +259,76 @@ def _with_link(timetable: Timetable, holder: tuple[str, str, str], ident: Ident,
     return structs.replace(timetable, **{"groups" if kind == "group" else "students": changed})
 
 
+def _dangling_in_walk_order(timetable: Timetable) -> list[tuple[str, str]]:
+    """Each (kind, ident) of an undefined reference, met record by record (classes, groups, students, lessons),
+    then grouped by kind in the order kinds are first met: the order the warnings must follow."""
+    defined = {
+        "establishment": timetable.establishments,
+        "class": timetable.classes,
+        "class part": timetable.class_parts,
+        "student": timetable.students,
+        "teacher": timetable.teachers,
+        "group": timetable.groups,
+        "room": timetable.rooms,
+        "subject": timetable.subjects,
+    }
+    named: list[tuple[str, str, str]] = []
+    named += [("class", "establishment", c.establishment) for c in timetable.classes.values() if c.establishment]
+    for group in timetable.groups.values():
+        named += [("group", "class", i) for i in group.class_idents]
+        named += [("group", "class part", i) for i in group.class_part_idents]
+        named += [("group", "student", i) for i in group.student_idents]
+    for student in timetable.students.values():
+        named += [("student", "class", m.ident) for m in student.classes]
+        named += [("student", "class part", m.ident) for m in student.class_parts]
+    for lesson in timetable.lessons:
+        named.append(("lesson", "subject", lesson.subject))
+        named += [("lesson", target, link.ident) for f, target in _LESSON_FIELDS.items() for link in getattr(lesson, f)]
+    met = dict.fromkeys(
+        (f"{holder}→{target}", ident) for holder, target, ident in named if ident not in defined[target]
+    )
+    kinds = dict.fromkeys(kind for kind, _ in met)
+    return [(kind, ident) for each in kinds for kind, ident in met if kind == each]
+
+
 @given(
     st.lists(
         st.tuples(st.sampled_from(_HOLDER_FIELDS), st.sampled_from([Ident("90"), Ident("91")]), st.integers(0, 3)),
         max_size=12,
-    )
+    ),
+    st.sets(st.sampled_from(range(len(expected_timetable().lessons)))),
+    st.booleans(),
 )
 def test_drop_dangling_references_any_mix_gives_back_the_export_and_counts_holders(
-    links: list[tuple[tuple[str, str, str], Ident, int]],
+    links: list[tuple[tuple[str, str, str], Ident, int]], unknown_subjects: set[int], unknown_establishment: bool
 ) -> None:
-    # Given undefined idents 90 and 91 slipped anywhere into lessons', a group's and students' links
+    # Given undefined idents 90 and 91 slipped anywhere into lessons', a group's and students' links, maybe lessons
+    # of an undefined subject 96, maybe class 30 of an undefined establishment 95
     base = expected_timetable()
+    for index in unknown_subjects:
+        base = with_lesson(base, index, subject=Ident("96"))
+    if unknown_establishment:
+        school_class = structs.replace(base.classes[Ident("30")], establishment=None)
+        base = structs.replace(base, classes={**base.classes, Ident("30"): school_class})
     timetable = base
     for holder, ident, at in links:
         timetable = _with_link(timetable, holder, ident, at)
+    if unknown_establishment:
+        school_class = structs.replace(timetable.classes[Ident("30")], establishment=Ident("95"))
+        timetable = structs.replace(timetable, classes={**timetable.classes, Ident("30"): school_class})
     # When
     result, warnings = drop_dangling_references(timetable)
-    # Then exactly what the export defines is kept, in order, and each ident is counted once per holder naming it
+    # Then exactly what the export defines is kept, in order (a lesson keeps its subject, for the planner to skip)
     assert result == base
+    # ... each ident is warned once, in the order met, counting each holder naming it once
+    assert [(w.details["kind"], w.details["ident"]) for w in warnings] == _dangling_in_walk_order(timetable)
     holders: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for (kind, which, field), ident, _ in links:
         holders.setdefault((f"{kind}→{_TARGETS[field]}", ident), set()).add((kind, which))
+    holders.update(
+        {("lesson→subject", "96"): {("lesson", str(i)) for i in unknown_subjects}} if unknown_subjects else {}
+    )
+    holders.update({("class→establishment", "95"): {("class", "30")}} if unknown_establishment else {})
     assert {(w.details["kind"], w.details["ident"]): w.details["count"] for w in warnings} == {
         key: len(named) for key, named in holders.items()
     }
-    assert len(warnings) == len(holders)

@@ -249,10 +249,13 @@ def _member_groups(line: bytes) -> StoredGroups:
 
     def group(course: str) -> MemberGroup:
         start, middle, end = slices[course]
-        return MemberGroup(
+        read = MemberGroup(
             frozenset(map(people.__getitem__, refs[start:middle])),  # type: ignore[arg-type]  # person keys are text
             frozenset(map(people.__getitem__, refs[middle:end])),  # type: ignore[arg-type]
         )
+        if len(read.instructors) != middle - start or len(read.learners) != end - middle:
+            raise _damaged()  # a person twice in one role: the sizes the planner counted with were wrong
+        return read
 
     counts = {course: (sizes[2 * i], sizes[2 * i + 1]) for i, course in enumerate(courses)}
     return StoredGroups(line, counts, group)
