@@ -14,7 +14,7 @@ from typing import Any
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
 from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
-from edt_import.domain.import_ports import EstablishmentSettings, StatusChange, changed
+from edt_import.domain.import_ports import EstablishmentSettings, EstablishmentSnapshot, StatusChange, changed
 from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced, queue_positions
 
 
@@ -131,6 +131,11 @@ class InMemoryEstablishmentStore:
 
     def settings(self, uai: str) -> EstablishmentSettings:
         return self._settings.get(uai, EstablishmentSettings(uai=uai))
+
+    def snapshot(self, uai: str) -> EstablishmentSnapshot:
+        return EstablishmentSnapshot(
+            settings=self.settings(uai), auto_import=self.auto_import(uai), running_import=self.running_import(uai)
+        )
 
     def save_settings(self, settings: EstablishmentSettings) -> None:
         self._settings[settings.uai] = settings

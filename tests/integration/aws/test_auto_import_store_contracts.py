@@ -1,4 +1,5 @@
-"""The automatic imports' ports (settings, the waiting marker, the queue), fake and AWS adapter held alike."""
+"""The automatic imports' ports (settings, the establishment's snapshot, the waiting marker, the queue), fake and
+AWS adapter held alike."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from edt_import.adapters.dynamo import DynamoEstablishmentStore, DynamoImportHis
 from edt_import.adapters.dynamo.models import EstablishmentItem
 from edt_import.adapters.sqs import SqsAutoImportQueue
 from edt_import.domain.auto_import import AutoImportSchedule
+from edt_import.domain.import_ports import EstablishmentSettings, EstablishmentSnapshot
 from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus
 from tests.support.moto_resources import REGION, create_table
 from tests.support.pipeline_fakes import InMemoryAutoImportQueue, InMemoryEstablishmentStore, InMemoryImportHistory
@@ -78,6 +80,54 @@ def test_establishment_store_lists_only_establishments_waiting_whatever_else_the
     store.save_auto_import(OTHER, AutoImportSchedule(enabled=False))
     store.release_turn(UAI, "manual0001")
     assert store.auto_waiting() == {UAI: "auto000001", OTHER: "auto000004"}
+
+
+@ESTABLISHMENT_STORES
+def test_establishment_store_snapshot_holds_settings_schedule_and_running_import(
+    aws: None, make: Callable[[], Any]
+) -> None:
+    # Given an establishment never configured, and one whose item holds only its applied state's index
+    store = make()
+    store.record_state(OTHER, key="states/0750001A.json", saved_at=T0, figures={"courses": 1})
+    # Then each reads as the defaults, with no running import
+    for uai in (UAI, OTHER):
+        assert store.snapshot(uai) == EstablishmentSnapshot(
+            settings=EstablishmentSettings(uai=uai), auto_import=AutoImportSchedule(), running_import=None
+        )
+    # When the first has settings, automatic-import settings and a running import, and is marked waiting
+    settings = EstablishmentSettings(
+        uai=UAI, partner="ITSLEARNING-TEST", timezone="America/Cayenne", school_node_key="n1"
+    )
+    schedule = AutoImportSchedule(enabled=False, first_run=time(7, 30), interval_hours=6, max_per_day=2)
+    store.save_settings(settings)
+    store.save_auto_import(UAI, schedule)
+    store.claim_turn(UAI, "manual0001")
+    store.mark_auto_waiting(UAI, "auto000001")
+    # Then its snapshot holds all three, as the single reads give them, and the other establishment is unchanged
+    snapshot = store.snapshot(UAI)
+    assert snapshot == EstablishmentSnapshot(settings=settings, auto_import=schedule, running_import="manual0001")
+    assert (store.settings(UAI), store.auto_import(UAI), store.running_import(UAI)) == (
+        snapshot.settings,
+        snapshot.auto_import,
+        snapshot.running_import,
+    )
+    assert store.snapshot(OTHER).running_import is None
+    # When the turn is released / Then the next snapshot says so and keeps the settings
+    store.release_turn(UAI, "manual0001")
+    assert store.snapshot(UAI) == EstablishmentSnapshot(settings=settings, auto_import=schedule, running_import=None)
+
+
+def test_dynamo_establishment_store_snapshot_is_one_read_of_the_item(aws: None) -> None:
+    # Given an establishment with settings, automatic-import settings and a running import
+    store = DynamoEstablishmentStore(create_table("EstablishmentsTable", "est"))
+    store.save_auto_import(UAI, AutoImportSchedule(interval_hours=6))
+    store.claim_turn(UAI, "manual0001")
+    # When its snapshot is taken
+    with _dynamodb_calls() as calls:
+        snapshot = store.snapshot(UAI)
+    # Then one GetItem read it all
+    assert (snapshot.auto_import.interval_hours, snapshot.running_import) == (6, "manual0001")
+    assert [operation for operation, _index, _items in calls] == ["GetItem"]
 
 
 def test_dynamo_establishment_store_reads_no_establishment_with_nothing_waiting(aws: None) -> None:

@@ -134,9 +134,22 @@ class EstablishmentSettings(Struct, frozen=True, kw_only=True):
     school_node_key: str | None = None  # the establishment's node in itslearning; default the UAI
 
 
+class EstablishmentSnapshot(Struct, frozen=True, kw_only=True):
+    """What deciding an establishment's next import needs of it, as one read of it found them."""
+
+    settings: EstablishmentSettings
+    auto_import: AutoImportSchedule
+    running_import: str | None
+
+
 class EstablishmentStore(Protocol):
     def settings(self, uai: str) -> EstablishmentSettings:
         """The establishment's settings; defaults for one never configured."""
+        ...
+
+    def snapshot(self, uai: str) -> EstablishmentSnapshot:
+        """Its settings, automatic-import settings and running import in one read; defaults for one never
+        configured. What it says may change at once: the writes that depend on it (``claim_turn``) are conditional."""
         ...
 
     def save_settings(self, settings: EstablishmentSettings) -> None: ...

@@ -1,4 +1,5 @@
-"""``DynamoEstablishmentStore``: settings, the running import (one per establishment) and the state index."""
+"""``DynamoEstablishmentStore``: settings, the running import (one per establishment) and the state index, all on
+one item per establishment (``snapshot`` reads what deciding its next import needs in one go)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pynamodb.exceptions import UpdateError
 
 from edt_import.adapters.dynamo.models import AWAITING_SLOT, EstablishmentItem, bind, conditional_failure
 from edt_import.domain.auto_import import AutoImportSchedule, parse_first_run
-from edt_import.domain.import_ports import EstablishmentSettings
+from edt_import.domain.import_ports import EstablishmentSettings, EstablishmentSnapshot
 
 
 class DynamoEstablishmentStore:
@@ -25,15 +26,16 @@ class DynamoEstablishmentStore:
             return None
 
     def settings(self, uai: str) -> EstablishmentSettings:
+        return self.snapshot(uai).settings
+
+    def snapshot(self, uai: str) -> EstablishmentSnapshot:
         item = self._item(uai)
-        defaults = EstablishmentSettings(uai=uai)
         if item is None:
-            return defaults
-        return EstablishmentSettings(
-            uai=uai,
-            partner=item.partner or defaults.partner,
-            timezone=item.timezone or defaults.timezone,
-            school_node_key=item.school_node_key,
+            return EstablishmentSnapshot(
+                settings=EstablishmentSettings(uai=uai), auto_import=AutoImportSchedule(), running_import=None
+            )
+        return EstablishmentSnapshot(
+            settings=_settings(uai, item), auto_import=_auto_import(item), running_import=item.running_import
         )
 
     def save_settings(self, settings: EstablishmentSettings) -> None:
@@ -63,8 +65,7 @@ class DynamoEstablishmentStore:
         _remove_if_held(uai, EstablishmentItem.running_import, import_id)
 
     def running_import(self, uai: str) -> str | None:
-        item = self._item(uai)
-        return item.running_import if item is not None else None
+        return self.snapshot(uai).running_import
 
     def record_state(self, uai: str, *, key: str, saved_at: datetime, figures: Mapping[str, int]) -> None:
         EstablishmentItem(uai).update(
@@ -82,16 +83,7 @@ class DynamoEstablishmentStore:
         return {"key": item.state_key, "saved_at": item.state_saved_at, "figures": dict(item.state_figures or {})}
 
     def auto_import(self, uai: str) -> AutoImportSchedule:
-        item = self._item(uai)
-        raw = item.auto_import if item is not None else None
-        if not raw:
-            return AutoImportSchedule()
-        return AutoImportSchedule(
-            enabled=bool(raw["enabled"]),
-            first_run=parse_first_run(str(raw["first_run"])),
-            interval_hours=int(raw["interval_hours"]),
-            max_per_day=int(raw["max_per_day"]),
-        )
+        return self.snapshot(uai).auto_import
 
     def save_auto_import(self, uai: str, schedule: AutoImportSchedule) -> None:
         document = {
@@ -113,6 +105,28 @@ class DynamoEstablishmentStore:
     def auto_waiting(self) -> dict[str, str]:
         found = EstablishmentItem.awaiting.query(AWAITING_SLOT)
         return {item.uai: item.auto_waiting for item in found if item.auto_waiting is not None}
+
+
+def _settings(uai: str, item: EstablishmentItem) -> EstablishmentSettings:
+    defaults = EstablishmentSettings(uai=uai)
+    return EstablishmentSettings(
+        uai=uai,
+        partner=item.partner or defaults.partner,
+        timezone=item.timezone or defaults.timezone,
+        school_node_key=item.school_node_key,
+    )
+
+
+def _auto_import(item: EstablishmentItem) -> AutoImportSchedule:
+    raw = item.auto_import
+    if not raw:
+        return AutoImportSchedule()
+    return AutoImportSchedule(
+        enabled=bool(raw["enabled"]),
+        first_run=parse_first_run(str(raw["first_run"])),
+        interval_hours=int(raw["interval_hours"]),
+        max_per_day=int(raw["max_per_day"]),
+    )
 
 
 def _remove_if_held(uai: str, attribute: UnicodeAttribute, import_id: str, *also: UnicodeAttribute) -> None:

@@ -40,8 +40,8 @@ def auto_import_view(
     uai: str, *, now: datetime, history: ImportHistory, establishments: EstablishmentStore
 ) -> AutoImportView:
     records = history.list(uai)
-    schedule = establishments.auto_import(uai)
-    timezone = establishments.settings(uai).timezone
+    establishment = establishments.snapshot(uai)
+    schedule, timezone = establishment.auto_import, establishment.settings.timezone
     refusal = automatic_refusal(records, schedule)
     waiting = newest_waiting(records)
     today = now.astimezone(ZoneInfo(timezone)).date()
@@ -50,7 +50,7 @@ def auto_import_view(
         timezone=timezone,
         refusal=refusal,
         waiting_import_id=waiting.import_id if waiting is not None else None,
-        next_slot=slot_of(uai, records, now=now, establishments=establishments) if refusal is None else None,
+        next_slot=slot_of(establishment, records, now=now) if refusal is None else None,
         started_today=starts_on(today, automatic_starts(records), ZoneInfo(timezone)),
     )
 

@@ -27,7 +27,13 @@ from edt_import.domain.auto_import import (
     superseded,
 )
 from edt_import.domain.errors import ErrorCode, rejected
-from edt_import.domain.import_ports import AutoImportQueue, BlobStore, EstablishmentStore, ImportHistory
+from edt_import.domain.import_ports import (
+    AutoImportQueue,
+    BlobStore,
+    EstablishmentSnapshot,
+    EstablishmentStore,
+    ImportHistory,
+)
 from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus
 from edt_import.domain.selection import NewSince, StoredSelection
 from edt_import.usecases.pipeline.work_keys import timetable_key
@@ -48,14 +54,12 @@ class Waiting(Struct, frozen=True, kw_only=True):
     superseded: tuple[str, ...]  # the exports it replaced
 
 
-def slot_of(uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore) -> datetime:
+def slot_of(establishment: EstablishmentSnapshot, records: list[ImportRecord], *, now: datetime) -> datetime:
     starts = automatic_starts(records)
-    running = establishments.running_import(uai)
+    running = establishment.running_import
     if any(r.import_id == running and r.kind is ImportKind.AUTOMATIC and r.started_at is None for r in records):
         starts.append(now)  # given the turn, its execution about to record its start: it counts from now
-    return next_slot(
-        establishments.auto_import(uai), timezone=establishments.settings(uai).timezone, started=starts, now=now
-    )
+    return next_slot(establishment.auto_import, timezone=establishment.settings.timezone, started=starts, now=now)
 
 
 def wait_for_slot(
@@ -73,14 +77,15 @@ def wait_for_slot(
     newest = newest_waiting(records)
     if newest is None:
         return None
-    running = establishments.running_import(uai)  # given its turn a moment ago: its execution is starting
+    establishment = establishments.snapshot(uai)
+    running = establishment.running_import  # given its turn a moment ago: its execution is starting
     replaced = tuple(
         supersede(old, by=newest.import_id, now=now, work=work, history=history)
         for old in superseded(records)
         if old.import_id != running
     )
     establishments.mark_auto_waiting(uai, newest.import_id)
-    slot = slot_of(uai, records, now=now, establishments=establishments)
+    slot = slot_of(establishment, records, now=now)
     history.update(
         uai, newest.import_id, status=ImportStatus.QUEUED, now=now, section=("slot", {"not_before": slot.isoformat()})
     )
@@ -122,11 +127,12 @@ def enqueue_due(
         if waiting is None:  # started or ended meanwhile
             establishments.clear_auto_waiting(uai, marked)
             continue
-        if not establishments.auto_import(uai).enabled:
+        establishment = establishments.snapshot(uai)
+        if not establishment.auto_import.enabled:
             refused.append(_refuse_switched_off(waiting, now=now, work=work, history=history))
             establishments.clear_auto_waiting(uai, marked)
             continue
-        slot = slot_of(uai, records, now=now, establishments=establishments)
+        slot = slot_of(establishment, records, now=now)
         if slot <= now + timedelta(seconds=lookahead_s):
             delay = min(MAX_DELAY_S, max(0, math.ceil((slot - now).total_seconds())))
             queue.send(uai, delay_s=delay)

@@ -10,7 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from edt_import.domain.auto_import import is_waiting_automatic, newest_waiting
-from edt_import.domain.import_ports import EstablishmentStore, ExecutionStarter, ImportHistory
+from edt_import.domain.import_ports import (
+    EstablishmentSnapshot,
+    EstablishmentStore,
+    ExecutionStarter,
+    ImportHistory,
+)
 from edt_import.domain.imports import ImportKind, ImportRecord, ImportStatus, queue_positions
 from edt_import.usecases.pipeline.auto_imports import slot_of
 
@@ -31,10 +36,10 @@ def start_next_import(
 
     Next: the first queued, where a waiting automatic export counts only once its slot has come.
     """
-    running = establishments.running_import(uai)
-    if running is not None:
-        return running
-    first = next_in_line(uai, history.list(uai), now=now, establishments=establishments)
+    establishment = establishments.snapshot(uai)
+    if establishment.running_import is not None:
+        return establishment.running_import
+    first = next_in_line(history.list(uai), now=now, establishment=establishment)
     if first is None:
         return None
     if not establishments.claim_turn(uai, first.import_id):
@@ -50,20 +55,18 @@ def start_next_import(
 
 
 def next_in_line(
-    uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore
+    records: list[ImportRecord], *, now: datetime, establishment: EstablishmentSnapshot
 ) -> ImportRecord | None:
     positions = queue_positions(records)
     in_line = [r for r in records if r.import_id in positions and not is_waiting_automatic(r)]
     waiting = newest_waiting(records)
-    if waiting is not None and slot_has_come(uai, records, now=now, establishments=establishments):
+    if waiting is not None and slot_has_come(establishment, records, now=now):
         in_line.append(waiting)
     return min(in_line, key=lambda r: positions[r.import_id], default=None)
 
 
-def slot_has_come(uai: str, records: list[ImportRecord], *, now: datetime, establishments: EstablishmentStore) -> bool:
-    if not establishments.auto_import(uai).enabled:
-        return False
-    return slot_of(uai, records, now=now, establishments=establishments) <= now
+def slot_has_come(establishment: EstablishmentSnapshot, records: list[ImportRecord], *, now: datetime) -> bool:
+    return establishment.auto_import.enabled and slot_of(establishment, records, now=now) <= now
 
 
 def end_turn(
