@@ -4,11 +4,16 @@ Which actions each one needs is measured on the local stack (tests/e2e/test_iam_
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from local_stack.template import Template, load_template
 
 from tests.support.iam_rights import (
     DYNAMODB_POLICY_TEMPLATES,
     S3_POLICY_TEMPLATES,
+    Grant,
+    function_statements,
     granted_actions,
     policy_templates,
     service_grants,
@@ -76,3 +81,53 @@ def test_s3_rights_name_a_bucket_of_the_stack_or_a_key_prefix_in_it() -> None:
         r for r in resources if r not in buckets and not any(r.startswith(f"{b}/") and r != f"{b}/*" for b in buckets)
     }
     assert outside == set()
+
+
+def test_steps_ending_an_import_hold_the_same_rights_written_once() -> None:
+    # Given the two steps that end an import (done or failed) / When reading their statements
+    template = _template()
+    statements = function_statements(template)
+    policies = {
+        f: template.resources[f]["Properties"]["Policies"] for f in ("FinalizeFunction", "RecordFailureFunction")
+    }
+    # Then they hold the same DynamoDB and S3 rights, from one managed policy, none written in either function
+    assert statements["FinalizeFunction"] == statements["RecordFailureFunction"]
+    assert {a.split(":")[0] for a in granted_actions(template)["FinalizeFunction"]} == {"dynamodb", "s3"}
+    assert [p for ps in policies.values() for p in ps if "Statement" in p] == []
+
+
+def _one_function(policies: list[Any], **resources: dict[str, Any]) -> Template:
+    function = {"Type": "AWS::Serverless::Function", "Properties": {"Policies": policies}}
+    return Template(resources={"F": function, **resources}, parameters={}, globals_env={}, pseudo={})
+
+
+def _managed(**properties: Any) -> dict[str, Any]:
+    statement = {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "arn:aws:dynamodb:::table/t"}
+    return {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {"PolicyDocument": {"Statement": [statement]}, **properties},
+    }
+
+
+def test_rights_reader_counts_a_managed_policy_a_function_names() -> None:
+    # Given a function naming a managed policy of the template / When reading its grants
+    template = _one_function([{"Ref": "P"}], P=_managed())
+    # Then the policy's statements are the function's
+    assert service_grants(template, "dynamodb") == [
+        Grant(function="F", actions=("dynamodb:GetItem",), resources=("arn:aws:dynamodb:::table/t",))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("policies", "resources"),
+    [
+        (["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"], {}),  # a policy by name or ARN
+        ([{"Ref": "T"}], {"T": {"Type": "AWS::DynamoDB::Table", "Properties": {}}}),  # not a policy
+        ([], {"P": _managed(Roles=["role"])}),  # attached to a role, not through Policies
+    ],
+    ids=["by-arn", "ref-to-a-table", "attached-to-a-role"],
+)
+def test_rights_reader_refuses_rights_it_cannot_see(policies: list[Any], resources: dict[str, Any]) -> None:
+    # Given rights given in a way the reader does not read / When reading them / Then it fails rather than miss them
+    with pytest.raises(AssertionError, match=r"teach the reader|not a managed policy"):
+        function_statements(_one_function(policies, **resources))

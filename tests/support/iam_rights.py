@@ -56,28 +56,46 @@ def iam_matches(pattern: str, value: str, *, case_sensitive: bool = True) -> boo
     return re.fullmatch(regex, value, 0 if case_sensitive else re.IGNORECASE) is not None
 
 
+def function_statements(template: Template) -> dict[str, list[dict[str, Any]]]:
+    """Each function's policy statements: those written in its ``Policies``, and those of each customer managed
+    policy of the template it names there (``!Ref``). A managed policy attached any other way, or a policy named in
+    a way this reader does not know, fails: the rights would go unchecked."""
+    managed = template.of_type("AWS::IAM::ManagedPolicy")
+    attached_elsewhere = [n for n, p in managed.items() if {"Roles", "Groups", "Users"} & set(p["Properties"])]
+    assert attached_elsewhere == [], "managed policies attached outside a function's Policies: teach the reader"
+    statements: dict[str, list[dict[str, Any]]] = {}
+    for function, resource in template.of_type("AWS::Serverless::Function").items():
+        found = statements.setdefault(function, [])
+        for policy in resource["Properties"].get("Policies", []):
+            assert isinstance(policy, Mapping), f"{function}: a policy named by a string: teach the reader"
+            if "Ref" in policy:
+                assert policy["Ref"] in managed, f"{function}: {policy['Ref']} is not a managed policy of the template"
+                found.extend(managed[policy["Ref"]]["Properties"]["PolicyDocument"]["Statement"])
+            else:
+                found.extend(policy.get("Statement", []))
+    return statements
+
+
 def service_grants(template: Template, service: str) -> list[Grant]:
     """Every Allow statement of every function naming an action of ``service``, its resources resolved."""
     grants = []
-    for function, resource in template.of_type("AWS::Serverless::Function").items():
-        for policy in resource["Properties"].get("Policies", []):
-            for statement in policy.get("Statement", []) if isinstance(policy, Mapping) else []:
-                actions = _listed(statement["Action"])
-                if statement["Effect"] == "Allow" and any(a.lower().startswith(f"{service}:") for a in actions):
-                    assert "Condition" not in statement, "grants do not evaluate conditions: teach them"
-                    resources = _listed(template.resolve(statement["Resource"]))
-                    grants.append(Grant(function=function, actions=actions, resources=resources))
+    for function, statements in function_statements(template).items():
+        for statement in statements:
+            actions = _listed(statement["Action"])
+            if statement["Effect"] == "Allow" and any(a.lower().startswith(f"{service}:") for a in actions):
+                assert "Condition" not in statement, "grants do not evaluate conditions: teach them"
+                resources = _listed(template.resolve(statement["Resource"]))
+                grants.append(Grant(function=function, actions=actions, resources=resources))
     return grants
 
 
 def granted_actions(template: Template) -> dict[str, set[str]]:
     """Each function's actions, every service's, as its statements write them (the template alone, unresolved)."""
-    actions: dict[str, set[str]] = {}
-    for function, resource in template.of_type("AWS::Serverless::Function").items():
-        for policy in resource["Properties"].get("Policies", []):
-            for statement in policy.get("Statement", []) if isinstance(policy, Mapping) else []:
-                actions.setdefault(function, set()).update(_listed(statement["Action"]))
-    return actions
+    return {
+        function: {action for statement in statements for action in _listed(statement["Action"])}
+        for function, statements in function_statements(template).items()
+        if statements
+    }
 
 
 def policy_templates(template: Template, names: frozenset[str]) -> dict[str, list[str]]:
