@@ -69,15 +69,7 @@ def test_import_history_lists_imports_awaiting_their_upload_across_establishment
     # Then the waiting and validating ones up to that instant come, oldest first, whatever their establishment
     assert waiting == [(UAI, "a000000001"), (UAI, "a000000004"), (OTHER, "b000000001")]
     # and once one ends, it leaves the list
-    update_from(
-        history,
-        UAI,
-        "a000000001",
-        expected=ImportStatus.UPLOADED,
-        status=ImportStatus.EXPIRED,
-        now=T0,
-        error=upload_missing(),
-    )
+    _expire(history, "a000000001")
     assert history.awaiting_upload(created_before=T0 + timedelta(hours=1)) == [
         (UAI, "a000000004"),
         (OTHER, "b000000001"),
@@ -92,38 +84,14 @@ def test_import_history_update_from_changes_nothing_once_the_import_moved_on(
     # Given an import whose file arrived (validating)
     history = _validating(make())
     # When the sweep tries to expire it as if it still waited, and so does an unknown import
-    expired = update_from(
-        history,
-        UAI,
-        "a000000001",
-        expected=ImportStatus.UPLOADED,
-        status=ImportStatus.EXPIRED,
-        now=T0,
-        error=upload_missing(),
-    )
-    unknown = update_from(
-        history,
-        UAI,
-        "never00001",
-        expected=ImportStatus.UPLOADED,
-        status=ImportStatus.EXPIRED,
-        now=T0,
-        error=upload_missing(),
-    )
+    expired = _expire(history, "a000000001")
+    unknown = _expire(history, "never00001")
     # Then nothing changed
     assert (expired, unknown) == (None, None)
     record = history.get(UAI, "a000000001")
     assert (record.status, record.error) == (ImportStatus.VALIDATING, None)
     # And from the status it is in, the move happens, its error kept
-    moved = update_from(
-        history,
-        UAI,
-        "a000000001",
-        expected=ImportStatus.VALIDATING,
-        status=ImportStatus.EXPIRED,
-        now=T0 + timedelta(hours=1),
-        error=upload_missing(),
-    )
+    moved = _expire(history, "a000000001", expected=ImportStatus.VALIDATING, now=T0 + timedelta(hours=1))
     assert moved is not None
     assert history.get(UAI, "a000000001") == moved
     assert (moved.status, moved.error, moved.finished_at) == (
@@ -150,15 +118,7 @@ def test_dynamo_update_from_loses_to_a_write_between_its_read_and_its_write(
 
     # When its file is taken (validating) after the sweep read the record and before it writes
     monkeypatch.setattr(ImportItem, "get", read_then_race)
-    stale = update_from(
-        history,
-        UAI,
-        "a000000001",
-        expected=ImportStatus.UPLOADED,
-        status=ImportStatus.EXPIRED,
-        now=T0,
-        error=upload_missing(),
-    )
+    stale = _expire(history, "a000000001")
     # Then the sweep's write is refused: the upload's status stands
     assert stale is None
     assert history.get(UAI, "a000000001").status is ImportStatus.VALIDATING  # type: ignore[union-attr]
@@ -265,6 +225,15 @@ def test_expiry_sweep_on_dynamodb_reads_each_candidate_once(aws: None, monkeypat
     assert [r.import_id for r in outcome.stalled] == ["a000000003"]
     assert sorted(reads) == ["a000000001", "a000000002", "a000000003", "b000000001"]
     assert history.get(UAI, "a000000002").status is ImportStatus.UPLOADED  # type: ignore[union-attr]
+
+
+def _expire(
+    history: Any, import_id: str, *, expected: ImportStatus = ImportStatus.UPLOADED, now: datetime = T0
+) -> ImportRecord | None:
+    """The sweep's move: ``import_id`` expired for want of its export, while it is still ``expected``."""
+    return update_from(
+        history, UAI, import_id, expected=expected, status=ImportStatus.EXPIRED, now=now, error=upload_missing()
+    )
 
 
 def _item(import_id: str) -> dict[str, Any]:
