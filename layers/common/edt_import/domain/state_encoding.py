@@ -98,7 +98,8 @@ def decode_selection(data: bytes, uai: str) -> StoredSelection | None:
     """The selection in the state ``encode_state`` wrote for ``uai``, read from its header line alone (the wizard
     reads nothing else): the members and the events are neither decoded nor checked. A header ``decode_state``
     would refuse is refused the same way, as is a state of another establishment (``another_establishment``)."""
-    header = _header(data.split(b"\n", 1)[0])
+    end = data.find(b"\n")
+    header = _header(data if end < 0 else data[:end])  # not split: the rest, megabytes, is not copied
     try:
         owner = _text(header["uai"])
     except (KeyError, TypeError) as exc:

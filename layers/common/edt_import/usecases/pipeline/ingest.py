@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
+from edt_import.domain.auto_import import AutoImportSchedule, automatic_refusal
 from edt_import.domain.container import is_container, open_container
 from edt_import.domain.errors import EdtImportError, ErrorCode, rejected
 from edt_import.domain.export_reader import read_export
@@ -29,7 +30,7 @@ from edt_import.domain.import_ports import (
 from edt_import.domain.imports import OUTCOMES, ImportFailure, ImportKind, ImportRecord, ImportStatus, new_import
 from edt_import.domain.private_key import load_private_key
 from edt_import.domain.upload_expiry import late_upload_section, upload_missing, upload_overdue
-from edt_import.usecases.pipeline.auto_imports import refusal_of_automatic, wait_for_slot
+from edt_import.usecases.pipeline.auto_imports import wait_for_slot
 from edt_import.usecases.pipeline.turns import start_next_import
 from edt_import.usecases.pipeline.work_keys import parse_upload_key, timetable_key
 
@@ -93,11 +94,12 @@ def ingest_upload(
         return _not_waiting(record, upload, now=now, uploads=uploads, history=history)
     data = uploads.get(upload.key)
     try:
+        establishment = establishments.snapshot(uai)  # one read: whether it takes automatic exports, its partner
         if record.kind is ImportKind.AUTOMATIC:
-            _admit_automatic(uai, history=history, establishments=establishments)
+            _admit_automatic(uai, establishment.auto_import, history=history)
         if data is None:
             raise _vanished()
-        plaintext, figures = _open(data, uai, partner_key, establishments.settings(uai).partner)
+        plaintext, figures = _open(data, uai, partner_key, establishment.settings.partner)
     except EdtImportError as exc:
         failure = ImportFailure(code=exc.code.value, message=exc.message)
         history.update(uai, import_id, status=ImportStatus.FAILED, now=now, error=failure)
@@ -134,8 +136,8 @@ def _not_waiting(
     )
 
 
-def _admit_automatic(uai: str, *, history: ImportHistory, establishments: EstablishmentStore) -> None:
-    refusal = refusal_of_automatic(uai, history=history, establishments=establishments)
+def _admit_automatic(uai: str, schedule: AutoImportSchedule, *, history: ImportHistory) -> None:
+    refusal = automatic_refusal(history.list(uai), schedule)
     if refusal is not None:
         raise rejected(refusal.code, refusal.message)
 
