@@ -9,14 +9,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from edt_import.domain.auto_import import AutoImportSchedule
 from edt_import.domain.directory import PersonKey
-from edt_import.domain.errors import ConcurrentUpdateError
-from edt_import.domain.import_ports import EstablishmentSettings, EstablishmentSnapshot, StatusChange, changed, moved
-from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, queue_positions
+from edt_import.domain.errors import ConcurrentUpdateError, StatusMovedOnError
+from edt_import.domain.import_ports import EstablishmentSettings, EstablishmentSnapshot, StatusChange, changed
+from edt_import.domain.imports import ImportFailure, ImportRecord, ImportStatus, advanced, queue_positions
 
 
 class InMemoryBlobStore:
@@ -70,20 +69,13 @@ class InMemoryImportHistory:
         attempt: int | None = None,
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        updated = self._rewrite(
-            uai,
-            import_id,
-            partial(
-                moved,
-                status=status,
-                now=now,
-                section=section,
-                error=error,
-                attempt=attempt,
-                expected_status=expected_status,
-            ),
-        )
-        if updated is None:  # ``moved`` always moves it: only an unknown import leaves nothing
+        def advance(record: ImportRecord) -> ImportRecord:
+            if expected_status is not None and record.status is not expected_status:
+                raise StatusMovedOnError(record.status)  # checked on the read, as the table's adapter does
+            return advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
+
+        updated = self._rewrite(uai, import_id, advance)
+        if updated is None:  # ``advance`` always moves it: only an unknown import leaves nothing
             raise KeyError(import_id)  # a LookupError, as the port says
         return updated
 

@@ -47,23 +47,6 @@ def changed(record: ImportRecord, change: StatusChange | None, *, now: datetime)
     return advanced(record, status=change.status, now=now, error=change.error)
 
 
-def moved(
-    record: ImportRecord,
-    *,
-    status: ImportStatus,
-    now: datetime,
-    section: tuple[str, Mapping[str, Any]] | None = None,
-    error: ImportFailure | None = None,
-    attempt: int | None = None,
-    expected_status: ImportStatus | None = None,
-) -> ImportRecord:
-    """``record`` as ``ImportHistory.update`` writes it: advanced, or ``StatusMovedOnError`` when it is no longer in
-    ``expected_status`` (checked on the store's own read)."""
-    if expected_status is not None and record.status is not expected_status:
-        raise StatusMovedOnError(record.status)
-    return advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
-
-
 class ImportHistory(Protocol):
     def create(self, record: ImportRecord) -> bool:
         """Store a new record; False (and nothing changed) when the import already exists."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
 from edt_import.adapters.dynamo.models import AWAITING_UPLOAD, ImportItem, bind, conditional_failure, save_versioned
-from edt_import.domain.import_ports import StatusChange, changed, moved
-from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus
+from edt_import.domain.errors import StatusMovedOnError
+from edt_import.domain.import_ports import StatusChange, changed
+from edt_import.domain.imports import ImportFailure, ImportKind, ImportRecord, ImportStatus, advanced
 
 KEEP_FOR = timedelta(days=550)
 _NOT_TAKEN_IN = frozenset({ImportStatus.UPLOADED, ImportStatus.VALIDATING})  # in the ``awaiting_upload`` index
@@ -50,20 +50,13 @@ class DynamoImportHistory:
         attempt: int | None = None,
         expected_status: ImportStatus | None = None,
     ) -> ImportRecord:
-        updated = _rewrite(
-            uai,
-            import_id,
-            partial(
-                moved,
-                status=status,
-                now=now,
-                section=section,
-                error=error,
-                attempt=attempt,
-                expected_status=expected_status,
-            ),
-        )
-        if updated is None:  # ``moved`` always moves it: only an unknown import leaves nothing
+        def advance(record: ImportRecord) -> ImportRecord:
+            if expected_status is not None and record.status is not expected_status:
+                raise StatusMovedOnError(record.status)
+            return advanced(record, status=status, now=now, section=section, error=error, attempt=attempt)
+
+        updated = _rewrite(uai, import_id, advance)
+        if updated is None:  # ``advance`` always moves it: only an unknown import leaves nothing
             raise LookupError("no such import")
         return updated
 
